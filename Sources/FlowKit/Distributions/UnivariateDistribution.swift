@@ -1,0 +1,34 @@
+import Foundation
+
+/// A probability distribution on the real line.
+///
+/// Requirements are the primitives; `density` and batch sampling have default
+/// implementations. Log densities are computed in log space so that they stay finite and
+/// accurate far into the tails; points outside the support have log density −∞.
+public protocol UnivariateDistribution: Sendable {
+    /// log p(x); −∞ outside the support.
+    func logDensity(_ x: Double) -> Double
+    /// F(x) = P(X ≤ x).
+    func cdf(_ x: Double) -> Double
+    /// F⁻¹(p) for p in [0, 1].
+    func quantile(_ p: Double) -> Double
+    /// One draw, using only `stream` (never a global generator).
+    func sample(using stream: inout RandomStream) -> Double
+    /// The closed support (end points may be open or closed).
+    var support: Interval { get }
+    /// E[X], or nil where it is not finite (Cauchy, Pareto with α ≤ 1, …).
+    var mean: Double? { get }
+    /// Var[X], or nil where it is not finite.
+    var variance: Double? { get }
+}
+
+// MARK: - Default implementations
+extension UnivariateDistribution {
+    /// p(x) = exp(log p(x)).
+    public func density(_ x: Double) -> Double { Foundation.exp(logDensity(x)) }
+
+    /// Fills `buffer` with independent draws.
+    public func sample(into buffer: inout [Double], using stream: inout RandomStream) {
+        for i in buffer.indices { buffer[i] = sample(using: &stream) }
+    }
+}

@@ -1,0 +1,41 @@
+/// The counter-based generator Philox4x32-10 (Salmon, Moraes, Dror & Shaw 2011,
+/// "Parallel random numbers: as easy as 1, 2, 3", SC'11).
+///
+/// A bijection of a 128-bit counter under a 64-bit key: ten rounds of
+/// `(c0, c1, c2, c3) ← (hi(M1·c2) ⊕ c1 ⊕ k0, lo(M1·c2), hi(M0·c0) ⊕ c3 ⊕ k1, lo(M0·c0))`
+/// with M0 = 0xD2511F53, M1 = 0xCD9E8D57 and the key bumped by the Weyl constants
+/// W0 = 0x9E3779B9, W1 = 0xBB67AE85 between rounds. Output matches Random123's
+/// `philox4x32_R(10, ctr, key)`.
+public struct Philox4x32: Sendable, Hashable {
+    public static let multiplier0: UInt32 = 0xD251_1F53
+    public static let multiplier1: UInt32 = 0xCD9E_8D57
+    public static let weyl0: UInt32 = 0x9E37_79B9
+    public static let weyl1: UInt32 = 0xBB67_AE85
+
+    public let key: (UInt32, UInt32)
+
+    public init(key: (UInt32, UInt32)) { self.key = key }
+
+    /// The ten-round block function: four 32-bit outputs for one 128-bit counter.
+    @inlinable
+    public func block(_ counter: (UInt32, UInt32, UInt32, UInt32)) -> (UInt32, UInt32, UInt32, UInt32) {
+        var c = counter
+        var k0 = key.0, k1 = key.1
+        for round in 0..<10 {
+            if round > 0 {
+                k0 = k0 &+ Self.weyl0
+                k1 = k1 &+ Self.weyl1
+            }
+            let p0 = UInt64(Self.multiplier0) &* UInt64(c.0)
+            let p1 = UInt64(Self.multiplier1) &* UInt64(c.2)
+            c = (UInt32(truncatingIfNeeded: p1 >> 32) ^ c.1 ^ k0,
+                 UInt32(truncatingIfNeeded: p1),
+                 UInt32(truncatingIfNeeded: p0 >> 32) ^ c.3 ^ k1,
+                 UInt32(truncatingIfNeeded: p0))
+        }
+        return c
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.key == b.key }
+    public func hash(into h: inout Hasher) { h.combine(key.0); h.combine(key.1) }
+}

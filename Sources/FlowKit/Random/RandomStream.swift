@@ -1,0 +1,67 @@
+/// One independent stream of random numbers of a run: Philox4x32-10 keyed by the run's seed,
+/// with the stream index in the upper half of the counter, so that stream `i` serves chunk `i`
+/// and results never depend on how many threads ran or in which order (numpy's and JAX's
+/// counter-based design).
+///
+/// Counter layout: (c0, c1) = 64-bit position inside the stream, (c2, c3) = 64-bit stream index.
+/// Key: the two 32-bit halves of `seed` (see ``RandomStream/key(forSeed:)``).
+///
+/// The stream is always passed explicitly (`inout`), never global. Nothing here uses the
+/// standard library's random algorithms, which may change between Swift releases.
+public struct RandomStream: Sendable {
+    public let generator: Philox4x32
+    public let streamIndex: UInt64
+    @usableFromInline var position: UInt64 = 0
+    @usableFromInline var buffer: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+    @usableFromInline var buffered: Int = 0
+
+    /// Stream `stream` of the run seeded with `seed`.
+    public init(seed: UInt64, stream: UInt64 = 0) {
+        self.generator = Philox4x32(key: Self.key(forSeed: seed))
+        self.streamIndex = stream
+    }
+
+    /// Seed → key derivation: the low and high 32-bit words of the seed.
+    public static func key(forSeed seed: UInt64) -> (UInt32, UInt32) {
+        (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+    }
+
+    /// The next 32 random bits.
+    @inlinable
+    public mutating func nextUInt32() -> UInt32 {
+        if buffered == 0 {
+            buffer = generator.block((UInt32(truncatingIfNeeded: position),
+                                      UInt32(truncatingIfNeeded: position >> 32),
+                                      UInt32(truncatingIfNeeded: streamIndex),
+                                      UInt32(truncatingIfNeeded: streamIndex >> 32)))
+            position &+= 1
+            buffered = 4
+        }
+        buffered -= 1
+        switch buffered {
+        case 3: return buffer.0
+        case 2: return buffer.1
+        case 1: return buffer.2
+        default: return buffer.3
+        }
+    }
+
+    /// The next 64 random bits (two 32-bit outputs, the first in the high half).
+    @inlinable
+    public mutating func nextUInt64() -> UInt64 {
+        let hi = UInt64(nextUInt32())
+        return (hi << 32) | UInt64(nextUInt32())
+    }
+
+    /// A double in [0, 1) from the top 53 bits: k · 2⁻⁵³, k uniform on 0..<2⁵³.
+    @inlinable
+    public mutating func nextUniform() -> Double {
+        Double(nextUInt64() >> 11) * 0x1.0p-53
+    }
+
+    /// A double in (0, 1): (k + ½) · 2⁻⁵³; never 0 or 1, so log and quantiles stay finite.
+    @inlinable
+    public mutating func nextOpenUniform() -> Double {
+        (Double(nextUInt64() >> 11) + 0.5) * 0x1.0p-53
+    }
+}
