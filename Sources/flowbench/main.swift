@@ -1,0 +1,2 @@
+// placeholder until benchmarks land
+print("flowbench")

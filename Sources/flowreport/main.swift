@@ -1,0 +1,2 @@
+// placeholder until the CLI issue lands
+print("flowreport")

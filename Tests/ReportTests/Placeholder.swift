@@ -1,0 +1,1 @@
+// \(n): placeholder until its issue lands.
