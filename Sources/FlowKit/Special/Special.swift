@@ -199,11 +199,17 @@ public enum Special {
     ///
     /// For a < 20: a log x − x − log Γ(a). For a ≥ 20, with t = (x − a)/a:
     /// a·[log(1 + t) − t] + ½ log(a / 2π) − δ(a), which avoids the cancellation of terms of
-    /// size a log a when x ≈ a.
+    /// size a log a when x ≈ a (a·log(x/a) − (x − a) when |t| ≥ ½).
     @usableFromInline
     static func logGammaPrefix(_ a: Double, _ x: Double) -> Double {
         if a < 20 { return a * Foundation.log(x) - x - logGamma(a) }
-        return a * logOnePlusMinusX((x - a) / a) + 0.5 * Foundation.log(a / (2 * Double.pi)) - stirlingRemainder(a)
+        let difference = x - a
+        // Near x = a the difference is exact (Sterbenz) and the series keeps every digit; far
+        // from it, log(x/a) of the correctly rounded ratio is better conditioned than log1p(t).
+        let core = abs(difference) < 0.5 * a
+            ? a * logOnePlusMinusX(difference / a)
+            : a * Foundation.log(x / a) - difference
+        return core + 0.5 * Foundation.log(a / (2 * Double.pi)) - stirlingRemainder(a)
     }
 
     /// The pair (P(a, x), Q(a, x)) of regularised incomplete gamma functions (NR §6.2):
