@@ -46,6 +46,7 @@ struct NormalZiggurat: Sendable {
         widths = (0..<n).map { x[$0] / scale }
         thresholds = (0..<n).map { UInt64((x[$0 + 1] / x[$0] * scale).rounded(.down)) }
         var heights = x.map(f)
+        heights[0] = f(r)  // the base strip's top is f(r), not f(x₀)
         heights[n] = 1
         self.heights = heights
         edges = x
