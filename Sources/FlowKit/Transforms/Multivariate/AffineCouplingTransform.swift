@@ -60,8 +60,8 @@ public struct AffineCouplingTransform: Bijection {
         let m = transformedIndices.count
         for (k, j) in transformedIndices.enumerated() {
             let raw = outputs[k]
-            let s = scale.map { c in (c * tanh(raw.0), c * tanh(raw.1)) } ?? raw
-            let product = BoxArithmetic.product(BoxArithmetic.ends(box[j]), (exp(s.0), exp(s.1)))
+            let s = scale.map { c in BoxArithmetic.scale(BoxArithmetic.increasing(raw, tanh, range: (-1, 1)), by: c) } ?? raw
+            let product = BoxArithmetic.product(BoxArithmetic.ends(box[j]), BoxArithmetic.increasing(s, exp, range: (0, .infinity)))
             result[j] = BoxArithmetic.interval(BoxArithmetic.sum(product, outputs[m + k]))
         }
         return result

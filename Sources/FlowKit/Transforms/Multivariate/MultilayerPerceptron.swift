@@ -90,8 +90,8 @@ public struct MultilayerPerceptron: Sendable {
                 }
                 if k < layerCount - 1 {
                     switch activation {
-                    case .tanh: range = (tanh(range.0), tanh(range.1))
-                    case .relu: range = (max(range.0, 0), max(range.1, 0))
+                    case .tanh: range = BoxArithmetic.increasing(range, tanh, range: (-1, 1))
+                    case .relu: range = (max(range.0, 0), max(range.1, 0))   // exact
                     }
                 }
                 next.append(range)

@@ -129,7 +129,7 @@ public struct PlanarTransform: Bijection {
         for j in 0..<size {
             projection = BoxArithmetic.sum(projection, BoxArithmetic.scale(BoxArithmetic.ends(box[j]), by: w[j]))
         }
-        let range = (tanh(projection.0), tanh(projection.1))
+        let range = BoxArithmetic.increasing(projection, tanh, range: (-1, 1))
         return (0..<size).map { i in
             BoxArithmetic.interval(BoxArithmetic.sum(BoxArithmetic.ends(box[i]), BoxArithmetic.scale(range, by: uHat[i])))
         }

@@ -73,7 +73,8 @@ public struct RadialTransform: Bijection {
     /// coordinate i lies in z₀ᵢ + [g₁, g₂]·([lᵢ, uᵢ] − z₀ᵢ).
     public func image(of box: [Interval]) -> [Interval] {
         precondition(box.count == size, "radial: box has \(box.count) coordinates, expected \(size)")
-        let gRange = beta >= 0 ? (1.0, 1 + beta / alpha) : (max(0, 1 + beta / alpha), 1.0)
+        let g = 1 + beta / alpha   // two roundings: widen by two ulps
+        let gRange = beta >= 0 ? (1.0, g.nextUp.nextUp) : (max(0, g.nextDown.nextDown), 1.0)
         return (0..<size).map { i in
             let centred = BoxArithmetic.sum(BoxArithmetic.ends(box[i]), (-z0[i], -z0[i]))
             return BoxArithmetic.interval(BoxArithmetic.sum(BoxArithmetic.product(gRange, centred), (z0[i], z0[i])))
