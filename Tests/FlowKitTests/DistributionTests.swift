@@ -188,7 +188,7 @@ final class DistributionTests: XCTestCase {
             var sample = [Double](repeating: 0, count: n)
             d.sample(into: &sample, using: &stream)
             XCTAssertTrue(sample.allSatisfy { d.support.contains($0) || $0 == d.support.lower || $0 == d.support.upper }, c.label)
-            let (statistic, p) = KolmogorovSmirnov.test(sample, cdf: d.cdf)
+            let (statistic, p) = ksTest(sample, cdf: d.cdf)
             XCTAssertGreaterThan(p, 0.001, "\(c.label): KS D = \(statistic)")
             if let mean = d.mean, let variance = d.variance {
                 let sampleMean = sample.reduce(0, +) / Double(n)

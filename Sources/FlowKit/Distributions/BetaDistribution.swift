@@ -11,13 +11,13 @@ public struct BetaDistribution: UnivariateDistribution {
         public let a: Double
         public let b: Double
         public init(a: Double = 1, b: Double = 1) throws {
-            try ParameterValidation.positive(a, "a")
-            try ParameterValidation.positive(b, "b")
+            try DistributionParameterValidation.positive(a, "a")
+            try DistributionParameterValidation.positive(b, "b")
             self.a = a
             self.b = b
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(a: c?.number(.a, default: 1) ?? 1, b: c?.number(.b, default: 1) ?? 1)
         }
     }

@@ -11,7 +11,7 @@ public struct BoxUniformDistribution: MultivariateDistribution {
             self.high = high
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             self.init(low: try c?.decodeIfPresent(ScalarOrVector.self, forKey: .low),
                       high: try c?.decodeIfPresent(ScalarOrVector.self, forKey: .high))
         }
@@ -35,8 +35,8 @@ public struct BoxUniformDistribution: MultivariateDistribution {
         }
         var logVolume = 0.0
         for i in low.indices {
-            try ParameterValidation.finite(low[i], "low")
-            try ParameterValidation.finite(high[i], "high")
+            try DistributionParameterValidation.finite(low[i], "low")
+            try DistributionParameterValidation.finite(high[i], "high")
             guard high[i] > low[i] else {
                 throw FlowKitError.invalidParameter(parameter: "high", value: "\(high[i])", requirement: "must be > low (\(low[i]))")
             }

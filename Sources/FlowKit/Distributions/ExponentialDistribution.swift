@@ -8,11 +8,11 @@ public struct ExponentialDistribution: UnivariateDistribution {
     public struct Parameters: Codable, Sendable, Equatable {
         public let rate: Double
         public init(rate: Double = 1) throws {
-            try ParameterValidation.positive(rate, "rate")
+            try DistributionParameterValidation.positive(rate, "rate")
             self.rate = rate
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(rate: c?.number(.rate, default: 1) ?? 1)
         }
     }

@@ -13,13 +13,13 @@ public struct GammaDistribution: UnivariateDistribution {
         public let shape: Double
         public let rate: Double
         public init(shape: Double = 1, rate: Double = 1) throws {
-            try ParameterValidation.positive(shape, "shape")
-            try ParameterValidation.positive(rate, "rate")
+            try DistributionParameterValidation.positive(shape, "shape")
+            try DistributionParameterValidation.positive(rate, "rate")
             self.shape = shape
             self.rate = rate
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(shape: c?.number(.shape, default: 1) ?? 1, rate: c?.number(.rate, default: 1) ?? 1)
         }
     }

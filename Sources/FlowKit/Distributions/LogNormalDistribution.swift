@@ -11,13 +11,13 @@ public struct LogNormalDistribution: UnivariateDistribution {
         public let mu: Double
         public let sigma: Double
         public init(mu: Double = 0, sigma: Double = 1) throws {
-            try ParameterValidation.finite(mu, "mu")
-            try ParameterValidation.positive(sigma, "sigma")
+            try DistributionParameterValidation.finite(mu, "mu")
+            try DistributionParameterValidation.positive(sigma, "sigma")
             self.mu = mu
             self.sigma = sigma
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(mu: c?.number(.mu, default: 0) ?? 0, sigma: c?.number(.sigma, default: 1) ?? 1)
         }
     }

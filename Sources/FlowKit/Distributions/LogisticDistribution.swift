@@ -10,13 +10,13 @@ public struct LogisticDistribution: UnivariateDistribution {
         public let loc: Double
         public let scale: Double
         public init(loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
+            try DistributionParameterValidation.finite(loc, "loc")
+            try DistributionParameterValidation.positive(scale, "scale")
             self.loc = loc
             self.scale = scale
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(loc: c?.number(.loc, default: 0) ?? 0, scale: c?.number(.scale, default: 1) ?? 1)
         }
     }

@@ -17,7 +17,7 @@ public struct MultivariateNormalDistribution: MultivariateDistribution {
             self.cov = cov
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             self.init(mean: try c?.decodeIfPresent(ScalarOrVector.self, forKey: .mean),
                       std: try c?.decodeIfPresent(ScalarOrVector.self, forKey: .std),
                       cov: try c?.decodeIfPresent([[Double]].self, forKey: .cov))
@@ -39,7 +39,7 @@ public struct MultivariateNormalDistribution: MultivariateDistribution {
         let d = try ScalarOrVector.dimension(of: [("mean", parameters.mean), ("std", parameters.std)],
                                              given: given ?? parameters.cov.map(\.count))
         let mean = try (parameters.mean ?? .scalar(0)).values(dimension: d, key: "mean")
-        for value in mean { try ParameterValidation.finite(value, "mean") }
+        for value in mean { try DistributionParameterValidation.finite(value, "mean") }
         var factor = [Double](repeating: 0, count: d * d)
         if let cov = parameters.cov {
             guard cov.count == d, cov.allSatisfy({ $0.count == d }) else {
@@ -49,7 +49,7 @@ public struct MultivariateNormalDistribution: MultivariateDistribution {
         } else {
             let std = try (parameters.std ?? .scalar(1)).values(dimension: d, key: "std")
             for (i, s) in std.enumerated() {
-                try ParameterValidation.positive(s, "std")
+                try DistributionParameterValidation.positive(s, "std")
                 factor[i * d + i] = s
             }
         }

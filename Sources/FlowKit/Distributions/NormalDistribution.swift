@@ -9,13 +9,13 @@ public struct NormalDistribution: UnivariateDistribution {
         public let mean: Double
         public let std: Double
         public init(mean: Double = 0, std: Double = 1) throws {
-            try ParameterValidation.finite(mean, "mean")
-            try ParameterValidation.positive(std, "std")
+            try DistributionParameterValidation.finite(mean, "mean")
+            try DistributionParameterValidation.positive(std, "std")
             self.mean = mean
             self.std = std
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(mean: c?.number(.mean, default: 0) ?? 0, std: c?.number(.std, default: 1) ?? 1)
         }
     }

@@ -12,13 +12,13 @@ public struct ParetoDistribution: UnivariateDistribution {
         public let alpha: Double
         public let xm: Double
         public init(alpha: Double = 1, xm: Double = 1) throws {
-            try ParameterValidation.positive(alpha, "alpha")
-            try ParameterValidation.positive(xm, "xm")
+            try DistributionParameterValidation.positive(alpha, "alpha")
+            try DistributionParameterValidation.positive(xm, "xm")
             self.alpha = alpha
             self.xm = xm
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(alpha: c?.number(.alpha, default: 1) ?? 1, xm: c?.number(.xm, default: 1) ?? 1)
         }
     }

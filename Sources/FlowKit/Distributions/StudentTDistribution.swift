@@ -15,15 +15,15 @@ public struct StudentTDistribution: UnivariateDistribution {
         public let loc: Double
         public let scale: Double
         public init(df: Double = 3, loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.positive(df, "df")
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
+            try DistributionParameterValidation.positive(df, "df")
+            try DistributionParameterValidation.finite(loc, "loc")
+            try DistributionParameterValidation.positive(scale, "scale")
             self.df = df
             self.loc = loc
             self.scale = scale
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(df: c?.number(.df, default: 3) ?? 3, loc: c?.number(.loc, default: 0) ?? 0,
                           scale: c?.number(.scale, default: 1) ?? 1)
         }

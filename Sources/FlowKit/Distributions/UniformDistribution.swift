@@ -9,8 +9,8 @@ public struct UniformDistribution: UnivariateDistribution {
         public let low: Double
         public let high: Double
         public init(low: Double = 0, high: Double = 1) throws {
-            try ParameterValidation.finite(low, "low")
-            try ParameterValidation.finite(high, "high")
+            try DistributionParameterValidation.finite(low, "low")
+            try DistributionParameterValidation.finite(high, "high")
             guard high > low, (high - low).isFinite else {
                 throw FlowKitError.invalidParameter(parameter: "high", value: "\(high)", requirement: "must be > low (\(low))")
             }
@@ -18,7 +18,7 @@ public struct UniformDistribution: UnivariateDistribution {
             self.high = high
         }
         public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
+            let c = try DistributionParameterValidation.container(decoder, keyedBy: CodingKeys.self)
             try self.init(low: c?.number(.low, default: 0) ?? 0, high: c?.number(.high, default: 1) ?? 1)
         }
     }

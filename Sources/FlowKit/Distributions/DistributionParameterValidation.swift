@@ -1,6 +1,6 @@
 /// Range checks for distribution parameters, throwing ``FlowKitError/invalidParameter`` with
 /// the spec key. NaN and ±∞ are always rejected.
-public enum ParameterValidation {
+public enum DistributionParameterValidation {
     /// Requires a finite value.
     public static func finite(_ value: Double, _ key: String) throws {
         guard value.isFinite else {
