@@ -34,7 +34,12 @@ final class DiagnosticSink {
     }
 
     /// The collected diagnostics as the error to throw.
-    var reportError: ReportError { .invalidSpec(diagnostics) }
+    /// The collected diagnostics, in file order, as the error to throw.
+    var reportError: ReportError {
+        .invalidSpec(diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element))
+    }
 }
 
 extension String {
