@@ -19,7 +19,7 @@ public struct SpecCatalogs: Sendable {
     public static var standard: SpecCatalogs {
         SpecCatalogs(univariate: DistributionCatalog.univariate,
                      multivariate: DistributionCatalog.multivariate,
-                     transforms: TransformCatalog.all.isEmpty ? ShimTransforms.all : TransformCatalog.all)
+                     transforms: TransformCatalog.all)
     }
 
     /// Every distribution name, univariate first, without repeats.
