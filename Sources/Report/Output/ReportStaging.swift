@@ -69,6 +69,13 @@ public struct ReportStaging: Sendable {
     /// Swaps the staging folder in as the final folder. On failure the old report (if any) is
     /// back in place and the staging folder is left for `discard()`.
     public func commit() throws(ReportError) {
+        try commit { source, destination in rename(source, destination) == 0 }
+    }
+
+    /// `commit()` with the rename primitive injectable, so tests can make the second rename
+    /// fail after the old report was moved aside. `move` returns false and leaves `errno` set
+    /// on failure.
+    func commit(move: (String, String) -> Bool) throws(ReportError) {
         let fileManager = FileManager()
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -80,14 +87,14 @@ public struct ReportStaging: Sendable {
         var backup: String?
         if fileManager.fileExists(atPath: finalDirectory) {
             let claimed = try Self.claimSibling(parent: parent, name: name, role: "backup", create: false)
-            guard rename(finalDirectory, claimed) == 0 else {
+            guard move(finalDirectory, claimed) else {
                 throw ReportError.io(path: finalDirectory, message: "cannot move the old report aside: \(Self.errnoReason())")
             }
             backup = claimed
         }
-        guard rename(directory, finalDirectory) == 0 else {
+        guard move(directory, finalDirectory) else {
             let message = Self.errnoReason()
-            if let backup { _ = rename(backup, finalDirectory) }
+            if let backup { _ = move(backup, finalDirectory) }
             throw ReportError.io(path: finalDirectory, message: "cannot move the new report in place: \(message)")
         }
         if let backup {
