@@ -47,11 +47,14 @@ struct ReportPageView {
         }
 
         /// A multi-line block shown verbatim: HTML-escaped for `<pre>`, raw inside a Markdown
-        /// fence (whose length `ReportEscaping.markdownFence` chooses).
+        /// fence (whose length `ReportEscaping.markdownFence` chooses). Trailing line breaks are
+        /// dropped: the template supplies the one before the closing tag or fence.
         func block(_ raw: String) -> String {
+            var trimmed = Substring(raw)
+            while let last = trimmed.last, last.isNewline { trimmed.removeLast() }
             switch self {
-            case .html: return ReportEscaping.html(raw)
-            case .markdown: return raw
+            case .html: return ReportEscaping.html(String(trimmed))
+            case .markdown: return String(trimmed)
             }
         }
     }
@@ -72,6 +75,8 @@ struct ReportPageView {
                 "summary": text(check.summary),
                 "value": text(ReportNumberFormat.display(check.value)),
                 "limit": text(ReportNumberFormat.display(check.limit)),
+                "valueExact": text(OrderedJSON.number(check.value).replacingOccurrences(of: "\"", with: "")),
+                "limitExact": text(OrderedJSON.number(check.limit).replacingOccurrences(of: "\"", with: "")),
                 "passed": check.passed,
                 "status": check.passed ? "pass" : "fail",
                 "mark": check.passed ? "✓ pass" : "✗ fail",

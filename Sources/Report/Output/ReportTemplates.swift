@@ -15,8 +15,9 @@ public struct ReportTemplates: Sendable {
     private let library: MustacheLibrary
     private let names: Set<String>
 
-    /// The pragma prepended to every template (no newline, so line numbers stay true).
-    static let pragma = "{{%CONTENT_TYPE:TEXT}}"
+    /// The pragma prepended to every template, on a line of its own so Mustache drops the line
+    /// (a standalone tag); parse errors subtract that line again.
+    static let pragma = "{{%CONTENT_TYPE:TEXT}}\n"
 
     /// Loads every `*.mustache` file under `directory`, or under the package's `templates/`
     /// folder when `directory` is nil.
@@ -120,13 +121,9 @@ public struct ReportTemplates: Sendable {
     // MARK: - Error text
 
     static func describe(_ error: MustacheTemplate.ParserError) -> String {
-        let line = error.context.lineNumber
-        var column = error.context.columnNumber
-        var sourceLine = error.context.line
-        if line == 1, sourceLine.hasPrefix(pragma) {
-            column = max(1, column - pragma.count)
-            sourceLine.removeFirst(pragma.count)
-        }
+        let line = max(1, error.context.lineNumber - 1)
+        let column = error.context.columnNumber
+        let sourceLine = error.context.line
         let what: String
         switch error.error {
         case MustacheTemplate.Error.sectionCloseNameIncorrect: what = "section closed with a different name than it was opened with"
