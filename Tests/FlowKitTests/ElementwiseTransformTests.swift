@@ -302,7 +302,7 @@ final class ElementwiseTransformTests: XCTestCase {
             case .unit: adapter = [Elementwise(SigmoidMap())]
             default: adapter = [Elementwise(TanhMap())]
             }
-            let flow = try Flow(base: TestStandardNormal(), chain: TransformChain(maps: adapter + [bijection], dimension: 1))
+            let flow = try Flow(base: FlowTestBases.standardNormal(), chain: TransformChain(maps: adapter + [bijection], dimension: 1))
             let ys = c.points.map { map.forward($0).value }.filter { map.codomain.contains($0) }
             let y = PointBatch(scalars: ys)
             let byInverse = flow.logDensityByInverse(y)
