@@ -11,11 +11,14 @@
 /// - "Eq. 4", ``logDensityByForward(_:)``: the preimages x_{k−1} = f_k⁻¹(x_k) from the inverse
 ///   pass, then log p(y) = log p₀(x_0) − Σ_k log|det J_{f_k}(x_{k−1})| with the forward log-dets.
 ///
-/// Points outside the flow's support (or whose preimage would leave a map's codomain on the way
-/// back) get log density −∞, never NaN.
+/// Points outside the flow's support box (``support``, checked first so that rounding on the
+/// way back cannot carry a point just outside into the base support), or whose preimage would
+/// leave a map's codomain on the way back, get log density −∞, never NaN.
 public struct Flow: Sendable {
     public let base: any MultivariateDistribution
     public let chain: TransformChain
+    /// A box containing the support: the base support propagated through the chain.
+    public let support: [Interval]
 
     /// Throws ``FlowKitError/dimensionMismatch`` when the chain and the base disagree on the
     /// dimension, and ``FlowKitError/outsideDomain`` when the base support, propagated through
@@ -33,12 +36,10 @@ public struct Flow: Sendable {
         }
         self.base = base
         self.chain = chain
+        self.support = chain.image(of: base.support)
     }
 
     public var dimension: Int { base.dimension }
-
-    /// The support of the flow as a box: the base support propagated through the chain.
-    public var support: [Interval] { chain.image(of: base.support) }
 
     /// `count` independent draws x_K and their log densities from the forward pass alone
     /// (Rezende & Mohamed eq. 7), using only `stream`.
@@ -58,6 +59,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var logAbsDet = [Double](repeating: 0, count: y.count)
+        Self.restrict(&current, to: support, valid: &valid)
         for map in chain.maps.reversed() {
             Self.restrict(&current, to: map.codomain(dimension: dimension), valid: &valid)
             map.inverse(&current, logAbsDet: &logAbsDet)
@@ -74,6 +76,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var scratch = [Double](repeating: 0, count: y.count)
+        Self.restrict(&current, to: support, valid: &valid)
         var preimages = [PointBatch](repeating: y, count: maps.count)
         for k in maps.indices.reversed() {
             Self.restrict(&current, to: maps[k].codomain(dimension: dimension), valid: &valid)
