@@ -130,6 +130,10 @@ final class TransformChainTests: XCTestCase {
         // A sigmoid of a normal stays in (0, 1): atanh ∘ (2y − 1) then fits.
         XCTAssertNil(try TransformChain(maps: [Elementwise(SigmoidMap()), affine(2, -1), Elementwise(AtanhMap())], dimension: 1)
             .firstDomainViolation(startingFrom: [.real]))
+        // Outward-rounded boxes (multivariate images) one ulp below 0 still fit log; 1e-300 does not.
+        let logChain = try TransformChain(maps: [log], dimension: 1)
+        XCTAssertNil(logChain.firstDomainViolation(startingFrom: [Interval(lower: -0x1p-1074, upper: 2, lowerClosed: true, upperClosed: true)]))
+        XCTAssertNotNil(logChain.firstDomainViolation(startingFrom: [Interval(lower: -1e-300, upper: 2, lowerClosed: true, upperClosed: true)]))
         // Per coordinate in two dimensions: only the second coordinate leaves the domain.
         let v = try XCTUnwrap(TransformChain(maps: [log], dimension: 2).firstDomainViolation(startingFrom: [.unit, .real]))
         XCTAssertEqual(v.support, [.unit, .real])

@@ -11,14 +11,17 @@
 /// - "Eq. 4", ``logDensityByForward(_:)``: the preimages x_{k−1} = f_k⁻¹(x_k) from the inverse
 ///   pass, then log p(y) = log p₀(x_0) − Σ_k log|det J_{f_k}(x_{k−1})| with the forward log-dets.
 ///
-/// Points outside the flow's support box (``support``, checked first so that rounding on the
-/// way back cannot carry a point just outside into the base support), or whose preimage would
+/// Points outside the flow's support box (``support``, give or take 8 ulps, checked first so
+/// that rounding on the way back cannot carry a point well outside into the base support), or whose preimage would
 /// leave a map's codomain on the way back, get log density −∞, never NaN.
 public struct Flow: Sendable {
     public let base: any MultivariateDistribution
     public let chain: TransformChain
     /// A box containing the support: the base support propagated through the chain.
     public let support: [Interval]
+    /// `support` widened by 8 ulps at each finite end: the first membership test of the density
+    /// methods, lenient so that rounding in a map's image never excludes a valid point.
+    private let supportCheck: [Interval]
 
     /// Throws ``FlowKitError/dimensionMismatch`` when the chain and the base disagree on the
     /// dimension, and ``FlowKitError/outsideDomain`` when the base support, propagated through
@@ -37,6 +40,7 @@ public struct Flow: Sendable {
         self.base = base
         self.chain = chain
         self.support = chain.image(of: base.support)
+        self.supportCheck = support.map { $0.widened() }
     }
 
     public var dimension: Int { base.dimension }
@@ -59,7 +63,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var logAbsDet = [Double](repeating: 0, count: y.count)
-        Self.restrict(&current, to: support, valid: &valid)
+        Self.restrict(&current, to: supportCheck, valid: &valid)
         for map in chain.maps.reversed() {
             Self.restrict(&current, to: map.codomain(dimension: dimension), valid: &valid)
             map.inverse(&current, logAbsDet: &logAbsDet)
@@ -76,7 +80,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var scratch = [Double](repeating: 0, count: y.count)
-        Self.restrict(&current, to: support, valid: &valid)
+        Self.restrict(&current, to: supportCheck, valid: &valid)
         var preimages = [PointBatch](repeating: y, count: maps.count)
         for k in maps.indices.reversed() {
             Self.restrict(&current, to: maps[k].codomain(dimension: dimension), valid: &valid)
