@@ -40,6 +40,13 @@ final class FlowTests: XCTestCase {
         // Same seed, same draws; another stream, other draws.
         var again = RandomStream(seed: 42)
         XCTAssertEqual(flow.sample(count: 2000, using: &again).points, points)
+        // Into reused buffers: the same values.
+        var reused = RandomStream(seed: 42)
+        var buffer = PointBatch(dimension: 1, count: 2000, repeating: .nan)
+        var bufferLogDensity = [Double](repeating: .nan, count: 2000)
+        flow.sample(into: &buffer, logDensity: &bufferLogDensity, using: &reused)
+        XCTAssertEqual(buffer, points)
+        XCTAssertEqual(bufferLogDensity, logDensity)
         var other = RandomStream(seed: 42, stream: 1)
         XCTAssertNotEqual(flow.sample(count: 2000, using: &other).points, points)
     }

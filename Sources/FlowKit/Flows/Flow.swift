@@ -46,15 +46,24 @@ public struct Flow: Sendable {
     public var dimension: Int { base.dimension }
 
     /// `count` independent draws x_K and their log densities from the forward pass alone
-    /// (Rezende & Mohamed eq. 7), using only `stream`.
+    /// (Rezende & Mohamed eq. 7), using only `stream`. For large runs, draw chunk i from
+    /// stream i (``ChunkedReduction``), so that results do not depend on the thread count.
     public func sample(count: Int, using stream: inout RandomStream) -> (points: PointBatch, logDensity: [Double]) {
         var points = PointBatch(dimension: dimension, count: count)
-        base.sample(into: &points, using: &stream)
-        var logDensity = base.logDensity(points)
-        var logAbsDet = [Double](repeating: 0, count: count)
-        chain.forward(&points, logAbsDet: &logAbsDet)
-        for i in 0..<count { logDensity[i] -= logAbsDet[i] }
+        var logDensity = [Double](repeating: 0, count: count)
+        sample(into: &points, logDensity: &logDensity, using: &stream)
         return (points, logDensity)
+    }
+
+    /// Overwrites `points` with `points.count` draws and `logDensity` (same count) with their
+    /// log densities, log p₀(x₀) − Σ_k log|det ∂f_k/∂x_{k−1}|, reusing the caller's buffers.
+    public func sample(into points: inout PointBatch, logDensity: inout [Double], using stream: inout RandomStream) {
+        precondition(points.dimension == dimension && logDensity.count == points.count, "buffers must match the flow")
+        base.sample(into: &points, using: &stream)
+        let logBase = base.logDensity(points)
+        for i in logDensity.indices { logDensity[i] = 0 }
+        chain.forward(&points, logAbsDet: &logDensity)
+        for i in logDensity.indices { logDensity[i] = logBase[i] - logDensity[i] }
     }
 
     /// log p(y) by "Eq. 5": the inverse pass f_K⁻¹, …, f_1⁻¹ with the inverse log-dets.
