@@ -12,8 +12,9 @@
 ///   pass, then log p(y) = log p₀(x_0) − Σ_k log|det J_{f_k}(x_{k−1})| with the forward log-dets.
 ///
 /// Points outside the flow's support box (``support``, give or take 8 ulps, checked first so
-/// that rounding on the way back cannot carry a point well outside into the base support), or whose preimage would
-/// leave a map's codomain on the way back, get log density −∞, never NaN.
+/// that rounding on the way back cannot carry a point well outside into the base support),
+/// or whose preimage would leave a map's codomain on the way back, get log density −∞, never
+/// NaN.
 public struct Flow: Sendable {
     public let base: any MultivariateDistribution
     public let chain: TransformChain
