@@ -168,14 +168,17 @@ extension Renderer {
                           horizontal: HorizontalAlignment = .left, vertical: VerticalAlignment = .baseline,
                           angle: Double = 0) -> Rect {
         let layout = TextLayout(markup, font: font, renderer: self)
-        let (origin, box) = Self.place(layout, at: anchor, horizontal: horizontal, vertical: vertical, angle: angle)
+        let (origin, box) = layout.placed(at: anchor, horizontal: horizontal, vertical: vertical, angle: angle)
         draw(layout, at: origin, color: color, angle: angle)
         return box
     }
+}
 
-    /// The baseline origin and page box of `layout` anchored at `anchor`.
-    public static func place(_ layout: TextLayout, at anchor: Point, horizontal: HorizontalAlignment,
-                             vertical: VerticalAlignment, angle: Double) -> (origin: Point, box: Rect) {
+extension TextLayout {
+    /// The baseline origin and page box of this layout anchored at `anchor`.
+    public func placed(at anchor: Point, horizontal: HorizontalAlignment,
+                       vertical: VerticalAlignment, angle: Double = 0) -> (origin: Point, box: Rect) {
+        let layout = self
         let u0: Double
         switch horizontal {
         case .left: u0 = 0
