@@ -245,13 +245,16 @@ enum Gallery {
     }
 
     static func gridSpans() -> Figure {
-        var f = Figure(width: 560, height: 420, rows: 2, columns: 3, title: "Spanning panel and shared axes")
+        var f = Figure(width: 560, height: 420, rows: 2, columns: 3, title: "Spanning panel and shared y axes")
         f.sharedY = true
         f.span(row: 0, column: 0, rowSpan: 1, columnSpan: 3)
-        let x = linspace(0, 20, 500)
-        f[0, 0].line(x: x, y: x.map { sin($0) * exp(-$0 / 10) }, label: "damped")
+                let xm = linspace(-4, 4, 400)
+        for c in 0..<3 {
+            let s = 1 + 0.3 * Double(c)
+            f[0, 0].line(x: xm, y: xm.map { normalPDF($0, 0, s) }, color: Palette.default[c + 1], label: "$\\sigma = \(String(format: "%.1f", s))$")
+        }
         f[0, 0].title = "wide panel (spans 3 columns)"
-        f[0, 0].x.label = "$t$"
+        f[0, 0].x.label = "$x$"
         for c in 0..<3 {
             let xs = normals(3000, seed: UInt64(10 + c), sd: 1 + 0.3 * Double(c))
             let h = histogram(xs, bins: 40, range: -4...4)

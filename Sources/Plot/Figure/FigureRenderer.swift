@@ -200,7 +200,7 @@ public enum FigureRenderer {
             }
         }
         guard p.showsAxes else {
-            d.insets = ins
+            d.insets = overhang(d, ins)
             return d
         }
         d.showXLabels = p.x.showsTickLabels && !(f.sharedX && hasNeighbour(f, k, below: true))
@@ -234,8 +234,20 @@ public enum FigureRenderer {
             ins.top = max(ins.top, l.height / 2 - (py - r.minY))
             ins.bottom = max(ins.bottom, l.height / 2 - (r.maxY - py))
         }
-        d.insets = ins
+        // Labels longer than their side of the plot area overhang it equally on both ends.
+        if let l = d.xLabel { let o = (l.width - r.width) / 2; ins.left = max(ins.left, o); ins.right = max(ins.right, o) }
+        if let l = d.yLabel { let o = (l.width - r.height) / 2; ins.top = max(ins.top, o); ins.bottom = max(ins.bottom, o) }
+        d.insets = overhang(d, ins)
         return d
+    }
+
+    /// Insets grown so that a title or colour-bar label longer than its side still fits.
+    static func overhang(_ d: Decor, _ i: Insets) -> Insets {
+        var ins = i
+        let r = d.plotRect
+        if let l = d.title { let o = (l.width - r.width) / 2; ins.left = max(ins.left, o); ins.right = max(ins.right, o) }
+        if let l = d.cbLabel { let o = (l.width - r.height) / 2; ins.top = max(ins.top, o); ins.bottom = max(ins.bottom, o) }
+        return ins
     }
 
     /// Plot rectangles for all slots given their insets.

@@ -32,7 +32,7 @@ public enum TickFormatter {
         let k = Foundation.log10(v)
         if decade || abs(k - k.rounded()) < 1e-9 && (v >= 1e4 || v < 1e-3) {
             let e = Int(k.rounded())
-            return e == 0 ? "1" : e == 1 ? "10" : "$10^{\(minusSign(e))}$"
+            return "$10^{\(minusSign(e))}$"
         }
         if v >= 1e5 || v < 1e-3 {
             let e = Int(floor(k + 1e-9))

@@ -93,8 +93,8 @@ public struct TextLayout: Sendable, Equatable {
                 place(name, font: styled(font, .upright), x: &x, shift: shift, renderer: renderer)
                 if k + 1 < nodes.count {
                     switch nodes[k + 1] {
-                    case .run(let s, _) where s.first.map { $0.isLetter } ?? false: x += 3.0 / 18 * em
-                    case .scripts, .function, .frac, .sqrt: x += 3.0 / 18 * em
+                    case .run(let s, _) where s.first.map { $0.isLetter || $0.isNumber } ?? false: x += 4.0 / 18 * em
+                    case .scripts, .function, .frac, .sqrt: x += 4.0 / 18 * em
                     default: break
                     }
                 }
