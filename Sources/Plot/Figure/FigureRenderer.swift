@@ -147,9 +147,40 @@ public enum FigureRenderer {
                 }
                 prev = (p, l)
             }
-            if fits || n <= 1 || axis.ticks != nil { return AxisTicks(ticks: ticks, labels: labels) }
+            if fits { return AxisTicks(ticks: ticks, labels: labels) }
+            if n <= 1 || axis.ticks != nil {
+                // Still crowded: keep labels greedily from the first, dropping any that would touch.
+                var kept = labels
+                var last: (Double, TextLayout)?
+                for (i, t) in ticks.enumerated() {
+                    guard let l = kept[i] else { continue }
+                    let p = scale.map(t.value)
+                    if let (q, m) = last {
+                        let need = horizontal ? (l.width + m.width) / 2 + 0.6 * em : (l.height + m.height) / 2 + 0.2 * em
+                        if abs(p - q) < need { kept[i] = nil; continue }
+                    }
+                    last = (p, l)
+                }
+                return AxisTicks(ticks: ticks, labels: kept)
+            }
             n -= 1
         }
+    }
+
+    /// `markup` laid out to fit `maxWidth`: the font shrinks (down to half size) and then plain
+    /// text is truncated with an ellipsis, so a label can never be wider than its space.
+    static func fitted(_ markup: String, font: Font, maxWidth: Double, renderer: Renderer) -> TextLayout {
+        var l = TextLayout(markup, font: font, renderer: renderer)
+        guard l.width > maxWidth, maxWidth > 0 else { return l }
+        let factor = max(0.5, maxWidth / l.width)
+        l = TextLayout(markup, font: font.withSize(font.size * factor * 0.999), renderer: renderer)
+        if l.width <= maxWidth || MathText.containsMath(markup) { return l }
+        var chars = Array(markup)
+        while !chars.isEmpty && l.width > maxWidth {
+            chars.removeLast()
+            l = TextLayout(String(chars) + "…", font: font.withSize(font.size * factor * 0.999), renderer: renderer)
+        }
+        return l
     }
 
     // MARK: - Layout
@@ -167,8 +198,12 @@ public enum FigureRenderer {
     }
 
     static func decorate(_ f: Figure, slot k: Int, plotRect r: Rect, limits: (x: (Double, Double), y: (Double, Double)),
-                         renderer: Renderer) -> Decor {
+                         area: Rect, renderer: Renderer) -> Decor {
         let p = f.slots[k].panel
+        let s = f.slots[k]
+        // The most a label may span: its share of the grid.
+        let cellW = max(area.width * Double(s.columnSpan) / Double(f.columns) - cellGap, 1)
+        let cellH = max(area.height * Double(s.rowSpan) / Double(f.rows) - cellGap, 1)
         let font = f.font
         let xKind = f.sharedX ? (f.slots.first?.panel.x.scale ?? p.x.scale) : p.x.scale
         let yKind = f.sharedY ? (f.slots.first?.panel.y.scale ?? p.y.scale) : p.y.scale
@@ -177,7 +212,7 @@ public enum FigureRenderer {
                       y: Scale(kind: yKind, domain: limits.y, range: (r.maxY, r.minY)))
         var ins = Insets()
         if let t = p.title {
-            d.title = TextLayout(t, font: font.withSize(font.size * 1.2), renderer: renderer)
+            d.title = fitted(t, font: font.withSize(font.size * 1.2), maxWidth: cellW, renderer: renderer)
             ins.top = titlePad + (d.title?.height ?? 0)
         }
         if let cs = p.marks.lazy.compactMap({ $0.colorScale }).first {
@@ -188,7 +223,7 @@ public enum FigureRenderer {
                                     horizontal: false, showLabels: true, font: font, renderer: renderer)
             var right = colorBarGap + colorBarWidth + tickLength + tickPad + d.cbTicks.maxWidth
             if let l = cs.label {
-                d.cbLabel = TextLayout(l, font: font, renderer: renderer)
+                d.cbLabel = fitted(l, font: font, maxWidth: cellH, renderer: renderer)
                 right += labelPad + (d.cbLabel?.height ?? 0)
             }
             ins.right = right
@@ -213,11 +248,11 @@ public enum FigureRenderer {
         if d.showXLabels, d.xTicks.labels.contains(where: { $0 != nil }) { bottom += tickPad + d.xTicks.maxHeight }
         if d.showYLabels, d.yTicks.labels.contains(where: { $0 != nil }) { left += tickPad + d.yTicks.maxWidth }
         if let l = p.x.label {
-            d.xLabel = TextLayout(l, font: font, renderer: renderer)
+            d.xLabel = fitted(l, font: font, maxWidth: cellW, renderer: renderer)
             bottom += labelPad + (d.xLabel?.height ?? 0)
         }
         if let l = p.y.label {
-            d.yLabel = TextLayout(l, font: font, renderer: renderer)
+            d.yLabel = fitted(l, font: font, maxWidth: cellH, renderer: renderer)
             left += labelPad + (d.yLabel?.height ?? 0)
         }
         ins.bottom = max(ins.bottom, bottom)
@@ -289,7 +324,7 @@ public enum FigureRenderer {
         var area = page.inset(by: f.padding)
         var title: TextLayout?
         if let t = f.title {
-            let l = TextLayout(t, font: f.font.withSize(f.font.size * 1.4), renderer: renderer)
+            let l = fitted(t, font: f.font.withSize(f.font.size * 1.4), maxWidth: area.width, renderer: renderer)
             title = l
             area = area.slice(from: .top, amount: l.height + titlePad).rest
         }
@@ -298,7 +333,7 @@ public enum FigureRenderer {
         var decor: [Decor] = []
         for _ in 0..<8 {
             let rects = solve(f, insets: used, area: area)
-            decor = f.slots.indices.map { decorate(f, slot: $0, plotRect: rects[$0], limits: lim[$0], renderer: renderer) }
+            decor = f.slots.indices.map { decorate(f, slot: $0, plotRect: rects[$0], limits: lim[$0], area: area, renderer: renderer) }
             let required = decor.map(\.insets)
             if zip(used, required).allSatisfy({ $0.covers($1) }) { break }
             used = zip(used, required).map { $0.union($1) }
