@@ -112,7 +112,7 @@ final class RandomTests: XCTestCase {
         for streamIndex: UInt64 in [0, 17] {
             var stream = RandomStream(seed: 2024, stream: streamIndex)
             let sample = (0..<200_000).map { _ in stream.nextUniform() }
-            let (d, p) = KolmogorovSmirnov.test(sample) { min(max($0, 0), 1) }
+            let (d, p) = ksTest(sample) { min(max($0, 0), 1) }
             XCTAssertGreaterThan(p, 0.001, "D = \(d)")
         }
     }
@@ -144,7 +144,7 @@ final class RandomTests: XCTestCase {
         var stream = RandomStream(seed: 31337, stream: 2)
         let n = 200_000
         let sample = (0..<n).map { _ in stream.nextStandardNormal() }
-        let (d, p) = KolmogorovSmirnov.test(sample, cdf: Special.normalCDF)
+        let (d, p) = ksTest(sample, cdf: Special.normalCDF)
         XCTAssertGreaterThan(p, 0.001, "D = \(d)")
         let m = Double(n)
         let mean = sample.reduce(0, +) / m
@@ -173,7 +173,7 @@ final class RandomTests: XCTestCase {
         XCTAssertLessThan(abs(Double(tail.count) - expected), 4 * (expected * (1 - probability)).squareRoot(),
                           "tail count \(tail.count) vs \(expected)")
         let qr = Special.normalSurvival(r)
-        let (d, p) = KolmogorovSmirnov.test(tail) { 1 - Special.normalSurvival($0) / qr }
+        let (d, p) = ksTest(tail) { 1 - Special.normalSurvival($0) / qr }
         XCTAssertGreaterThan(p, 0.001, "D = \(d)")
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// The gamma distribution with shape k and rate λ (spec name `gamma`; scipy
 /// `gamma(a=k, scale=1/λ)`).
 ///
-/// log p = log[(λx)ᵏ e^(−λx)/Γ(k)] − log x, the bracket formed by Special's scaled gamma prefix
-/// (no cancellation for large k); F = P(k, λx), 1 − F = Q(k, λx); F⁻¹(p) = P⁻¹(k, p)/λ.
+/// log p = (k − 1) log λx − λx − log Γ(k) + log λ for k < 20; for k ≥ 20,
+/// log p = log[(λx)ᵏ e^(−λx)/Γ(k)] − log x with the bracket from Special's scaled gamma prefix
+/// (no cancellation of the k log k terms); F = P(k, λx), 1 − F = Q(k, λx); F⁻¹(p) = P⁻¹(k, p)/λ.
 /// Sampler: Marsaglia & Tsang (2000), "A simple method for generating gamma variables", ACM
 /// TOMS 26(3), with G(k) = G(k + 1)·U^(1/k) for k < 1. E = k/λ, Var = k/λ².
 public struct GammaDistribution: UnivariateDistribution {
@@ -24,12 +25,14 @@ public struct GammaDistribution: UnivariateDistribution {
     }
 
     public let parameters: Parameters
-    let shape: Double, rate: Double
+    let shape: Double, rate: Double, logRate: Double, logGammaShape: Double
 
     public init(_ parameters: Parameters) {
         self.parameters = parameters
         shape = parameters.shape
         rate = parameters.rate
+        logRate = Foundation.log(parameters.rate)
+        logGammaShape = Special.logGamma(parameters.shape)
     }
 
     public init(shape: Double = 1, rate: Double = 1) throws { self.init(try Parameters(shape: shape, rate: rate)) }
@@ -41,6 +44,9 @@ public struct GammaDistribution: UnivariateDistribution {
             return shape == 1 ? Foundation.log(rate) : -.infinity
         }
         if x.isInfinite { return -.infinity }
+        if shape < 20 {
+            return (shape - 1) * Foundation.log(rate * x) - rate * x - logGammaShape + logRate
+        }
         return Special.logGammaPrefix(shape, rate * x) - Foundation.log(x)
     }
     public func cdf(_ x: Double) -> Double { x > 0 ? Special.regularizedGammaP(shape, rate * x) : 0 }
