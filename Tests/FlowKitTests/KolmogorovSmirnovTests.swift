@@ -88,6 +88,10 @@ final class KolmogorovSmirnovTests: XCTestCase {
         XCTAssertEqual(r2.statistic, 0.25)
         XCTAssertEqual(r2.pValue, 1) // n·d = 0.5
         XCTAssertEqual(FlowKit.KolmogorovSmirnov.exact(sortedSample: [], cdf: { $0 }).pValue, 1)
+        // Unsorted input is sorted first; NaN gives NaN.
+        XCTAssertEqual(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.75, 0.25], cdf: { $0 }), r2)
+        XCTAssertTrue(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.5, .nan], cdf: { $0 }).statistic.isNaN)
+        XCTAssertTrue(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.5], cdf: { _ in .nan }).pValue.isNaN)
     }
 
     /// The streaming statistic brackets the exact one: D_edge ≤ D ≤ D_edge + bound ≤ D_edge + 1/B.
