@@ -1,1 +1,1 @@
-// \(n): placeholder until its issue lands.
+// placeholder
