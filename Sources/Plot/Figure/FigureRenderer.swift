@@ -129,7 +129,9 @@ public enum FigureRenderer {
     static func fittedTicks(_ axis: Axis, kind: ScaleKind, lo: Double, hi: Double, length: Double,
                             horizontal: Bool, showLabels: Bool, font: Font, renderer: Renderer) -> AxisTicks {
         let em = font.size
-        var n = max(1, min(horizontal ? Int(length / (em * 5.5)) : Int(length / (em * 3.2)), 9))
+        // matplotlib's Axis.get_tick_space: a tick per 3 em across, per 2 em up; the label
+        // collision test below thins them when the labels are wider.
+        var n = max(1, min(horizontal ? Int(length / (em * 3)) : Int(length / (em * 2)), 9))
         let scale = Scale(kind: kind, domain: (lo, hi), range: (0, length))
         while true {
             let ticks = makeTicks(axis, kind: kind, lo: lo, hi: hi, maxIntervals: n)

@@ -103,10 +103,9 @@ public struct UnivariateFigurePlan: Sendable {
         return "$p_{\(stage)}(x_{\(stage)})$"
     }
 
-    /// Panel-specific label: the spec's label applies to the last panel (x) or all panels (y).
-    func xLabel(_ options: FigureOptions, panel: Int, panels: Int, stage: Int) -> String {
-        if let label = options.xLabel, panel == panels - 1 { return label }
-        return stageLabel(stage)
+    /// The spec's x label of a panel, or the stage's default label.
+    func xLabel(_ options: FigureOptions, panel: Int, stage: Int) -> String {
+        options.xLabel(ofPanel: panel) ?? stageLabel(stage)
     }
 
     // MARK: - Building
@@ -169,9 +168,9 @@ public struct UnivariateFigurePlan: Sendable {
             var p = Panel()
             p.histogram(edges: h.edges, heights: h.counts, fill: color(options, panel: panel, fallback: defaults[panel]),
                         alpha: options.alpha ?? 1)
-            p.x.label = xLabel(options, panel: panel, panels: 2, stage: stage)
+            p.x.label = xLabel(options, panel: panel, stage: stage)
             p.x.setLimits(h.low, h.high)
-            p.y.label = options.yLabel ?? "count"
+            p.y.label = options.yLabel(ofPanel: panel) ?? "count"
             p.y.lower = 0
             p.x.showsGrid = options.grid ?? false
             p.y.showsGrid = options.grid ?? false
@@ -212,9 +211,9 @@ public struct UnivariateFigurePlan: Sendable {
                 p.line(x: densityGrid.y, y: densityGrid.logEq4.map(Self.expOrNaN), color: Color("#56B4E9") ?? .black,
                        width: max(1, width / 2), dash: .dotted, label: "Eq. 4 (forward Jacobian)")
             }
-            p.x.label = xLabel(options, panel: panel, panels: 2, stage: stage)
+            p.x.label = xLabel(options, panel: panel, stage: stage)
             p.x.setLimits(h.low, h.high)
-            p.y.label = options.yLabel ?? densityLabel(stage)
+            p.y.label = options.yLabel(ofPanel: panel) ?? densityLabel(stage)
             p.y.lower = 0
             p.legend = .best
             p.x.showsGrid = options.grid ?? false
@@ -251,9 +250,9 @@ public struct UnivariateFigurePlan: Sendable {
         p.line(x: grid.y, y: differences(grid.logEq4, grid.logEq5), color: Color("#009E73"), width: width,
                dash: .dotted, label: "$|\\log p_{Eq4} - \\log p_{Eq5}|$")
         p.hline(Double.ulpOfOne, color: Color("#777777") ?? .black, width: 0.8, dash: .dashed, label: "machine ε")
-        p.x.label = options.xLabel ?? stageLabel(outputStage)
+        p.x.label = xLabel(options, panel: 0, stage: outputStage)
         p.x.setLimits(r.lowerBound, r.upperBound)
-        p.y.label = options.yLabel ?? "absolute difference of log densities"
+        p.y.label = options.yLabel(ofPanel: 0) ?? "absolute difference of log densities"
         p.y.scale = .log
         p.y.lower = Self.agreementFloor / 2
         p.legend = .best
@@ -277,13 +276,13 @@ public struct UnivariateFigurePlan: Sendable {
         let width = options.lineWidth.map { min($0, 2.5) } ?? 2
         var top = Panel()
         top.line(x: x, y: batch.values.map { $0.isFinite ? $0 : .nan }, color: c, width: width)
-        top.x.label = stageLabel(0)
-        top.y.label = experiment.maps.count == 1 ? "$y = T(x)$" : "$x_{\(experiment.maps.count)} = T(x_0)$"
+        top.x.label = xLabel(options, panel: 0, stage: 0)
+        top.y.label = options.yLabel(ofPanel: 0) ?? (experiment.maps.count == 1 ? "$y = T(x)$" : "$x_{\(experiment.maps.count)} = T(x_0)$")
         top.x.setLimits(r.lowerBound, r.upperBound)
         var bottom = Panel()
         bottom.line(x: x, y: logAbsDet.map { $0.isFinite ? $0 : .nan }, color: c, width: width)
-        bottom.x.label = options.xLabel ?? stageLabel(0)
-        bottom.y.label = options.yLabel ?? "$\\log|T'(x)|$"
+        bottom.x.label = xLabel(options, panel: 1, stage: 0)
+        bottom.y.label = options.yLabel(ofPanel: 1) ?? "$\\log|T'(x)|$"
         bottom.x.setLimits(r.lowerBound, r.upperBound)
         for p in [0, 1] {
             var panel = p == 0 ? top : bottom
@@ -317,9 +316,9 @@ public struct UnivariateFigurePlan: Sendable {
                 let logP = flow.logDensityByInverse(PointBatch(scalars: grid))
                 p.line(x: grid, y: logP.map(Self.expOrNaN), color: .black, width: width, label: "Eq. 5")
             }
-            p.x.label = panel == stageList.count - 1 ? (options.xLabel ?? stageLabel(stage)) : stageLabel(stage)
+            p.x.label = xLabel(options, panel: panel, stage: stage)
             p.x.setLimits(h.low, h.high)
-            p.y.label = options.yLabel ?? densityLabel(stage)
+            p.y.label = options.yLabel(ofPanel: panel) ?? densityLabel(stage)
             p.y.lower = 0
             p.legend = panel == 0 ? .best : nil
             figure[panel, 0] = p
@@ -337,18 +336,19 @@ public struct UnivariateFigurePlan: Sendable {
         let c = color(options, panel: 0, fallback: "#336B8B")
         var caption: String
         if kind == .pit, let h = run.totals.histograms[histogramRequest(request, panel: 0, stage: outputStage)] {
-            p.histogram(edges: h.edges, heights: h.densities(normalizedBy: .allSamples), fill: c, alpha: options.alpha ?? 0.6,
-                        label: "samples")
-            // ±2 binomial standard deviations of a bin's density under a perfect fit.
+            // ±2 binomial standard deviations of a bin's density under a perfect fit, behind the bars.
             let bins = Double(h.binCount), n = max(h.totalCount, 1)
             let halfWidth = 2 * (1 / bins * (1 - 1 / bins) / n).squareRoot() * bins
             p.fillBetween(x: [0, 1], y1: [1 - halfWidth, 1 - halfWidth], y2: [1 + halfWidth, 1 + halfWidth],
-                          color: .black, alpha: 0.12, label: "±2σ of a perfect fit")
+                          color: .black, alpha: 0.15, label: "±2σ of a perfect fit")
+            p.histogram(edges: h.edges, heights: h.densities(normalizedBy: .allSamples), fill: c, alpha: options.alpha ?? 0.35,
+                        edge: StrokeStyle(color: c, width: 1.2), label: "samples")
             p.hline(1, color: .black, width: 1, dash: .dashed)
-            p.x.label = options.xLabel ?? "$u = F_{ref}(y)$"
-            p.y.label = options.yLabel ?? "density of u"
+            p.x.label = options.xLabel(ofPanel: 0) ?? "$u = F_{ref}(y)$"
+            p.y.label = options.yLabel(ofPanel: 0) ?? "density of u"
             p.x.setLimits(0, 1)
             p.y.lower = 0
+            p.legend = .lowerCenter   // the bars fill the panel up to ≈ 1; the legend sits on them, not on the band
             caption = "Probability integral transform of \(run.samples) samples through the reference CDF: flat at 1 when the samples follow the reference; the band is ±2 binomial standard deviations."
         } else {
             let sorted = run.pilotStages[outputStage].filter(\.isFinite).sorted()
@@ -363,14 +363,14 @@ public struct UnivariateFigurePlan: Sendable {
                 }
             }
             p.scatter(x: theoretical, y: observed, size: 3, color: c, alpha: 0.7, label: "samples")
+            p.legend = .upperLeft
             if let lo = theoretical.first, let hi = theoretical.last {
                 p.line(x: [lo, hi], y: [lo, hi], color: .black, width: 1, dash: .dashed, label: "y = x")
             }
-            p.x.label = options.xLabel ?? "reference quantile"
-            p.y.label = options.yLabel ?? "sample quantile"
+            p.x.label = options.xLabel(ofPanel: 0) ?? "reference quantile"
+            p.y.label = options.yLabel(ofPanel: 0) ?? "sample quantile"
             caption = "Q–Q plot of \(shown) evenly spaced order statistics of the first \(n) samples against the reference quantiles."
         }
-        p.legend = .best
         p.x.showsGrid = options.grid ?? false
         p.y.showsGrid = options.grid ?? false
         figure[0, 0] = p
