@@ -95,6 +95,11 @@ enum MultivariateTestCases {
         return (batch.values, logDet[0])
     }
 
+    /// ‖a − b‖.
+    static func distance(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+    }
+
     /// ‖a − b‖ / ‖b‖ (the Euclidean relative error of a vector).
     static func relativeDistance(_ a: [Double], _ b: [Double]) -> Double {
         let difference = zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
