@@ -10,6 +10,9 @@ public protocol UnivariateDistribution: Sendable {
     func logDensity(_ x: Double) -> Double
     /// F(x) = P(X ≤ x).
     func cdf(_ x: Double) -> Double
+    /// 1 − F(x) = P(X > x), accurate in the right tail where 1 − F would cancel.
+    /// Default: 1 − cdf(x).
+    func survival(_ x: Double) -> Double
     /// F⁻¹(p) for p in [0, 1].
     func quantile(_ p: Double) -> Double
     /// One draw, using only `stream` (never a global generator).
@@ -24,6 +27,8 @@ public protocol UnivariateDistribution: Sendable {
 
 // MARK: - Default implementations
 extension UnivariateDistribution {
+    public func survival(_ x: Double) -> Double { 1 - cdf(x) }
+
     /// p(x) = exp(log p(x)).
     public func density(_ x: Double) -> Double { Foundation.exp(logDensity(x)) }
 

@@ -56,12 +56,28 @@ public struct RandomStream: Sendable {
     /// A double in [0, 1) from the top 53 bits: k · 2⁻⁵³, k uniform on 0..<2⁵³.
     @inlinable
     public mutating func nextUniform() -> Double {
-        Double(nextUInt64() >> 11) * 0x1.0p-53
+        Self.uniform(fromBits: nextUInt64())
     }
 
-    /// A double in (0, 1): (k + ½) · 2⁻⁵³; never 0 or 1, so log and quantiles stay finite.
+    /// A double in (0, 1): (k + ½) · 2⁻⁵², k uniform on 0..<2⁵²; never 0 or 1, so log and
+    /// quantiles stay finite.
     @inlinable
     public mutating func nextOpenUniform() -> Double {
-        (Double(nextUInt64() >> 11) + 0.5) * 0x1.0p-53
+        Self.openUniform(fromBits: nextUInt64())
+    }
+
+    /// The bits → double map of ``nextUniform()``: k · 2⁻⁵³ with k = bits >> 11, in
+    /// [0, 1 − 2⁻⁵³] (exact: every value is a multiple of 2⁻⁵³ below 1).
+    @inlinable
+    public static func uniform(fromBits bits: UInt64) -> Double {
+        Double(bits >> 11) * 0x1.0p-53
+    }
+
+    /// The bits → double map of ``nextOpenUniform()``: (k + ½) · 2⁻⁵² with k = bits >> 12, in
+    /// [2⁻⁵³, 1 − 2⁻⁵³]. Exact: k + ½ < 2⁵² needs 53 significant bits. (With 53 bits of k the
+    /// top value 1 − 2⁻⁵⁴ would not be representable and would round to 1.)
+    @inlinable
+    public static func openUniform(fromBits bits: UInt64) -> Double {
+        (Double(bits >> 12) + 0.5) * 0x1.0p-52
     }
 }

@@ -29,4 +29,76 @@ public protocol Bijection: Sendable {
     func forward(_ batch: inout PointBatch, logAbsDet: inout [Double])
     /// y ↦ T⁻¹(y) in place; adds log|det J_{T⁻¹}(y)| to `logAbsDet`.
     func inverse(_ batch: inout PointBatch, logAbsDet: inout [Double])
+    /// T(domain) per coordinate (default: `image(of: domain(dimension:))`).
+    func codomain(dimension: Int) -> [Interval]
+    /// A box containing T⁻¹(box): the inputs that can reach `box` (default: the domain).
+    func preimage(of box: [Interval]) -> [Interval]
+    /// Checked single-point forward pass: throws ``FlowKitError/outsideDomain`` (or
+    /// ``FlowKitError/dimensionMismatch``) instead of returning NaN (default: checks the
+    /// domain box; a chain checks every step).
+    func forwardChecked(_ x: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double)
+    /// Checked single-point inverse pass (default: checks the codomain box).
+    func inverseChecked(_ y: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double)
+}
+
+// MARK: - Default implementations
+extension Bijection {
+    /// T(domain), as a box (the image of the domain box by default).
+    public func codomain(dimension: Int) -> [Interval] {
+        image(of: domain(dimension: dimension))
+    }
+
+    /// A box known to contain T⁻¹(box ∩ codomain); by default the whole domain (elementwise
+    /// maps return the exact preimage).
+    public func preimage(of box: [Interval]) -> [Interval] {
+        domain(dimension: box.count)
+    }
+
+    /// x ↦ (T(x), log|det J_T(x)|) for one point, after checking that x has the right dimension
+    /// and lies in the domain.
+    public func forwardChecked(_ x: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double) {
+        try checkMembership(x, in: domain(dimension: x.count))
+        var batch = PointBatch(dimension: x.count, values: x)
+        var logAbsDet = [0.0]
+        forward(&batch, logAbsDet: &logAbsDet)
+        return (batch.values, logAbsDet[0])
+    }
+
+    /// y ↦ (T⁻¹(y), log|det J_{T⁻¹}(y)|) for one point, after checking that y has the right
+    /// dimension and lies in the codomain.
+    public func inverseChecked(_ y: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double) {
+        try checkMembership(y, in: codomain(dimension: y.count))
+        var batch = PointBatch(dimension: y.count, values: y)
+        var logAbsDet = [0.0]
+        inverse(&batch, logAbsDet: &logAbsDet)
+        return (batch.values, logAbsDet[0])
+    }
+
+    /// Whether every coordinate of `x` lies in the domain (and the dimension fits).
+    public func isInDomain(_ x: [Double]) -> Bool {
+        (try? checkMembership(x, in: domain(dimension: x.count))) != nil
+    }
+
+    /// Throws unless `point` has this map's dimension, is non-empty and lies in `box`.
+    func checkMembership(_ point: [Double], in box: [Interval]) throws(FlowKitError) {
+        if let d = dimension, d != point.count {
+            throw .dimensionMismatch(what: "input of \(name)", expected: d, found: point.count)
+        }
+        if point.isEmpty { throw .dimensionMismatch(what: "input of \(name)", expected: 1, found: 0) }
+        for (x, interval) in zip(point, box) where !interval.contains(x) {
+            throw .outsideDomain(transform: name, value: Self.describe(point), domain: Self.describe(box))
+        }
+    }
+
+    static func describe(_ point: [Double]) -> String {
+        point.count == 1 ? "\(point[0])" : "(" + point.map { "\($0)" }.joined(separator: ", ") + ")"
+    }
+
+    static func describe(_ box: [Interval]) -> String {
+        guard let first = box.first else { return "∅" }
+        if box.allSatisfy({ $0 == first }) {
+            return box.count == 1 ? first.description : first.description + "^\(box.count)"
+        }
+        return box.map(\.description).joined(separator: " × ")
+    }
 }

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The 256-layer ziggurat of the standard normal density (Marsaglia & Tsang 2000, "The
+/// ziggurat method for generating random variables", J. Stat. Softw. 5(8); the 256-layer,
+/// 52-bit layout of numpy's `random_standard_normal`, McFarland 2016).
+///
+/// With f(x) = exp(−x²/2), r = 3.6541528853610088 and the common layer area
+/// v = r·f(r) + ∫ᵣ^∞ f = r·f(r) + √(π/2)·erfc(r/√2), the layer edges are
+/// x₀ = v/f(r) (the base strip, which also stands for the tail), x₁ = r,
+/// xᵢ₊₁ = f⁻¹(f(xᵢ) + v/xᵢ) = √(−2 log(f(xᵢ) + v/xᵢ)), and x₂₅₆ = 0 (the recursion closes to
+/// 1 + 3·10⁻¹⁵ in double precision; the top edge is set to exactly 0).
+/// Tables are built once, in a `static let`; they hold no per-stream state.
+@usableFromInline
+struct NormalZiggurat: Sendable {
+    /// Number of layers (a power of two: the layer index is the low 8 bits of a draw).
+    @usableFromInline static let layerCount = 256
+    /// The right edge of the tail region, r.
+    @usableFromInline static let tailStart = 3.6541528853610087963519472518
+    /// wᵢ = xᵢ / 2⁵²: a 52-bit integer times wᵢ is a uniform point in [0, xᵢ).
+    @usableFromInline let widths: [Double]
+    /// kᵢ = ⌊2⁵² · xᵢ₊₁/xᵢ⌋: integers below kᵢ fall inside the density (no test needed).
+    @usableFromInline let thresholds: [UInt64]
+    /// fᵢ = f(xᵢ), i = 0…256 (f₀ = f(r), f₂₅₆ = 1).
+    @usableFromInline let heights: [Double]
+    /// The edges xᵢ, i = 0…256 (for tests).
+    @usableFromInline let edges: [Double]
+    /// f(x₂₅₅) + v/x₂₅₅, which should be 1: how well the tables close (for tests).
+    @usableFromInline let closure: Double
+
+    @usableFromInline static let shared = NormalZiggurat()
+
+    init() {
+        let n = Self.layerCount
+        let r = Self.tailStart
+        func f(_ x: Double) -> Double { Foundation.exp(-0.5 * x * x) }
+        let v = r * f(r) + (Double.pi / 2).squareRoot() * erfc(r / 2.0.squareRoot())
+        var x = [Double](repeating: 0, count: n + 1)
+        x[0] = v / f(r)
+        x[1] = r
+        for i in 1..<(n - 1) {
+            x[i + 1] = (-2 * Foundation.log(f(x[i]) + v / x[i])).squareRoot()
+        }
+        closure = f(x[n - 1]) + v / x[n - 1]
+        x[n] = 0
+        let scale = 0x1.0p52
+        widths = (0..<n).map { x[$0] / scale }
+        thresholds = (0..<n).map { UInt64((x[$0 + 1] / x[$0] * scale).rounded(.down)) }
+        var heights = x.map(f)
+        heights[0] = f(r)  // the base strip's top is f(r), not f(x₀)
+        heights[n] = 1
+        self.heights = heights
+        edges = x
+    }
+}
+
+extension RandomStream {
+    /// A standard normal draw by the ziggurat method (``NormalZiggurat``).
+    ///
+    /// One 64-bit draw gives the layer i (low 8 bits), the sign (bit 8) and a 52-bit integer
+    /// u (bits 9…60); x = u·wᵢ is accepted at once when u < kᵢ (about 99% of draws).
+    /// Otherwise: in the base layer, a tail draw by Marsaglia's (1964) method,
+    /// r + a with a = −log(U₁)/r, accepted when −2 log(U₂) > a²; in layer i ≥ 1, x is accepted
+    /// when fᵢ + U·(fᵢ₊₁ − fᵢ) < f(x). Rejections start over with fresh bits; nothing is
+    /// cached between calls.
+    @inlinable
+    public mutating func nextStandardNormal() -> Double {
+        let table = NormalZiggurat.shared
+        while true {
+            let bits = nextUInt64()
+            let layer = Int(truncatingIfNeeded: bits & 0xFF)
+            let negative = (bits >> 8) & 1 == 1
+            let u = (bits >> 9) & 0x000F_FFFF_FFFF_FFFF
+            let x = Double(u) * table.widths[layer]
+            if u < table.thresholds[layer] { return negative ? -x : x }
+            if layer == 0 {
+                let r = NormalZiggurat.tailStart
+                while true {
+                    let a = -Foundation.log(nextOpenUniform()) / r
+                    let b = -Foundation.log(nextOpenUniform())
+                    if b + b > a * a { return negative ? -(r + a) : r + a }
+                }
+            }
+            let lowerHeight = table.heights[layer]
+            let y = lowerHeight + nextUniform() * (table.heights[layer + 1] - lowerHeight)
+            if y < Foundation.exp(-0.5 * x * x) { return negative ? -x : x }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+/// A streaming, mergeable histogram with `binCount` equal-width bins on [low, high].
+///
+/// Bin i holds [low + i·w, low + (i+1)·w) with w = (high − low)/binCount; the last bin also
+/// holds x = high. Values below `low` go to `underflow`, above `high` to `overflow`, NaN to
+/// `nanCount`. Insertion computes the bin as `Int((x − low) · inverseWidth)` (one multiply,
+/// no division), clamped to the last bin for values at or just below `high` where the
+/// product rounds up to `binCount`.
+///
+/// Counts are stored as `Double`: integers are exact up to 2⁵³ ≈ 9·10¹⁵ samples, which also
+/// allows weighted fills and exact merging (addition of integers below 2⁵³ is exact).
+public struct Histogram: Sendable, Equatable {
+    public let low: Double
+    public let high: Double
+    public let binCount: Int
+    /// 1 / bin width.
+    public let inverseWidth: Double
+    /// Per-bin counts (or total weights), `binCount` of them.
+    public private(set) var counts: [Double]
+    /// Samples (weight) below `low`.
+    public private(set) var underflow: Double = 0
+    /// Samples (weight) above `high`.
+    public private(set) var overflow: Double = 0
+    /// NaN samples (weight).
+    public private(set) var nanCount: Double = 0
+
+    /// How ``densities(normalizedBy:)`` counts the total.
+    public enum Normalization: Sendable {
+        /// Divide by every sample, including underflow, overflow and NaN: the densities
+        /// integrate to the fraction of samples inside [low, high], so they estimate the true
+        /// density on the range (the default; what the L1 check compares).
+        case allSamples
+        /// Divide by the in-range samples only: the densities integrate to 1 over
+        /// [low, high] (matplotlib's `density=True` on a clipped range).
+        case inRange
+    }
+
+    /// `binCount` equal bins on [low, high]; requires finite low < high and binCount ≥ 1.
+    public init(low: Double, high: Double, binCount: Int) throws {
+        guard low.isFinite, high.isFinite, low < high else {
+            throw FlowKitError.invalidParameter(parameter: "range", value: "[\(low), \(high)]",
+                                                requirement: "finite with low < high")
+        }
+        guard binCount >= 1 else {
+            throw FlowKitError.invalidParameter(parameter: "bins", value: "\(binCount)", requirement: "≥ 1")
+        }
+        let inverseWidth = Double(binCount) / (high - low)
+        guard inverseWidth.isFinite, inverseWidth > 0 else {
+            throw FlowKitError.invalidParameter(parameter: "range", value: "[\(low), \(high)]",
+                                                requirement: "wide enough for \(binCount) bins")
+        }
+        self.low = low
+        self.high = high
+        self.binCount = binCount
+        self.inverseWidth = inverseWidth
+        self.counts = [Double](repeating: 0, count: binCount)
+    }
+
+    /// The bin width (high − low) / binCount.
+    public var binWidth: Double { (high - low) / Double(binCount) }
+
+    /// The bin index of a value in [low, high], or nil for values outside or NaN.
+    @inlinable
+    public func binIndex(_ x: Double) -> Int? {
+        guard x >= low && x <= high else { return nil }
+        return Swift.min(Int((x - low) * inverseWidth), binCount - 1)
+    }
+
+    /// Adds one sample with weight `weight`.
+    public mutating func insert(_ x: Double, weight: Double = 1) {
+        if x >= low && x <= high {
+            counts[Swift.min(Int((x - low) * inverseWidth), binCount - 1)] += weight
+        } else if x < low {
+            underflow += weight
+        } else if x > high {
+            overflow += weight
+        } else {
+            nanCount += weight
+        }
+    }
+
+    /// Adds every value of `buffer` (the fast path: one pass, no allocation).
+    public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
+        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
+        var under = 0.0, over = 0.0, nan = 0.0
+        counts.withUnsafeMutableBufferPointer { c in
+            for x in buffer {
+                if x >= low && x <= high {
+                    c[Swift.min(Int((x - low) * inv), last)] += 1
+                } else if x < low {
+                    under += 1
+                } else if x > high {
+                    over += 1
+                } else {
+                    nan += 1
+                }
+            }
+        }
+        underflow += under
+        overflow += over
+        nanCount += nan
+    }
+
+    /// Adds every value of `values`.
+    public mutating func insert<C: Collection>(contentsOf values: C) where C.Element == Double {
+        let handled: Void? = values.withContiguousStorageIfAvailable { insert(contentsOf: $0) }
+        if handled == nil { for x in values { insert(x) } }
+    }
+
+    /// Whether `other` has the same range and bins, so that the two can be merged.
+    public func hasSameBinning(as other: Histogram) -> Bool {
+        low == other.low && high == other.high && binCount == other.binCount
+    }
+
+    /// Adds the counts of `other`, which must have the same binning (a programming error
+    /// otherwise). Merging partial histograms of chunks equals inserting all samples.
+    public mutating func merge(_ other: Histogram) {
+        precondition(hasSameBinning(as: other), "merging histograms with different binning")
+        for i in 0..<binCount { counts[i] += other.counts[i] }
+        underflow += other.underflow
+        overflow += other.overflow
+        nanCount += other.nanCount
+    }
+
+    /// Sum of the in-range counts.
+    public var inRangeCount: Double { counts.reduce(0, +) }
+    /// Every sample: in range, underflow, overflow and NaN.
+    public var totalCount: Double { inRangeCount + underflow + overflow + nanCount }
+
+    /// The counts as integers (exact for integer counts below 2⁵³; weights are truncated).
+    public var integerCounts: [UInt64] { counts.map { $0 > 0 ? UInt64($0) : 0 } }
+
+    /// The binCount + 1 bin edges, low + i·(high − low)/binCount (the last is exactly high).
+    public var edges: [Double] {
+        (0...binCount).map { i in i == binCount ? high : low + (high - low) * Double(i) / Double(binCount) }
+    }
+
+    /// The bin centres.
+    public var centers: [Double] {
+        (0..<binCount).map { i in low + (high - low) * (Double(i) + 0.5) / Double(binCount) }
+    }
+
+    /// count_i / (N · w), with N chosen by `normalization` (see ``Normalization``); all zeros
+    /// when N = 0.
+    public func densities(normalizedBy normalization: Normalization = .allSamples) -> [Double] {
+        let total = normalization == .allSamples ? totalCount : inRangeCount
+        guard total > 0 else { return [Double](repeating: 0, count: binCount) }
+        let scale = inverseWidth / total
+        return counts.map { $0 * scale }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// spline: a monotone rational-quadratic spline ℝ → ℝ (Durkan, Bekasov, Murray & Papamakarios
+/// 2019, "Neural Spline Flows", NeurIPS, §3.1 and appendix A; Gregory & Delbourgo 1982) through
+/// the knots (xₖ, yₖ), k = 0…K, both strictly increasing, with derivatives dₖ > 0 at the knots,
+/// and linear tails outside [x₀, x_K] whose slopes are the end derivatives d₀ and d_K.
+///
+/// In bin k, with w = xₖ₊₁ − xₖ, h = yₖ₊₁ − yₖ, s = h/w, ξ = (x − xₖ)/w ∈ [0, 1] and
+/// D = s + (dₖ₊₁ + dₖ − 2s)·ξ(1 − ξ):
+///
+///     y     = yₖ + h·[s ξ² + dₖ ξ(1 − ξ)] / D                                  (eq. 4)
+///     dy/dx = s²·[dₖ₊₁ ξ² + 2s ξ(1 − ξ) + dₖ (1 − ξ)²] / D²                    (eq. 5)
+///
+/// Inverse (appendix A): with Δ = y − yₖ and c₂ = dₖ₊₁ + dₖ − 2s, ξ solves aξ² + bξ + c = 0 with
+/// a = h(s − dₖ) + Δ c₂, b = h dₖ − Δ c₂, c = −sΔ, taken in the cancellation-free form
+/// ξ = 2c / (−b − √(b² − 4ac)); then x = xₖ + ξw and log|(T⁻¹)'(y)| = −log(dy/dx at ξ),
+/// the derivative of the inverse being the reciprocal of eq. 5 at the preimage.
+public struct RationalQuadraticSpline: ScalarBijection {
+    public let knotsX: [Double]
+    public let knotsY: [Double]
+    public let derivatives: [Double]
+    @usableFromInline let logFirstDerivative: Double
+    @usableFromInline let logLastDerivative: Double
+
+    /// Throws ``FlowKitError/invalidParameter`` (keys `x`, `y`, `derivatives`) unless there
+    /// are at least two knots, `x` and `y` are finite and strictly increasing with the same
+    /// count, and every derivative is finite and > 0.
+    public init(x: [Double], y: [Double], derivatives: [Double]) throws(FlowKitError) {
+        try TransformParameterCheck.strictlyIncreasing(x, "x", minimumCount: 2)
+        try TransformParameterCheck.strictlyIncreasing(y, "y", minimumCount: 2)
+        guard y.count == x.count else {
+            throw .invalidParameter(parameter: "y", value: "\(y.count) values",
+                                    requirement: "needs as many values as x (\(x.count))")
+        }
+        guard derivatives.count == x.count else {
+            throw .invalidParameter(parameter: "derivatives", value: "\(derivatives.count) values",
+                                    requirement: "needs one value per knot (\(x.count))")
+        }
+        for d in derivatives { try TransformParameterCheck.positive(d, "derivatives") }
+        self.knotsX = x
+        self.knotsY = y
+        self.derivatives = derivatives
+        self.logFirstDerivative = log(derivatives[0])
+        self.logLastDerivative = log(derivatives[derivatives.count - 1])
+    }
+
+    public var name: String { "spline" }
+    public var domain: Interval { .real }
+    public var codomain: Interval { .real }
+    public var isIncreasing: Bool { true }
+
+    public func forward(_ x: Double) -> (value: Double, logAbsDet: Double) {
+        let last = knotsX.count - 1
+        if x < knotsX[0] {
+            return (knotsY[0] + derivatives[0] * (x - knotsX[0]), logFirstDerivative)
+        }
+        if x >= knotsX[last] {
+            return (knotsY[last] + derivatives[last] * (x - knotsX[last]), logLastDerivative)
+        }
+        guard !x.isNaN else { return (.nan, .nan) }
+        let k = Self.bin(of: x, in: knotsX)
+        let w = knotsX[k + 1] - knotsX[k]
+        let h = knotsY[k + 1] - knotsY[k]
+        let s = h / w
+        let xi = (x - knotsX[k]) / w
+        let t = xi * (1 - xi)
+        let dk = derivatives[k], dk1 = derivatives[k + 1]
+        let denominator = s + (dk1 + dk - 2 * s) * t
+        let y = knotsY[k] + h * (s * xi * xi + dk * t) / denominator
+        return (y, logDerivative(xi: xi, s: s, dk: dk, dk1: dk1, denominator: denominator))
+    }
+
+    public func inverse(_ y: Double) -> (value: Double, logAbsDet: Double) {
+        let last = knotsY.count - 1
+        if y < knotsY[0] {
+            return (knotsX[0] + (y - knotsY[0]) / derivatives[0], -logFirstDerivative)
+        }
+        if y >= knotsY[last] {
+            return (knotsX[last] + (y - knotsY[last]) / derivatives[last], -logLastDerivative)
+        }
+        guard !y.isNaN else { return (.nan, .nan) }
+        let k = Self.bin(of: y, in: knotsY)
+        let w = knotsX[k + 1] - knotsX[k]
+        let h = knotsY[k + 1] - knotsY[k]
+        let s = h / w
+        let dk = derivatives[k], dk1 = derivatives[k + 1]
+        let delta = y - knotsY[k]
+        let c2 = dk1 + dk - 2 * s
+        let a = h * (s - dk) + delta * c2
+        let b = h * dk - delta * c2
+        let c = -s * delta
+        let discriminant = max(0, b * b - 4 * a * c)
+        let xi = min(1, max(0, 2 * c / (-b - discriminant.squareRoot())))
+        let t = xi * (1 - xi)
+        let denominator = s + c2 * t
+        return (knotsX[k] + xi * w, -logDerivative(xi: xi, s: s, dk: dk, dk1: dk1, denominator: denominator))
+    }
+
+    /// log dy/dx = 2 log s + log[dₖ₊₁ ξ² + 2s ξ(1 − ξ) + dₖ (1 − ξ)²] − 2 log D (eq. 5).
+    @inline(__always)
+    private func logDerivative(xi: Double, s: Double, dk: Double, dk1: Double, denominator: Double) -> Double {
+        let oneMinus = 1 - xi
+        let numerator = dk1 * xi * xi + 2 * s * xi * oneMinus + dk * oneMinus * oneMinus
+        return 2 * log(s) + log(numerator) - 2 * log(denominator)
+    }
+
+    /// The k with knots[k] ≤ v < knots[k + 1], for knots[0] ≤ v < knots[last] (binary search).
+    @inline(__always)
+    private static func bin(of v: Double, in knots: [Double]) -> Int {
+        var low = 0, high = knots.count - 1
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if knots[middle] <= v { low = middle } else { high = middle }
+        }
+        return low
+    }
+}

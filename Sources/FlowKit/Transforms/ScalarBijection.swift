@@ -1,0 +1,81 @@
+import Foundation
+
+/// A strictly monotone, differentiable map of the real line, T: domain → codomain, with the
+/// log absolute derivative fused into each direction. ``Elementwise`` applies one per
+/// coordinate of a ``PointBatch``.
+///
+/// `inverse` computes log|dT⁻¹/dy| from its own closed form (for exp: −log y), never as the
+/// negation of the forward one, so that comparing "Eq. 4" with "Eq. 5" (flows.md §1) checks
+/// both. Callers keep inputs inside `domain` (forward) or `codomain` (inverse); outside, the
+/// result is unspecified (NaN or ±∞ but never a trap).
+public protocol ScalarBijection: Sendable {
+    /// The catalog name (`"exp"`, `"sigmoid"`, …).
+    var name: String { get }
+    /// The set of inputs of `forward`.
+    var domain: Interval { get }
+    /// T(domain), the set of inputs of `inverse`.
+    var codomain: Interval { get }
+    /// Whether T is increasing (false: strictly decreasing).
+    var isIncreasing: Bool { get }
+    /// Whether the inverse has a closed form (true for every map of the catalog).
+    var hasClosedFormInverse: Bool { get }
+    /// Whether log|T'(x)| does not depend on x (affine).
+    var hasConstantJacobian: Bool { get }
+    /// x ↦ (T(x), log|T'(x)|).
+    func forward(_ x: Double) -> (value: Double, logAbsDet: Double)
+    /// y ↦ (T⁻¹(y), log|(T⁻¹)'(y)|).
+    func inverse(_ y: Double) -> (value: Double, logAbsDet: Double)
+}
+
+// MARK: - Default implementations
+extension ScalarBijection {
+    public var hasClosedFormInverse: Bool { true }
+    public var hasConstantJacobian: Bool { false }
+
+    /// T(interval ∩ domain) from monotonicity: the images of the end points, ordered, with
+    /// the closedness of the end each comes from. Infinite end points are mapped by their
+    /// limit (exp(−∞) = 0), which `forward` returns for ±∞ inputs.
+    public func image(of interval: Interval) -> Interval {
+        guard let clipped = interval.clipped(to: domain) else { return codomain }
+        return Self.monotoneImage(of: clipped, increasing: isIncreasing, fallback: codomain) { forward($0).value }
+    }
+
+    /// T⁻¹(interval ∩ codomain), the set of inputs that T maps into `interval`.
+    public func preimage(of interval: Interval) -> Interval {
+        guard let clipped = interval.clipped(to: codomain) else { return domain }
+        return Self.monotoneImage(of: clipped, increasing: isIncreasing, fallback: domain) { inverse($0).value }
+    }
+
+    private static func monotoneImage(of interval: Interval, increasing: Bool, fallback: Interval,
+                                      map: (Double) -> Double) -> Interval {
+        var a = map(interval.lower), b = map(interval.upper)
+        if a.isNaN { a = increasing ? fallback.lower : fallback.upper }
+        if b.isNaN { b = increasing ? fallback.upper : fallback.lower }
+        if increasing {
+            return Interval(lower: a, upper: b, lowerClosed: interval.lowerClosed, upperClosed: interval.upperClosed)
+        }
+        return Interval(lower: b, upper: a, lowerClosed: interval.upperClosed, upperClosed: interval.lowerClosed)
+    }
+}
+
+extension Interval {
+    /// self ∩ other, or nil when they do not meet.
+    func clipped(to other: Interval) -> Interval? {
+        var result = self
+        if other.lower > lower {
+            result.lower = other.lower
+            result.lowerClosed = other.lowerClosed
+        } else if other.lower == lower {
+            result.lowerClosed = lowerClosed && other.lowerClosed
+        }
+        if other.upper < upper {
+            result.upper = other.upper
+            result.upperClosed = other.upperClosed
+        } else if other.upper == upper {
+            result.upperClosed = upperClosed && other.upperClosed
+        }
+        if result.lower > result.upper { return nil }
+        if result.lower == result.upper && !(result.lowerClosed && result.upperClosed) { return nil }
+        return result
+    }
+}

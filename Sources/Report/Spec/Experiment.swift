@@ -1,0 +1,48 @@
+import FlowKit
+
+/// A validated, resolved experiment: everything a run needs, built from a spec by
+/// ``SpecLoader``. Values are immutable and `Sendable`, so a run may share one experiment
+/// across threads.
+///
+/// The shape is d-dimensional (``base`` is a multivariate distribution and ``flow`` maps ℝᵈ);
+/// one-dimensional experiments also carry ``univariateBase`` and may carry a ``reference``.
+public struct Experiment: Sendable {
+    /// The spec's file stem (`lognormal` for `reports/lognormal.yaml`): the report folder name.
+    public var name: String
+    /// The spec's path as given.
+    public var path: String
+    /// The spec text exactly as read (copied into the report).
+    public var source: String
+    public var title: String
+    public var description: String?
+    public var seed: UInt64
+    public var samples: Int
+    /// The number of dimensions of the base, the flow and its output.
+    public var dimension: Int
+    /// The base distribution on ℝᵈ (for 1-D specs, the univariate base as one component).
+    public var base: any MultivariateDistribution
+    /// The base as a univariate distribution, for 1-D experiments.
+    public var univariateBase: (any UnivariateDistribution)?
+    /// The base as written in the spec, for display.
+    public var baseDescription: FlowStepDescription
+    /// Base plus chain, in generative order x_K = f_K ∘ … ∘ f_1(x_0).
+    public var flow: Flow
+    /// The chain's maps in generative order (the same values the flow holds).
+    public var maps: [any Bijection]
+    /// Each map as written in the spec, for display.
+    public var steps: [FlowStepDescription]
+    /// The analytic density of the output, when the spec gives one (1-D only for now).
+    public var reference: (any UnivariateDistribution)?
+    public var referenceDescription: FlowStepDescription?
+    /// Support of the output as propagated through the chain (a box, one interval per coordinate).
+    public var outputSupport: [Interval]
+    public var figures: [FigureRequest]
+    /// Every check, in ``CheckName`` order, with its limit and whether it runs.
+    public var checks: [CheckSetting]
+    public var output: OutputOptions
+
+    /// The setting of check `name`.
+    public func check(_ name: CheckName) -> CheckSetting {
+        checks.first { $0.name == name } ?? CheckSetting(name: name, limit: name.defaultLimit, enabled: false)
+    }
+}

@@ -1,0 +1,69 @@
+/// Styling options of one requested figure. Every field is optional in the spec; `nil` means
+/// the default of ``FigureRequest/resolvedOptions(maps:)``.
+///
+/// Per-panel options (`range`, `color`) take either one value for every panel or a list with
+/// one value per panel (`range: [[-4, 4], [0, 20]]`, `color: ["#F0B51F", "#336B8B"]`).
+public struct FigureOptions: Sendable, Equatable {
+    /// Number of histogram bins (equal width over the panel's range).
+    public var bins: Int?
+    /// x range of each panel (one entry for all panels, or one per panel).
+    public var ranges: [ClosedRange<Double>]?
+    /// Colour of each panel's bars or main line, as `#RRGGBB` (one for all, or one per panel).
+    public var colors: [String]?
+    /// Opacity of bars in [0, 1].
+    public var alpha: Double?
+    /// Width of analytic curves in points.
+    public var lineWidth: Double?
+    /// Axis labels; `$...$` marks math.
+    public var xLabel: String?
+    public var yLabel: String?
+    public var title: String?
+    /// Figure size in points (72 per inch).
+    public var size: FigureSize?
+    /// Whether to draw grid lines.
+    public var grid: Bool?
+    /// Number of evaluation points along x for curves.
+    public var points: Int?
+    /// For `calibration` figures: PIT histogram or Q–Q plot.
+    public var calibration: CalibrationKind?
+
+    public init(bins: Int? = nil, ranges: [ClosedRange<Double>]? = nil, colors: [String]? = nil,
+                alpha: Double? = nil, lineWidth: Double? = nil, xLabel: String? = nil, yLabel: String? = nil,
+                title: String? = nil, size: FigureSize? = nil, grid: Bool? = nil, points: Int? = nil,
+                calibration: CalibrationKind? = nil) {
+        self.bins = bins
+        self.ranges = ranges
+        self.colors = colors
+        self.alpha = alpha
+        self.lineWidth = lineWidth
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.title = title
+        self.size = size
+        self.grid = grid
+        self.points = points
+        self.calibration = calibration
+    }
+
+    /// The range of panel `index` (the single range when one is given for all), or nil.
+    public func range(ofPanel index: Int) -> ClosedRange<Double>? {
+        guard let ranges, !ranges.isEmpty else { return nil }
+        return ranges.count == 1 ? ranges[0] : (index < ranges.count ? ranges[index] : nil)
+    }
+
+    /// The colour of panel `index` (the single colour when one is given for all), or nil.
+    public func color(ofPanel index: Int) -> String? {
+        guard let colors, !colors.isEmpty else { return nil }
+        return colors.count == 1 ? colors[0] : (index < colors.count ? colors[index] : nil)
+    }
+}
+
+/// A figure size in points.
+public struct FigureSize: Sendable, Equatable {
+    public var width: Double
+    public var height: Double
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+}

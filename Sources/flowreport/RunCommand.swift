@@ -1,0 +1,63 @@
+import Foundation
+import ArgumentParser
+import Report
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run specs and write their report folders.",
+        discussion: """
+        Each spec is validated first; then samples are drawn, checks computed and the report
+        written to reports/<spec name>/ next to the spec (or under --out). The old report is
+        replaced only when the new one is complete. Exits 1 when a check fails.
+
+        Example:
+          flowreport run reports/lognormal.yaml --samples 1000000 --format png,svg
+        """
+    )
+
+    @Argument(help: "Spec files (YAML).") var specs: [String]
+    @Option(help: "Folder for the reports (default: reports/ next to each spec).") var out: String?
+    @Option(help: "Number of samples, overriding the spec.") var samples: Int?
+    @Option(help: "Random seed, overriding the spec.") var seed: UInt64?
+    @Option(help: "Worker threads (default: all cores); results do not depend on it.") var jobs: Int?
+    @Option(help: "Figure formats, comma-separated: png, pdf, svg.") var format: String?
+    @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Folder with report.html.mustache and report.md.mustache to use instead of the built-in templates.")
+    var templates: String?
+
+    var formats: [String]? {
+        format.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+    }
+
+    func validate() throws {
+        if let samples, samples <= 0 || samples > SpecLimits.maximumSamples {
+            throw ValidationError("--samples must be a positive integer ≤ 10^10")
+        }
+        if let jobs, jobs <= 0 || jobs > 1024 { throw ValidationError("--jobs must be in 1 … 1024") }
+        if let formats {
+            let known = OutputOptions.Format.allCases.map(\.rawValue)
+            if formats.isEmpty { throw ValidationError("--format needs at least one of png, pdf, svg") }
+            for f in formats where !known.contains(f) {
+                throw ValidationError("unknown format '\(f)' for --format (known: png, pdf, svg)")
+            }
+        }
+    }
+
+    func run() throws {
+        let options = RunOptions(outputDirectory: out, samples: samples, seed: seed, jobs: jobs, formats: formats,
+                                 quiet: quiet, templatesDirectory: templates)
+        let outcomes: [RunOutcome]
+        do {
+            outcomes = try ReportRunner.run(specPaths: specs, options: options)
+        } catch {
+            throw CommandFailure(error)
+        }
+        for outcome in outcomes where !quiet {
+            print("\(outcome.allChecksPassed ? "passed" : "FAILED"): \(outcome.reportDirectory)")
+        }
+        if outcomes.contains(where: { !$0.allChecksPassed }) {
+            throw CommandFailure(code: CommandFailure.checkFailed, message: "")
+        }
+    }
+}

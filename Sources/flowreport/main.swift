@@ -1,2 +1,0 @@
-// placeholder until the CLI issue lands
-print("flowreport")

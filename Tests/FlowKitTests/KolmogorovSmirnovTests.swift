@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+@testable import FlowKit
+import TestSupport
+
+/// Fixtures: Tests/FlowKitTests/Fixtures/make_ks_fixtures.py (scipy 1.17.1).
+final class KolmogorovSmirnovTests: XCTestCase {
+    struct Fixtures: Decodable {
+        struct PValue: Decodable { let n: Int; let d: Double; let sf: Double; let durbin_sf: Double? }
+        struct Tail: Decodable { let lambda: Double; let q: Double }
+        struct Sample: Decodable { let shift: Double; let x: [Double]; let statistic: Double; let pvalue: Double }
+        let pvalues: [PValue]
+        let kolmogorov: [Tail]
+        let smirnov: [PValue]
+        let samples: [Sample]
+    }
+
+    func loadFixtures() throws -> Fixtures {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "ks_fixtures", withExtension: "json", subdirectory: "Fixtures"))
+        return try JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: url))
+    }
+
+    static func normalCDF(_ x: Double) -> Double { 0.5 * Foundation.erfc(-x / 2.0.squareRoot()) }
+
+    /// The stated agreement with scipy's kstwo.sf (what kstest's exact mode returns):
+    /// - closed forms and doubled Smirnov: 1e-9 relative;
+    /// - Durbin matrix: 1e-9 relative to scipy's own Durbin-matrix value; against kstwo.sf
+    ///   also 1e-9 where scipy itself is exact, and 1e-5 where scipy switches to its Pelz–Good
+    ///   expansion (n > 140 and n·d^1.5 > 1.4; measured worst 4.8e-6, scipy's error);
+    /// - asymptotic Stephens (n > 10 000): 2e-3 relative (measured worst 1.5e-3 at n = 20 000,
+    ///   shrinking with n).
+    func testPValuesAgainstScipy() throws {
+        let fixtures = try loadFixtures()
+        var worst: [KSResult.PValueMethod: Double] = [:]
+        for c in fixtures.pvalues {
+            let (p, method) = KolmogorovSmirnov.pValue(statistic: c.d, sampleCount: c.n)
+            let nd = Double(c.n)
+            let scipyUsesPelzGood = c.n > 140 && c.d < 0.5 && nd * c.d * c.d < 2.2 && nd * Foundation.pow(c.d, 1.5) > 1.4
+            let tolerance: Double
+            switch method {
+            case .asymptoticStephens: tolerance = 2e-3
+            case .durbinMatrix:
+                tolerance = scipyUsesPelzGood ? 1e-5 : 1e-9
+                let reference = try XCTUnwrap(c.durbin_sf, "n = \(c.n), d = \(c.d)")
+                XCTAssertLessThanOrEqual(relativeError(p, reference), 1e-9, "n = \(c.n), d = \(c.d): \(p) vs scipy DMTW \(reference)")
+            default: tolerance = 1e-9
+            }
+            let error = c.sf < 1e-300 ? abs(p - c.sf) : relativeError(p, c.sf)
+            worst[method] = max(worst[method] ?? 0, error)
+            XCTAssertLessThanOrEqual(error, tolerance, "n = \(c.n), d = \(c.d): \(p) vs scipy \(c.sf) [\(method)]")
+        }
+        // Every branch is exercised.
+        XCTAssertEqual(Set(worst.keys), [.closedForm, .doubledSmirnov, .durbinMatrix, .asymptoticStephens])
+        print("KS p-value worst relative error vs scipy by method: \(worst)")
+    }
+
+    func testKolmogorovTailAgainstScipy() throws {
+        for c in try loadFixtures().kolmogorov {
+            XCTAssertLessThanOrEqual(relativeError(KolmogorovSmirnov.kolmogorovUpperTail(c.lambda), c.q), 1e-12, "λ = \(c.lambda)")
+        }
+    }
+
+    func testSmirnovAgainstScipy() throws {
+        for c in try loadFixtures().smirnov {
+            XCTAssertLessThanOrEqual(relativeError(KolmogorovSmirnov.smirnovUpperTail(n: c.n, d: c.d), c.sf), 1e-9, "n = \(c.n), d = \(c.d)")
+        }
+    }
+
+    /// Whole tests on fixed normal samples: statistic to 1e-14; p-value to 1e-9 for n = 20
+    /// (scipy exact), 1e-5 for n = 300 and 2000 (scipy's Pelz–Good; see above).
+    func testExactTestOnSamplesAgainstScipy() throws {
+        for s in try loadFixtures().samples {
+            let r = KolmogorovSmirnov.exact(sortedSample: s.x, cdf: Self.normalCDF)
+            XCTAssertLessThanOrEqual(relativeError(r.statistic, s.statistic), 1e-14, "n = \(s.x.count)")
+            XCTAssertLessThanOrEqual(relativeError(r.pValue, s.pvalue), s.x.count <= 140 ? 1e-9 : 1e-5, "n = \(s.x.count): \(r) vs \(s.pvalue)")
+            XCTAssertEqual(r.sampleCount, s.x.count)
+            XCTAssertEqual(r.statisticErrorBound, 0)
+        }
+    }
+
+    /// D for n = 1: max(1 − F(x), F(x)); n = 2 at known points.
+    func testStatisticByHand() {
+        let r1 = KolmogorovSmirnov.exact(sortedSample: [0.3], cdf: { $0 })
+        XCTAssertEqual(r1.statistic, 0.7)
+        // P(D_1 ≥ 0.7) = 2(1 − 0.7) = 0.6.
+        XCTAssertLessThanOrEqual(relativeError(r1.pValue, 0.6), 1e-15)
+        let r2 = KolmogorovSmirnov.exact(sortedSample: [0.25, 0.75], cdf: { $0 })
+        XCTAssertEqual(r2.statistic, 0.25)
+        XCTAssertEqual(r2.pValue, 1) // n·d = 0.5
+        XCTAssertEqual(KolmogorovSmirnov.exact(sortedSample: [], cdf: { $0 }).pValue, 1)
+    }
+
+    /// The streaming statistic brackets the exact one: D_edge ≤ D ≤ D_edge + bound ≤ D_edge + 1/B.
+    func testStreamingBracketsExact() throws {
+        var stream = RandomStream(seed: 7, stream: 3)
+        for (n, bins, power) in [(1000, 1000, 1.0), (5000, 256, 1.0), (5000, 4096, 1.1), (20, 64, 1.0)] {
+            // u^power with power ≠ 1 is not uniform: the test must see it.
+            let u = (0..<n).map { _ in Foundation.pow(stream.nextUniform(), power) }.sorted()
+            let exact = KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 })
+            var h = try Histogram(low: 0, high: 1, binCount: bins)
+            h.insert(contentsOf: u)
+            let s = KolmogorovSmirnov.streaming(uHistogram: h)
+            XCTAssertEqual(s.sampleCount, n)
+            XCTAssertLessThanOrEqual(s.statistic, exact.statistic * (1 + 1e-15))
+            XCTAssertGreaterThanOrEqual(s.statistic + s.statisticErrorBound, exact.statistic * (1 - 1e-15))
+            XCTAssertLessThanOrEqual(s.statisticErrorBound, 1 / Double(bins) * (1 + 1e-12))
+            XCTAssertLessThanOrEqual(exact.statistic - s.statistic, 1 / Double(bins) * (1 + 1e-12))
+        }
+    }
+
+    /// Fixed-seed behaviour of the test itself: uniform data pass, shifted data fail.
+    func testPowerOnFixedSeed() throws {
+        var stream = RandomStream(seed: 11)
+        let u = (0..<4000).map { _ in stream.nextUniform() }.sorted()
+        XCTAssertGreaterThan(KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 }).pValue, 0.01)
+        let shifted = u.map { min(1, $0 * 1.05) }
+        XCTAssertLessThan(KolmogorovSmirnov.exact(sortedSample: shifted, cdf: { $0 }).pValue, 1e-6)
+    }
+
+    /// Out-of-range u (F evaluated wrongly) counts against the null hypothesis.
+    func testStreamingCountsOverflow() throws {
+        var h = try Histogram(low: 0, high: 1, binCount: 10)
+        h.insert(contentsOf: (0..<10).map { (Double($0) + 0.5) / 10 })
+        let clean = KolmogorovSmirnov.streaming(uHistogram: h)
+        XCTAssertLessThanOrEqual(clean.statistic, 0.05 + 1e-15)
+        for _ in 0..<10 { h.insert(2) }
+        let dirty = KolmogorovSmirnov.streaming(uHistogram: h)
+        XCTAssertEqual(dirty.sampleCount, 20)
+        XCTAssertLessThanOrEqual(relativeError(dirty.statistic, 0.5), 1e-15)
+    }
+}

@@ -1,0 +1,179 @@
+import Dispatch
+@testable import FlowKit
+import Foundation
+import TestSupport
+import XCTest
+
+/// Philox4x32-10 known answers, stream layout and independence, the bits → double maps, and
+/// fixed-seed goodness-of-fit tests of the uniform and ziggurat normal samplers.
+final class RandomTests: XCTestCase {
+    /// Random123 `tests/kat_vectors`, the three `philox4x32 10` lines (ctr[4] key[2] → out[4]),
+    /// as published by D. E. Shaw Research (github.com/DEShawResearch/random123).
+    func testPhiloxKnownAnswerVectors() {
+        let vectors: [((UInt32, UInt32, UInt32, UInt32), (UInt32, UInt32), (UInt32, UInt32, UInt32, UInt32))] = [
+            ((0, 0, 0, 0), (0, 0), (0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8)),
+            ((0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF), (0xFFFF_FFFF, 0xFFFF_FFFF),
+             (0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD)),
+            ((0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344), (0xA409_3822, 0x299F_31D0),
+             (0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x2412_6EA1)),
+        ]
+        for (counter, key, expected) in vectors {
+            let out = Philox4x32(key: key).block(counter)
+            XCTAssertEqual([out.0, out.1, out.2, out.3], [expected.0, expected.1, expected.2, expected.3])
+        }
+    }
+
+    /// Stream i of seed s reads Philox blocks at counters (position, i) under key(s), in order.
+    func testStreamLayoutFollowsTheCounterScheme() {
+        let seed: UInt64 = 0x0123_4567_89AB_CDEF
+        var stream = RandomStream(seed: seed, stream: 7)
+        let philox = Philox4x32(key: (0x89AB_CDEF, 0x0123_4567))
+        for position: UInt32 in 0..<3 {
+            let block = philox.block((position, 0, 7, 0))
+            XCTAssertEqual([stream.nextUInt32(), stream.nextUInt32(), stream.nextUInt32(), stream.nextUInt32()],
+                           [block.0, block.1, block.2, block.3])
+        }
+    }
+
+    func testSameSeedAndStreamReproduce() {
+        var a = RandomStream(seed: 42, stream: 3), b = RandomStream(seed: 42, stream: 3)
+        for _ in 0..<1000 { XCTAssertEqual(a.nextUInt64(), b.nextUInt64()) }
+    }
+
+    /// Neighbouring streams (and neighbouring seeds) are uncorrelated: the sample correlation of
+    /// 10⁵ paired uniforms must be within 4 standard errors (4/√n) of 0, and no two of the
+    /// first 10⁴ 64-bit words coincide across streams.
+    func testStreamsAreIndependent() {
+        let n = 100_000
+        let pairs: [(RandomStream, RandomStream)] = [
+            (RandomStream(seed: 1, stream: 0), RandomStream(seed: 1, stream: 1)),
+            (RandomStream(seed: 1, stream: 0), RandomStream(seed: 2, stream: 0)),
+            (RandomStream(seed: 1, stream: 0), RandomStream(seed: 1, stream: 1 << 32)),
+        ]
+        for (first, second) in pairs {
+            var a = first, b = second
+            var sa = 0.0, sb = 0.0, saa = 0.0, sbb = 0.0, sab = 0.0
+            for _ in 0..<n {
+                let x = a.nextUniform(), y = b.nextUniform()
+                sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y
+            }
+            let m = Double(n)
+            let cov = sab / m - sa / m * sb / m
+            let r = cov / ((saa / m - sa * sa / (m * m)) * (sbb / m - sb * sb / (m * m))).squareRoot()
+            XCTAssertLessThan(abs(r), 4 / m.squareRoot(), "correlation \(r)")
+            var a2 = first, b2 = second
+            let wordsA = Set((0..<10_000).map { _ in a2.nextUInt64() })
+            let wordsB = Set((0..<10_000).map { _ in b2.nextUInt64() })
+            XCTAssertTrue(wordsA.isDisjoint(with: wordsB))
+        }
+    }
+
+    /// Chunk i drawn from stream i gives the same numbers whether chunks run one after another
+    /// or concurrently.
+    func testParallelChunksMatchSequential() {
+        let chunks = 8, perChunk = 1000
+        @Sendable func fill(_ chunk: Int, _ out: UnsafeMutableBufferPointer<Double>) {
+            var stream = RandomStream(seed: 99, stream: UInt64(chunk))
+            for j in 0..<perChunk { out[chunk * perChunk + j] = stream.nextStandardNormal() }
+        }
+        var sequential = [Double](repeating: 0, count: chunks * perChunk)
+        sequential.withUnsafeMutableBufferPointer { buffer in
+            for chunk in 0..<chunks { fill(chunk, buffer) }
+        }
+        var parallel = [Double](repeating: 0, count: chunks * perChunk)
+        parallel.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let shared = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { fill($0, shared) }
+        }
+        XCTAssertEqual(sequential, parallel)
+    }
+
+    func testBitsToDoubleRanges() {
+        XCTAssertEqual(RandomStream.uniform(fromBits: 0), 0)
+        XCTAssertEqual(RandomStream.uniform(fromBits: .max), 1 - 0x1.0p-53)
+        XCTAssertLessThan(RandomStream.uniform(fromBits: .max), 1)
+        XCTAssertEqual(RandomStream.openUniform(fromBits: 0), 0x1.0p-53)
+        XCTAssertEqual(RandomStream.openUniform(fromBits: .max), 1 - 0x1.0p-53)
+        XCTAssertLessThan(RandomStream.openUniform(fromBits: .max), 1)
+        // The low 11 bits are dropped; the top 53 map exactly to multiples of 2⁻⁵³.
+        XCTAssertEqual(RandomStream.uniform(fromBits: 1 << 63), 0.5)
+        XCTAssertEqual(RandomStream.uniform(fromBits: (1 << 11) - 1), 0)
+        XCTAssertEqual(RandomStream.uniform(fromBits: 1 << 11), 0x1.0p-53)
+        var stream = RandomStream(seed: 5)
+        for _ in 0..<100_000 {
+            let u = stream.nextUniform(), v = stream.nextOpenUniform()
+            XCTAssertTrue(u >= 0 && u < 1)
+            XCTAssertTrue(v > 0 && v < 1)
+        }
+    }
+
+    /// Fixed-seed KS tests: 2·10⁵ uniforms against F(u) = u, on two streams.
+    func testUniformPassesKolmogorovSmirnov() {
+        for streamIndex: UInt64 in [0, 17] {
+            var stream = RandomStream(seed: 2024, stream: streamIndex)
+            let sample = (0..<200_000).map { _ in stream.nextUniform() }
+            let (d, p) = ksTest(sample) { min(max($0, 0), 1) }
+            XCTAssertGreaterThan(p, 0.001, "D = \(d)")
+        }
+    }
+
+    /// The ziggurat tables close: f(x₂₅₅) + v/x₂₅₅ = 1 up to rounding (which pins down r),
+    /// every layer has area v, the edges decrease, and draws are symmetric in sign.
+    func testZigguratTablesAreConsistent() {
+        let table = NormalZiggurat.shared
+        XCTAssertLessThanOrEqual(abs(table.closure - 1), 1e-14)
+        let x = table.edges
+        XCTAssertEqual(x.count, 257)
+        for i in 1..<256 { XCTAssertGreaterThan(x[i], x[i + 1]) }
+        let r = NormalZiggurat.tailStart
+        let v = r * exp(-0.5 * r * r) + (Double.pi / 2).squareRoot() * erfc(r / 2.0.squareRoot())
+        XCTAssertLessThanOrEqual(relativeError(x[0] * table.heights[0], v), 1e-15)
+        for i in 1..<256 {
+            XCTAssertLessThanOrEqual(relativeError(x[i] * (table.heights[i + 1] - table.heights[i]), v), 1e-11, "layer \(i)")
+        }
+        var stream = RandomStream(seed: 11)
+        var positive = 0
+        let n = 200_000
+        for _ in 0..<n where stream.nextStandardNormal() > 0 { positive += 1 }
+        // Binomial(n, ½): 4 standard deviations.
+        XCTAssertLessThan(abs(Double(positive) - Double(n) / 2), 4 * (Double(n) / 4).squareRoot())
+    }
+
+    /// Fixed-seed KS test of 2·10⁵ ziggurat normals against Φ, and their first four moments.
+    func testStandardNormalPassesKolmogorovSmirnov() {
+        var stream = RandomStream(seed: 31337, stream: 2)
+        let n = 200_000
+        let sample = (0..<n).map { _ in stream.nextStandardNormal() }
+        let (d, p) = ksTest(sample, cdf: Special.normalCDF)
+        XCTAssertGreaterThan(p, 0.001, "D = \(d)")
+        let m = Double(n)
+        let mean = sample.reduce(0, +) / m
+        let variance = sample.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (m - 1)
+        let kurtosis = sample.reduce(0) { $0 + pow($1 - mean, 4) } / m / (variance * variance)
+        // Standard errors: mean 1/√n, variance √(2/n), kurtosis √(24/n); 4 of each.
+        XCTAssertLessThan(abs(mean), 4 / m.squareRoot())
+        XCTAssertLessThan(abs(variance - 1), 4 * (2 / m).squareRoot())
+        XCTAssertLessThan(abs(kurtosis - 3), 4 * (24 / m).squareRoot())
+    }
+
+    /// The tail beyond the ziggurat's base edge r = 3.6541528853610088 is sampled by a separate
+    /// branch: its frequency must match 2·(1 − Φ(r)) ≈ 2.58·10⁻⁴ (binomial, 4 standard
+    /// deviations), and the conditional law of |Z| beyond r must match (KS).
+    func testStandardNormalTail() {
+        let r = 3.6541528853610088
+        var stream = RandomStream(seed: 7, stream: 1)
+        let n = 2_000_000
+        var tail: [Double] = []
+        for _ in 0..<n {
+            let z = abs(stream.nextStandardNormal())
+            if z > r { tail.append(z) }
+        }
+        let probability = 2 * Special.normalSurvival(r)
+        let expected = Double(n) * probability
+        XCTAssertLessThan(abs(Double(tail.count) - expected), 4 * (expected * (1 - probability)).squareRoot(),
+                          "tail count \(tail.count) vs \(expected)")
+        let qr = Special.normalSurvival(r)
+        let (d, p) = ksTest(tail) { 1 - Special.normalSurvival($0) / qr }
+        XCTAssertGreaterThan(p, 0.001, "D = \(d)")
+    }
+}

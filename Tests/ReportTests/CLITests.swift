@@ -1,0 +1,165 @@
+import XCTest
+import Foundation
+import TestSupport
+@testable import Report
+
+/// Runs the built `flowreport` binary (next to the test bundle) end to end.
+final class CLITests: XCTestCase {
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static var binary: URL? {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("flowreport"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("flowreport"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/flowreport"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    func run(_ arguments: [String], in directory: URL) throws -> Result {
+        let binary = try XCTUnwrap(Self.binary, "build the flowreport product first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func makeTemporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowreport-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testCheckAndRunExitTwoOnEveryMalformedSpecAndWriteNothing() throws {
+        let directory = try makeTemporaryDirectory()
+        for (stem, line, column, _) in SpecMalformedTests.expectations {
+            let source = SpecMalformedTests.malformedDirectory.appendingPathComponent(stem + ".yaml")
+            let local = directory.appendingPathComponent(stem + ".yaml")
+            try FileManager.default.copyItem(at: source, to: local)
+            for command in ["check", "run"] {
+                let result = try run([command, stem + ".yaml"], in: directory)
+                XCTAssertEqual(result.status, 2, "\(command) \(stem): \(result.stderr)")
+                XCTAssertTrue(result.stderr.hasPrefix("\(stem).yaml:\(line):\(column): error: "), "\(command) \(stem): \(result.stderr)")
+                XCTAssertFalse(result.stderr.contains("Fatal error"), stem)
+                XCTAssertEqual(result.stdout, "", "\(command) \(stem)")
+            }
+            try FileManager.default.removeItem(at: local)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [], "nothing written")
+    }
+
+    func testInitWritesASpecThatPassesCheckAndRefusesToOverwrite() throws {
+        let directory = try makeTemporaryDirectory()
+        let created = try run(["init", "starter"], in: directory)
+        XCTAssertEqual(created.status, 0, created.stderr)
+        let check = try run(["check", "starter.yaml"], in: directory)
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertEqual(check.stdout, "starter.yaml: ok: starter\n")
+        let again = try run(["init", "starter"], in: directory)
+        XCTAssertEqual(again.status, 3)
+        XCTAssertTrue(again.stderr.contains("already exists"))
+    }
+
+    func testEvalMatchesTheAnalyticLogNormal() throws {
+        let directory = try makeTemporaryDirectory()
+        XCTAssertEqual(try run(["init", "lognormal"], in: directory).status, 0)
+        let result = try run(["eval", "lognormal.yaml", "--at=0.05,0.5,1,2,7.5,40,-1"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "x,log_p_eq4,log_p_eq5,log_p_reference")
+        XCTAssertEqual(lines.count, 8)
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",").map(String.init)
+            XCTAssertEqual(fields.count, 4)
+            let x = try XCTUnwrap(Double(fields[0]))
+            if x <= 0 {
+                XCTAssertEqual(Array(fields[1...]), ["-inf", "-inf", "-inf"], "outside the support")
+                continue
+            }
+            // log p(y) = −log y − ½ log 2π − (log y)²/2 for LogNormal(0, 1).
+            let expected = -Foundation.log(x) - 0.5 * Foundation.log(2 * Double.pi) - 0.5 * Foundation.log(x) * Foundation.log(x)
+            for field in fields[1...] {
+                let value = try XCTUnwrap(Double(field))
+                XCTAssertLessThanOrEqual(relativeError(value, expected), 1e-14, "x = \(x): \(value) vs \(expected)")
+            }
+        }
+    }
+
+    func testEvalReadsPointsFromCSVAndRejectsBadUsage() throws {
+        let directory = try makeTemporaryDirectory()
+        XCTAssertEqual(try run(["init", "s"], in: directory).status, 0)
+        try "x\n1\n2\n".write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        let result = try run(["eval", "s.yaml", "--points", "p.csv"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 3)
+        XCTAssertEqual(try run(["eval", "s.yaml"], in: directory).status, 2, "needs --at or --points")
+        XCTAssertEqual(try run(["eval", "s.yaml", "--at", "1", "--points", "p.csv"], in: directory).status, 2)
+        XCTAssertEqual(try run(["eval", "s.yaml", "--points", "missing.csv"], in: directory).status, 3)
+        XCTAssertEqual(try run(["check", "missing.yaml"], in: directory).status, 3)
+        XCTAssertEqual(try run(["run", "--no-such-option", "s.yaml"], in: directory).status, 2)
+    }
+
+    func testSampleIsReproducibleAndLogDensitiesMatchTheReference() throws {
+        let directory = try makeTemporaryDirectory()
+        XCTAssertEqual(try run(["init", "s"], in: directory).status, 0)
+        let first = try run(["sample", "s.yaml", "--count", "50", "--seed", "9"], in: directory)
+        let second = try run(["sample", "s.yaml", "--count", "50", "--seed", "9"], in: directory)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout, second.stdout)
+        let lines = first.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "x,log_p")
+        XCTAssertEqual(lines.count, 51)
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",").compactMap { Double($0) }
+            XCTAssertEqual(fields.count, 2)
+            let y = fields[0]
+            XCTAssertGreaterThan(y, 0)
+            let expected = -Foundation.log(y) - 0.5 * Foundation.log(2 * Double.pi) - 0.5 * Foundation.log(y) * Foundation.log(y)
+            XCTAssertLessThanOrEqual(relativeError(fields[1], expected), 1e-13, line.description)
+        }
+    }
+
+    func testListShowsEveryCatalogEntryWithItsParameters() throws {
+        let result = try run(["list"], in: try makeTemporaryDirectory())
+        XCTAssertEqual(result.status, 0)
+        let catalogs = SpecCatalogs.standard
+        let entries = catalogs.univariate.map { ($0.name, $0.parameters.map(\.name)) }
+            + catalogs.multivariate.map { ($0.name, $0.parameters.map(\.name)) }
+            + catalogs.transforms.map { ($0.name, $0.parameters.map(\.name)) }
+        XCTAssertFalse(entries.isEmpty)
+        for (name, parameters) in entries {
+            XCTAssertTrue(result.stdout.contains("  \(name) — "), name)
+            for parameter in parameters {
+                XCTAssertTrue(result.stdout.contains("      \(parameter) ("), "\(name).\(parameter)")
+            }
+        }
+        for check in CheckName.allCases { XCTAssertTrue(result.stdout.contains(check.rawValue)) }
+    }
+
+    func testEveryCommandHasHelpWithAnExampleAndRootHelpDocumentsExitCodes() throws {
+        let directory = try makeTemporaryDirectory()
+        let root = try run(["--help"], in: directory)
+        XCTAssertEqual(root.status, 0)
+        XCTAssertTrue(root.stdout.contains("Exit codes:"))
+        for code in ["0  success", "1  a check failed", "2  bad usage", "3  an I/O failure"] {
+            XCTAssertTrue(root.stdout.contains(code), code)
+        }
+        for command in ["run", "check", "eval", "sample", "list", "init"] {
+            let help = try run([command, "--help"], in: directory)
+            XCTAssertEqual(help.status, 0, command)
+            XCTAssertTrue(help.stdout.contains("Example:"), command)
+            XCTAssertTrue(help.stdout.contains("flowreport \(command)"), command)
+        }
+    }
+}

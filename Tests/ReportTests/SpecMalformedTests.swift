@@ -1,0 +1,138 @@
+import XCTest
+import TestSupport
+@testable import Report
+import FlowKit
+
+/// The malformed-spec corpus: every file in Fixtures/malformed must fail with a diagnostic at
+/// the expected line and column whose message contains the expected text.
+final class SpecMalformedTests: XCTestCase {
+    /// (file stem, line, column, text the first diagnostic's message contains)
+    static let expectations: [(String, Int, Int, String)] = [
+        ("unknown-key", 6, 1, "unknown key 'colour' in the spec"),
+        ("misspelled-distribution", 4, 8, "unknown distribution 'nromal'"),
+        ("wrong-type-std", 4, 31, "parameter 'std' must be a number"),
+        ("std-zero", 5, 26, "'std'"),
+        ("std-negative", 5, 26, "'std'"),
+        ("affine-scale-zero", 6, 21, "'scale'"),
+        ("uniform-low-ge-high", 4, 32, "'high'"),
+        ("nan-parameter", 4, 23, "parameter 'mean' must be finite, found .nan"),
+        ("inf-parameter", 4, 31, "parameter 'std' must be finite, found .inf"),
+        ("samples-zero", 2, 10, "samples must be a positive integer"),
+        ("samples-negative", 2, 10, "samples must be a positive integer"),
+        ("samples-fraction", 2, 10, "not a whole number"),
+        ("samples-huge", 2, 10, "found 1e20"),
+        ("samples-word", 2, 10, "found 'many'"),
+        ("seed-negative", 2, 7, "seed must be a non-negative integer"),
+        ("log-after-normal", 8, 5, "flow[2] 'log' needs inputs in (0, ∞) but its input support is (−∞, 0)"),
+        ("empty", 1, 1, "the spec is empty"),
+        ("only-comment", 1, 1, "the spec is empty"),
+        ("bad-indentation", 5, 4, "malformed YAML"),
+        ("unclosed-bracket", 4, 8, "malformed YAML"),
+        ("tab-indentation", 3, 1, "malformed YAML"),
+        ("duplicate-key", 4, 1, "duplicate key 'seed'"),
+        ("alias-bomb", 9, 11, "too many aliases"),
+        ("deep-nesting", 3, 39, "nesting is too deep"),
+        ("deep-block-nesting", 33, 63, "nesting is too deep"),
+        ("flow-not-list", 5, 7, "flow must be a list"),
+        ("unknown-transform", 5, 13, "unknown transform 'sqaure'"),
+        ("missing-base", 1, 1, "missing required key 'base'"),
+        ("reference-unknown", 6, 13, "unknown distribution 'lognormall'"),
+        ("figure-unknown-kind", 8, 5, "unknown figure kind 'densitys'"),
+        ("check-unknown-name", 7, 3, "unknown check 'eq4_vs_eq6'"),
+        ("unknown-parameter", 4, 26, "has no parameter 'sd'"),
+        ("parameter-quoted-number", 4, 23, "parameter 'mean' must be a number"),
+        ("figure-bad-color", 7, 25, "color must be #RRGGBB"),
+        ("figure-range-reversed", 7, 25, "low < high"),
+        ("figure-needs-reference", 6, 11, "no 'reference'"),
+        ("check-negative-limit", 7, 21, "must be ≥ 0"),
+        ("output-bad-format", 6, 25, "unknown output format 'jpg'"),
+        ("root-is-list", 1, 1, "a spec must be a mapping"),
+        ("base-two-names", 5, 3, "base must name one distribution"),
+        ("empty-flow", 5, 7, "at least one map"),
+    ]
+
+    /// Hints that must appear, by file stem.
+    static let hints: [String: String] = [
+        "misspelled-distribution": "did you mean 'normal'?",
+        "reference-unknown": "did you mean 'lognormal'?",
+        "figure-unknown-kind": "did you mean 'densities'?",
+        "check-unknown-name": "did you mean 'eq4_vs_eq5'?",
+        "unknown-parameter": "did you mean 'std'?",
+        "tab-indentation": "tabs",
+    ]
+
+    static var malformedDirectory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/malformed")
+    }
+
+    func testCorpusHasAtLeast25FilesAndEveryFileIsInTheTable() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.malformedDirectory.path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 25)
+        XCTAssertEqual(files, Self.expectations.map(\.0).sorted())
+    }
+
+    func testEveryMalformedSpecFailsAtTheExpectedPosition() {
+        for (stem, line, column, text) in Self.expectations {
+            let path = Self.malformedDirectory.appendingPathComponent(stem + ".yaml").path
+            do {
+                _ = try SpecLoader.load(path: path)
+                XCTFail("\(stem): loaded without error")
+            } catch {
+                guard case let .invalidSpec(diagnostics) = error, let first = diagnostics.first else {
+                    XCTFail("\(stem): expected invalidSpec, got \(error)")
+                    continue
+                }
+                XCTAssertEqual(first.file, path, stem)
+                XCTAssertEqual(first.line, line, "\(stem): \(first.rendered)")
+                XCTAssertEqual(first.column, column, "\(stem): \(first.rendered)")
+                XCTAssertTrue(first.message.contains(text), "\(stem): '\(first.message)' lacks '\(text)'")
+                XCTAssertTrue(first.rendered.hasPrefix("\(path):\(line):\(column): error: "), stem)
+                if let hint = Self.hints[stem] {
+                    XCTAssertTrue(first.hint?.contains(hint) ?? false, "\(stem): hint \(first.hint ?? "nil") lacks '\(hint)'")
+                }
+            }
+        }
+    }
+
+    func testSeveralMistakesAreReportedTogetherInFileOrder() {
+        let text = "title: t\nsede: 3\nsamples: 0\nbase: {normal: {mean: 0, std: 1}}\nflow: [exp, lgo]\n"
+        XCTAssertThrowsError(try SpecLoader.load(text: text, path: "multi.yaml")) { error in
+            guard case let .invalidSpec(diagnostics) = error as? ReportError else { return XCTFail("\(error)") }
+            XCTAssertEqual(diagnostics.map { [$0.line, $0.column] }, [[2, 1], [3, 10], [5, 13]])
+            XCTAssertEqual(diagnostics.last?.hint, "did you mean 'log'?")
+        }
+    }
+
+    func testAliasExpansionIsBoundedAfterParsing() {
+        // 9 aliases (under the pre-scan limit) that expand to 10^9 values via nesting.
+        var text = "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i", "j"]
+        var previous = "a"
+        for name in names {
+            text += "\(name): &\(name) [*\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous)]\n"
+            previous = name
+        }
+        XCTAssertThrowsError(try SpecLoader.load(text: text, path: "bomb.yaml")) { error in
+            guard case let .invalidSpec(diagnostics) = error as? ReportError else { return XCTFail("\(error)") }
+            XCTAssertEqual(diagnostics.first?.line, 2)
+            XCTAssertTrue(diagnostics.first?.message.contains("aliases expand") ?? false, "\(diagnostics)")
+        }
+    }
+
+    func testDomainBoundaryOfMeasureZeroIsAccepted() throws {
+        // log after uniform(0, 1): the closed end 0 has measure zero.
+        let text = "title: t\nbase: {uniform: {low: 0, high: 1}}\nflow: [log]\n"
+        let experiment = try SpecLoader.load(text: text, path: "u.yaml")
+        // End points may be open or closed (measure zero); the bounds are what matter.
+        XCTAssertEqual(experiment.outputSupport.map { [$0.lower, $0.upper] }, [[-.infinity, 0]])
+    }
+
+    func testDidYouMeanRanksByEditDistance() {
+        XCTAssertEqual(Suggestion.closest(to: "nromal", in: ["normal", "lognormal", "uniform"]), "normal")
+        XCTAssertEqual(Suggestion.closest(to: "Exp", in: ["exp", "log"]), "exp")
+        XCTAssertNil(Suggestion.closest(to: "zzzzzz", in: ["normal", "uniform"]))
+        XCTAssertEqual(Suggestion.editDistance(Array("ab"), Array("ba")), 1)
+        XCTAssertEqual(Suggestion.editDistance(Array("kitten"), Array("sitting")), 3)
+    }
+}
