@@ -243,17 +243,7 @@ final class MultivariateAnalyticTests: XCTestCase {
     /// 800²). Without the inverse log-dets the same integral is far from 1, so the check
     /// measures them.
     func testChainDensityIntegratesToOneOnAGrid() throws {
-        let chain: [any Bijection] = [
-            try LinearTransform(LinearParameters(matrix: [[1.2, 0.4], [-0.3, 0.8]], shift: [0.2, -0.1])),
-            try PlanarTransform(PlanarParameters(u: [1.5, -0.5], w: [2, 1], b: 0.3)),
-            try RadialTransform(RadialParameters(z0: [0.5, 0.5], alpha: 0.4, beta: 1.2)),
-            try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: MLPParameters(layers: [
-                .init(weights: [[1.2], [-0.8], [0.5]], bias: [0.1, 0.2, -0.3]),
-                .init(weights: [[0.4, -0.3, 0.2], [0.9, 0.5, -0.6]], bias: [0.05, 0.1]),
-            ]), scale: 1)),
-            try PermutationTransform.reverse(dimension: 2),
-            try PlanarTransform(PlanarParameters(u: [-2, 1], w: [0.5, 1.5], b: -0.2)),
-        ]
+        let chain = try Cases.moderateChain()
         let n = 300, half = 14.0
         let h = 2 * half / Double(n)
         var values: [Double] = []
