@@ -25,6 +25,19 @@ public enum PNGImage {
         return try image(of: surface)
     }
 
+    /// Rasterizes `figure` at `dpi` into pixels without encoding (white background included).
+    public static func rasterize(_ figure: Figure, dpi: Double) throws -> RGBAImage {
+        let scale = dpi / 72
+        let w = Int32(max(1, (figure.width * scale).rounded(.up))), h = Int32(max(1, (figure.height * scale).rounded(.up)))
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else {
+            throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create image surface")
+        }
+        defer { cairo_surface_destroy(surface) }
+        try CairoError.check(cairo_surface_status(surface), "create image surface \(w)×\(h)")
+        try figure.draw(on: surface, scale: scale)
+        return try image(of: surface)
+    }
+
     /// The pixels of an ARGB32 or RGB24 image surface, un-premultiplied.
     static func image(of surface: OpaquePointer) throws -> RGBAImage {
         cairo_surface_flush(surface)
