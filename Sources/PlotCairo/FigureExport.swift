@@ -23,7 +23,7 @@ extension Figure {
         }
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create PNG surface \(w)×\(h)")
-        try draw(on: surface, scale: scale)
+        try draw(on: surface, scale: scale, paintBackground: true)
         let sink = ByteSink()
         try CairoError.check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.opaque), "encode PNG")
         return sink.bytes
@@ -100,9 +100,14 @@ extension Figure {
     }
 
     /// Draws through a fresh context on `surface` with user space scaled by `scale`.
-    func draw(on surface: OpaquePointer, scale: Double) throws {
+    func draw(on surface: OpaquePointer, scale: Double, paintBackground: Bool = false) throws {
         guard let cr = cairo_create(surface) else { throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create context") }
         defer { cairo_destroy(cr) }
+        if paintBackground {
+            // Whole pixels: the last row and column of a raster may extend past the page edge.
+            cairo_set_source_rgba(cr, background.red, background.green, background.blue, background.alpha)
+            cairo_paint(cr)
+        }
         cairo_scale(cr, scale, scale)
         let r = CairoRenderer(context: cr)
         FigureRenderer.draw(self, renderer: r)

@@ -34,7 +34,7 @@ public enum PNGImage {
         }
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create image surface \(w)×\(h)")
-        try figure.draw(on: surface, scale: scale)
+        try figure.draw(on: surface, scale: scale, paintBackground: true)
         return try image(of: surface)
     }
 
