@@ -302,7 +302,7 @@ final class ElementwiseTransformTests: XCTestCase {
             case .unit: adapter = [Elementwise(SigmoidMap())]
             default: adapter = [Elementwise(TanhMap())]
             }
-            let flow = try Flow(base: TestStandardNormal(), chain: TransformChain(maps: adapter + [bijection], dimension: 1))
+            let flow = try Flow(base: FlowTestBases.standardNormal(), chain: TransformChain(maps: adapter + [bijection], dimension: 1))
             let ys = c.points.map { map.forward($0).value }.filter { map.codomain.contains($0) }
             let y = PointBatch(scalars: ys)
             let byInverse = flow.logDensityByInverse(y)
@@ -313,6 +313,31 @@ final class ElementwiseTransformTests: XCTestCase {
                 XCTAssertLessThanOrEqual(abs(byForward[i] - byInverse[i]), 1e-12 * max(1, abs(logBase)),
                                          "\(c.name) at y = \(ys[i]): Eq. 4 \(byForward[i]) vs Eq. 5 \(byInverse[i])")
             }
+        }
+    }
+
+    /// The spline interpolates its knots (to a few ulps) with the given slopes there, and its
+    /// tails are the lines through the end knots with the end slopes (Durkan et al. 2019, eq. 4–5).
+    func testSplinePassesThroughItsKnotsWithTheGivenSlopes() throws {
+        let x = [-2.0, -0.5, 1, 3], y = [-3.0, -0.2, 0.5, 4], d = [0.5, 2, 0.3, 1.5]
+        let spline = try RationalQuadraticSpline(x: x, y: y, derivatives: d)
+        for k in x.indices {
+            let (value, logDet) = spline.forward(x[k])
+            XCTAssertLessThanOrEqual(ulpDistance(value, y[k]), 4, "knot \(k)")
+            XCTAssertLessThanOrEqual(relativeError(exp(logDet), d[k]), 4 * epsilon, "slope at knot \(k)")
+            let (back, inverseLogDet) = spline.inverse(y[k])
+            XCTAssertLessThanOrEqual(ulpDistance(back, x[k]), 4, "inverse at knot \(k)")
+            XCTAssertLessThanOrEqual(relativeError(exp(-inverseLogDet), d[k]), 4 * epsilon, "inverse slope at knot \(k)")
+        }
+        XCTAssertEqual(spline.forward(-12).value, -3 + 0.5 * (-10))
+        XCTAssertEqual(spline.forward(13).value, 4 + 1.5 * 10)
+        XCTAssertEqual(spline.inverse(-8).value, -2 + (-5) / 0.5)
+        // Strictly increasing on a fine grid across all bins.
+        var previous = -Double.infinity
+        for i in 0...1000 {
+            let value = spline.forward(-3 + 7 * Double(i) / 1000).value
+            XCTAssertGreaterThan(value, previous)
+            previous = value
         }
     }
 }

@@ -42,4 +42,38 @@ final class HistogramDensityDistanceTests: XCTestCase {
         XCTAssertGreaterThan(l1, 0.5 * noise)
         XCTAssertGreaterThan(HistogramDensityDistance.l1(h, cdf: { Self.normalCDF($0 - 0.2) }), 0.1)
     }
+
+    /// 2-D: a product of two normal CDFs gives exact bin masses; weights equal to them give
+    /// L1 = 0; a hand case with one wrong bin gives twice the moved mass.
+    func testTwoDimensional() throws {
+        var h = try Histogram2D(x: (-2, 2, 8), y: (-3, 3, 6))
+        let xe = h.xEdges, ye = h.yEdges
+        var masses = [Double]()
+        for iy in 0..<6 {
+            for ix in 0..<8 {
+                let m = (Self.normalCDF(xe[ix + 1]) - Self.normalCDF(xe[ix])) * (Self.normalCDF(ye[iy + 1]) - Self.normalCDF(ye[iy]))
+                masses.append(m)
+                h.insert(h.xCenters[ix], h.yCenters[iy], weight: m)
+            }
+        }
+        h.insert(10, 0, weight: 1 - masses.reduce(0, +))
+        XCTAssertLessThanOrEqual(try HistogramDensityDistance.l1(h, binMasses: masses), 1e-14)
+        var moved = masses
+        moved[0] += 0.01
+        moved[1] -= 0.01
+        XCTAssertLessThanOrEqual(relativeError(try HistogramDensityDistance.l1(h, binMasses: moved), 0.02), 1e-10)
+        XCTAssertThrowsError(try HistogramDensityDistance.l1(h, binMasses: [1]))
+    }
+
+    func testMarginalFromBatch() throws {
+        let batch = PointBatch(dimension: 2, values: [0.1, 5, 0.6, -5, 0.9, 0])
+        var h = try Histogram(low: 0, high: 1, binCount: 2)
+        h.insert(batch, coordinate: 0)
+        XCTAssertEqual(h.counts, [1, 2])
+        var g = try Histogram(low: 0, high: 1, binCount: 2)
+        g.insert(batch, coordinate: 1)
+        XCTAssertEqual(g.counts, [1, 0])
+        XCTAssertEqual(g.underflow, 1)
+        XCTAssertEqual(g.overflow, 1)
+    }
 }

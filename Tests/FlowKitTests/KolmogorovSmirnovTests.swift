@@ -33,7 +33,7 @@ final class KolmogorovSmirnovTests: XCTestCase {
         let fixtures = try loadFixtures()
         var worst: [KSResult.PValueMethod: Double] = [:]
         for c in fixtures.pvalues {
-            let (p, method) = KolmogorovSmirnov.pValue(statistic: c.d, sampleCount: c.n)
+            let (p, method) = FlowKit.KolmogorovSmirnov.pValue(statistic: c.d, sampleCount: c.n)
             let nd = Double(c.n)
             let scipyUsesPelzGood = c.n > 140 && c.d < 0.5 && nd * c.d * c.d < 2.2 && nd * Foundation.pow(c.d, 1.5) > 1.4
             let tolerance: Double
@@ -56,13 +56,13 @@ final class KolmogorovSmirnovTests: XCTestCase {
 
     func testKolmogorovTailAgainstScipy() throws {
         for c in try loadFixtures().kolmogorov {
-            XCTAssertLessThanOrEqual(relativeError(KolmogorovSmirnov.kolmogorovUpperTail(c.lambda), c.q), 1e-12, "λ = \(c.lambda)")
+            XCTAssertLessThanOrEqual(relativeError(FlowKit.KolmogorovSmirnov.kolmogorovUpperTail(c.lambda), c.q), 1e-12, "λ = \(c.lambda)")
         }
     }
 
     func testSmirnovAgainstScipy() throws {
         for c in try loadFixtures().smirnov {
-            XCTAssertLessThanOrEqual(relativeError(KolmogorovSmirnov.smirnovUpperTail(n: c.n, d: c.d), c.sf), 1e-9, "n = \(c.n), d = \(c.d)")
+            XCTAssertLessThanOrEqual(relativeError(FlowKit.KolmogorovSmirnov.smirnovUpperTail(n: c.n, d: c.d), c.sf), 1e-9, "n = \(c.n), d = \(c.d)")
         }
     }
 
@@ -70,7 +70,7 @@ final class KolmogorovSmirnovTests: XCTestCase {
     /// (scipy exact), 1e-5 for n = 300 and 2000 (scipy's Pelz–Good; see above).
     func testExactTestOnSamplesAgainstScipy() throws {
         for s in try loadFixtures().samples {
-            let r = KolmogorovSmirnov.exact(sortedSample: s.x, cdf: Self.normalCDF)
+            let r = FlowKit.KolmogorovSmirnov.exact(sortedSample: s.x, cdf: Self.normalCDF)
             XCTAssertLessThanOrEqual(relativeError(r.statistic, s.statistic), 1e-14, "n = \(s.x.count)")
             XCTAssertLessThanOrEqual(relativeError(r.pValue, s.pvalue), s.x.count <= 140 ? 1e-9 : 1e-5, "n = \(s.x.count): \(r) vs \(s.pvalue)")
             XCTAssertEqual(r.sampleCount, s.x.count)
@@ -80,14 +80,18 @@ final class KolmogorovSmirnovTests: XCTestCase {
 
     /// D for n = 1: max(1 − F(x), F(x)); n = 2 at known points.
     func testStatisticByHand() {
-        let r1 = KolmogorovSmirnov.exact(sortedSample: [0.3], cdf: { $0 })
+        let r1 = FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.3], cdf: { $0 })
         XCTAssertEqual(r1.statistic, 0.7)
         // P(D_1 ≥ 0.7) = 2(1 − 0.7) = 0.6.
         XCTAssertLessThanOrEqual(relativeError(r1.pValue, 0.6), 1e-15)
-        let r2 = KolmogorovSmirnov.exact(sortedSample: [0.25, 0.75], cdf: { $0 })
+        let r2 = FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.25, 0.75], cdf: { $0 })
         XCTAssertEqual(r2.statistic, 0.25)
         XCTAssertEqual(r2.pValue, 1) // n·d = 0.5
-        XCTAssertEqual(KolmogorovSmirnov.exact(sortedSample: [], cdf: { $0 }).pValue, 1)
+        XCTAssertEqual(FlowKit.KolmogorovSmirnov.exact(sortedSample: [], cdf: { $0 }).pValue, 1)
+        // Unsorted input is sorted first; NaN gives NaN.
+        XCTAssertEqual(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.75, 0.25], cdf: { $0 }), r2)
+        XCTAssertTrue(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.5, .nan], cdf: { $0 }).statistic.isNaN)
+        XCTAssertTrue(FlowKit.KolmogorovSmirnov.exact(sortedSample: [0.5], cdf: { _ in .nan }).pValue.isNaN)
     }
 
     /// The streaming statistic brackets the exact one: D_edge ≤ D ≤ D_edge + bound ≤ D_edge + 1/B.
@@ -96,10 +100,10 @@ final class KolmogorovSmirnovTests: XCTestCase {
         for (n, bins, power) in [(1000, 1000, 1.0), (5000, 256, 1.0), (5000, 4096, 1.1), (20, 64, 1.0)] {
             // u^power with power ≠ 1 is not uniform: the test must see it.
             let u = (0..<n).map { _ in Foundation.pow(stream.nextUniform(), power) }.sorted()
-            let exact = KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 })
+            let exact = FlowKit.KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 })
             var h = try Histogram(low: 0, high: 1, binCount: bins)
             h.insert(contentsOf: u)
-            let s = KolmogorovSmirnov.streaming(uHistogram: h)
+            let s = FlowKit.KolmogorovSmirnov.streaming(uHistogram: h)
             XCTAssertEqual(s.sampleCount, n)
             XCTAssertLessThanOrEqual(s.statistic, exact.statistic * (1 + 1e-15))
             XCTAssertGreaterThanOrEqual(s.statistic + s.statisticErrorBound, exact.statistic * (1 - 1e-15))
@@ -112,19 +116,19 @@ final class KolmogorovSmirnovTests: XCTestCase {
     func testPowerOnFixedSeed() throws {
         var stream = RandomStream(seed: 11)
         let u = (0..<4000).map { _ in stream.nextUniform() }.sorted()
-        XCTAssertGreaterThan(KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 }).pValue, 0.01)
+        XCTAssertGreaterThan(FlowKit.KolmogorovSmirnov.exact(sortedSample: u, cdf: { $0 }).pValue, 0.01)
         let shifted = u.map { min(1, $0 * 1.05) }
-        XCTAssertLessThan(KolmogorovSmirnov.exact(sortedSample: shifted, cdf: { $0 }).pValue, 1e-6)
+        XCTAssertLessThan(FlowKit.KolmogorovSmirnov.exact(sortedSample: shifted, cdf: { $0 }).pValue, 1e-6)
     }
 
     /// Out-of-range u (F evaluated wrongly) counts against the null hypothesis.
     func testStreamingCountsOverflow() throws {
         var h = try Histogram(low: 0, high: 1, binCount: 10)
         h.insert(contentsOf: (0..<10).map { (Double($0) + 0.5) / 10 })
-        let clean = KolmogorovSmirnov.streaming(uHistogram: h)
+        let clean = FlowKit.KolmogorovSmirnov.streaming(uHistogram: h)
         XCTAssertLessThanOrEqual(clean.statistic, 0.05 + 1e-15)
         for _ in 0..<10 { h.insert(2) }
-        let dirty = KolmogorovSmirnov.streaming(uHistogram: h)
+        let dirty = FlowKit.KolmogorovSmirnov.streaming(uHistogram: h)
         XCTAssertEqual(dirty.sampleCount, 20)
         XCTAssertLessThanOrEqual(relativeError(dirty.statistic, 0.5), 1e-15)
     }

@@ -38,7 +38,7 @@ final class SpecValidTests: XCTestCase {
         XCTAssertEqual(e.figures[0].options.colors, ["#F0B51F", "#336B8B"])
         XCTAssertEqual(e.figures[1].options.alpha, 0.4)
         XCTAssertEqual(e.figures[1].options.lineWidth, 3)
-        XCTAssertEqual(e.figures[1].options.yLabel, "$p_Y(y)$")
+        XCTAssertEqual(e.figures[1].options.yLabel(ofPanel: 1), "$p_Y(y)$")
         XCTAssertEqual(e.figures[3].options.calibration, .qq)
 
         XCTAssertEqual(e.check(.eq4VsEq5), CheckSetting(name: .eq4VsEq5, limit: 1e-13, enabled: true))

@@ -11,11 +11,18 @@
 /// - "Eq. 4", ``logDensityByForward(_:)``: the preimages x_{k−1} = f_k⁻¹(x_k) from the inverse
 ///   pass, then log p(y) = log p₀(x_0) − Σ_k log|det J_{f_k}(x_{k−1})| with the forward log-dets.
 ///
-/// Points outside the flow's support (or whose preimage would leave a map's codomain on the way
-/// back) get log density −∞, never NaN.
+/// Points outside the flow's support box (``support``, give or take 8 ulps, checked first so
+/// that rounding on the way back cannot carry a point well outside into the base support),
+/// or whose preimage would leave a map's codomain on the way back, get log density −∞, never
+/// NaN.
 public struct Flow: Sendable {
     public let base: any MultivariateDistribution
     public let chain: TransformChain
+    /// A box containing the support: the base support propagated through the chain.
+    public let support: [Interval]
+    /// `support` widened by 8 ulps at each finite end: the first membership test of the density
+    /// methods, lenient so that rounding in a map's image never excludes a valid point.
+    private let supportCheck: [Interval]
 
     /// Throws ``FlowKitError/dimensionMismatch`` when the chain and the base disagree on the
     /// dimension, and ``FlowKitError/outsideDomain`` when the base support, propagated through
@@ -33,23 +40,31 @@ public struct Flow: Sendable {
         }
         self.base = base
         self.chain = chain
+        self.support = chain.image(of: base.support)
+        self.supportCheck = support.map { $0.widened() }
     }
 
     public var dimension: Int { base.dimension }
 
-    /// The support of the flow as a box: the base support propagated through the chain.
-    public var support: [Interval] { chain.image(of: base.support) }
-
     /// `count` independent draws x_K and their log densities from the forward pass alone
-    /// (Rezende & Mohamed eq. 7), using only `stream`.
+    /// (Rezende & Mohamed eq. 7), using only `stream`. For large runs, draw chunk i from
+    /// stream i (``ChunkedReduction``), so that results do not depend on the thread count.
     public func sample(count: Int, using stream: inout RandomStream) -> (points: PointBatch, logDensity: [Double]) {
         var points = PointBatch(dimension: dimension, count: count)
-        base.sample(into: &points, using: &stream)
-        var logDensity = base.logDensity(points)
-        var logAbsDet = [Double](repeating: 0, count: count)
-        chain.forward(&points, logAbsDet: &logAbsDet)
-        for i in 0..<count { logDensity[i] -= logAbsDet[i] }
+        var logDensity = [Double](repeating: 0, count: count)
+        sample(into: &points, logDensity: &logDensity, using: &stream)
         return (points, logDensity)
+    }
+
+    /// Overwrites `points` with `points.count` draws and `logDensity` (same count) with their
+    /// log densities, log p₀(x₀) − Σ_k log|det ∂f_k/∂x_{k−1}|, reusing the caller's buffers.
+    public func sample(into points: inout PointBatch, logDensity: inout [Double], using stream: inout RandomStream) {
+        precondition(points.dimension == dimension && logDensity.count == points.count, "buffers must match the flow")
+        base.sample(into: &points, using: &stream)
+        let logBase = base.logDensity(points)
+        for i in logDensity.indices { logDensity[i] = 0 }
+        chain.forward(&points, logAbsDet: &logDensity)
+        for i in logDensity.indices { logDensity[i] = logBase[i] - logDensity[i] }
     }
 
     /// log p(y) by "Eq. 5": the inverse pass f_K⁻¹, …, f_1⁻¹ with the inverse log-dets.
@@ -58,6 +73,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var logAbsDet = [Double](repeating: 0, count: y.count)
+        Self.restrict(&current, to: supportCheck, valid: &valid)
         for map in chain.maps.reversed() {
             Self.restrict(&current, to: map.codomain(dimension: dimension), valid: &valid)
             map.inverse(&current, logAbsDet: &logAbsDet)
@@ -74,6 +90,7 @@ public struct Flow: Sendable {
         var current = y
         var valid = [Bool](repeating: true, count: y.count)
         var scratch = [Double](repeating: 0, count: y.count)
+        Self.restrict(&current, to: supportCheck, valid: &valid)
         var preimages = [PointBatch](repeating: y, count: maps.count)
         for k in maps.indices.reversed() {
             Self.restrict(&current, to: maps[k].codomain(dimension: dimension), valid: &valid)

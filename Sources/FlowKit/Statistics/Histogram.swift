@@ -106,6 +106,16 @@ public struct Histogram: Sendable, Equatable {
         if handled == nil { for x in values { insert(x) } }
     }
 
+    /// Adds coordinate `coordinate` of every point of `batch` (a marginal histogram).
+    public mutating func insert(_ batch: PointBatch, coordinate: Int = 0) {
+        precondition(coordinate >= 0 && coordinate < batch.dimension, "coordinate out of range")
+        if batch.dimension == 1 {
+            batch.values.withUnsafeBufferPointer { insert(contentsOf: $0) }
+            return
+        }
+        for i in 0..<batch.count { insert(batch.values[i * batch.dimension + coordinate]) }
+    }
+
     /// Whether `other` has the same range and bins, so that the two can be merged.
     public func hasSameBinning(as other: Histogram) -> Bool {
         low == other.low && high == other.high && binCount == other.binCount

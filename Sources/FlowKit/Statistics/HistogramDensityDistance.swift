@@ -27,4 +27,23 @@ public enum HistogramDensityDistance {
         sum += histogram.nanCount / total
         return sum
     }
+
+    /// The same distance for a 2-D histogram, given the reference's mass in each bin
+    /// (`binMasses` in the layout of ``Histogram2D/counts``, e.g. from integrating a density
+    /// over each bin): Σ |c_b/N − m_b| + |(outOfRange + NaN)/N − (1 − Σ m_b)|, N every
+    /// sample. Throws when the number of masses does not match the bins; NaN when empty.
+    public static func l1(_ histogram: Histogram2D, binMasses: [Double]) throws -> Double {
+        guard binMasses.count == histogram.counts.count else {
+            throw FlowKitError.dimensionMismatch(what: "bin masses of a \(histogram.xBinCount) × \(histogram.yBinCount) histogram",
+                                                 expected: histogram.counts.count, found: binMasses.count)
+        }
+        let total = histogram.totalCount
+        guard total > 0 else { return .nan }
+        var sum = 0.0, inside = 0.0
+        for (c, m) in zip(histogram.counts, binMasses) {
+            sum += abs(c / total - m)
+            inside += m
+        }
+        return sum + abs((histogram.outOfRange + histogram.nanCount) / total - max(0, 1 - inside))
+    }
 }

@@ -72,14 +72,24 @@ public enum KolmogorovSmirnov {
     /// matrix (whose cost grows as (n·d)³ log n).
     public static let exactSampleLimit = 10_000
 
-    /// The exact test on a sample sorted in ascending order (NaN-free).
+    /// The exact test on a sample sorted in ascending order. An unsorted sample is sorted
+    /// first (checked in one pass); a NaN in the sample or in F gives statistic and p-value NaN.
     public static func exact(sortedSample: [Double], cdf: (Double) -> Double) -> KSResult {
         let n = sortedSample.count
         guard n > 0 else { return KSResult(statistic: 0, pValue: 1, sampleCount: 0, statisticErrorBound: 0, method: .empty) }
+        if sortedSample.contains(where: { $0.isNaN }) {
+            return KSResult(statistic: .nan, pValue: .nan, sampleCount: n, statisticErrorBound: 0, method: .closedForm)
+        }
+        var isSorted = true
+        for i in 1..<n where sortedSample[i] < sortedSample[i - 1] { isSorted = false; break }
+        let sample = isSorted ? sortedSample : sortedSample.sorted()
         let nd = Double(n)
         var d = 0.0
-        for (i, x) in sortedSample.enumerated() {
+        for (i, x) in sample.enumerated() {
             let f = cdf(x)
+            if f.isNaN {
+                return KSResult(statistic: .nan, pValue: .nan, sampleCount: n, statisticErrorBound: 0, method: .closedForm)
+            }
             d = max(d, Double(i + 1) / nd - f, f - Double(i) / nd)
         }
         let (p, method) = pValue(statistic: d, sampleCount: n)

@@ -57,25 +57,3 @@ extension ScalarBijection {
         return Interval(lower: b, upper: a, lowerClosed: interval.upperClosed, upperClosed: interval.lowerClosed)
     }
 }
-
-extension Interval {
-    /// self ∩ other, or nil when they do not meet.
-    func clipped(to other: Interval) -> Interval? {
-        var result = self
-        if other.lower > lower {
-            result.lower = other.lower
-            result.lowerClosed = other.lowerClosed
-        } else if other.lower == lower {
-            result.lowerClosed = lowerClosed && other.lowerClosed
-        }
-        if other.upper < upper {
-            result.upper = other.upper
-            result.upperClosed = other.upperClosed
-        } else if other.upper == upper {
-            result.upperClosed = upperClosed && other.upperClosed
-        }
-        if result.lower > result.upper { return nil }
-        if result.lower == result.upper && !(result.lowerClosed && result.upperClosed) { return nil }
-        return result
-    }
-}

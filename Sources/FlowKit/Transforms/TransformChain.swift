@@ -121,6 +121,10 @@ public struct TransformChain: Bijection {
     /// (``Interval/containsAlmostEverywhere(_:)``, so `log` after uniform(0, 1) is fine and
     /// `log` after a normal is not), or nil when every step fits.
     ///
+    /// Ends of the incoming box within 8 ulps outside the domain count as inside: images of
+    /// multivariate maps are rounded outward (the image of [0, 1] under x ↦ 2x may start at
+    /// −5e−324), and such a box is not a real violation.
+    ///
     /// `step` is the 0-based index into ``maps`` (map f_{step+1}), `name` its name,
     /// `support` the box reaching it and `domain` its domain.
     public func firstDomainViolation(startingFrom support: [Interval])
@@ -128,7 +132,7 @@ public struct TransformChain: Bijection {
         var box = support
         for (k, map) in maps.enumerated() {
             let domain = map.domain(dimension: box.count)
-            let fits = zip(domain, box).allSatisfy { $0.containsAlmostEverywhere($1) }
+            let fits = zip(domain, box).allSatisfy { $0.widened().containsAlmostEverywhere($1) }
             if !fits { return (k, map.name, box, domain) }
             box = map.image(of: box)
         }

@@ -14,6 +14,7 @@
 /// | `integral` | \|∫ p_Eq5 dy − 1\| by adaptive quadrature | 1e-6 | no |
 /// | `round_trip` | max relative error of T⁻¹(T(x)) over sampled x | 1e-12 | no |
 /// | `logdet_vs_finite_difference` | max \|log\|T′\| − finite-difference log\|T′\|\| | 1e-6 | no |
+/// | `numerical_trouble` | samples with a non-finite value or log density, or outside the propagated support | 0 | no |
 ///
 /// `ks_statistic` is off by default (its natural size shrinks like 1/√n, so a fixed limit
 /// suits only one sample count; `ks_pvalue` already tests the same thing); enable it with a limit.
@@ -26,6 +27,7 @@ public enum CheckName: String, Sendable, CaseIterable, Equatable {
     case integral
     case roundTrip = "round_trip"
     case logDetVsFiniteDifference = "logdet_vs_finite_difference"
+    case numericalTrouble = "numerical_trouble"
 
     public var defaultLimit: Double {
         switch self {
@@ -36,6 +38,7 @@ public enum CheckName: String, Sendable, CaseIterable, Equatable {
         case .integral: return 1e-6
         case .roundTrip: return 1e-12
         case .logDetVsFiniteDifference: return 1e-6
+        case .numericalTrouble: return 0
         }
     }
 

@@ -48,8 +48,8 @@ extension ExperimentBuilder {
             case "points": o.points = read.integer(value, what, in: 2...1_000_000, requirement: "an integer in 2 … 1000000")
             case "alpha": o.alpha = read.number(value, what, in: 0...1, requirement: "in [0, 1]")
             case "line_width": o.lineWidth = read.number(value, what, in: 0.01...100, requirement: "a width in points in (0, 100]")
-            case "x_label": o.xLabel = read.string(value, what)
-            case "y_label": o.yLabel = read.string(value, what)
+            case "x_label": o.xLabels = labels(value, key: key, panels: panels)
+            case "y_label": o.yLabels = labels(value, key: key, panels: panels)
             case "title": o.title = read.string(value, what)
             case "grid": o.grid = read.bool(value, what)
             case "size":
@@ -89,6 +89,17 @@ extension ExperimentBuilder {
             return nil
         }
         let parsed = items.map { read.range($0, "range") }
+        return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+    }
+
+    /// A label for every panel or one per panel.
+    private func labels(_ node: Node, key: String, panels: Int) -> [String]? {
+        guard let list = node.sequence else { return read.string(node, key).map { [$0] } }
+        guard list.count == panels || list.count == 1 else {
+            sink.error(at: node, "\(key) lists \(list.count) labels but the figure has \(panels) panel\(panels == 1 ? "" : "s")")
+            return nil
+        }
+        let parsed = list.map { read.string($0, key) }
         return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
     }
 

@@ -14,9 +14,9 @@ public struct FigureOptions: Sendable, Equatable {
     public var alpha: Double?
     /// Width of analytic curves in points.
     public var lineWidth: Double?
-    /// Axis labels; `$...$` marks math.
-    public var xLabel: String?
-    public var yLabel: String?
+    /// Axis labels of each panel (one for all, or one per panel); `$...$` marks math.
+    public var xLabels: [String]?
+    public var yLabels: [String]?
     public var title: String?
     /// Figure size in points (72 per inch).
     public var size: FigureSize?
@@ -28,7 +28,7 @@ public struct FigureOptions: Sendable, Equatable {
     public var calibration: CalibrationKind?
 
     public init(bins: Int? = nil, ranges: [ClosedRange<Double>]? = nil, colors: [String]? = nil,
-                alpha: Double? = nil, lineWidth: Double? = nil, xLabel: String? = nil, yLabel: String? = nil,
+                alpha: Double? = nil, lineWidth: Double? = nil, xLabels: [String]? = nil, yLabels: [String]? = nil,
                 title: String? = nil, size: FigureSize? = nil, grid: Bool? = nil, points: Int? = nil,
                 calibration: CalibrationKind? = nil) {
         self.bins = bins
@@ -36,8 +36,8 @@ public struct FigureOptions: Sendable, Equatable {
         self.colors = colors
         self.alpha = alpha
         self.lineWidth = lineWidth
-        self.xLabel = xLabel
-        self.yLabel = yLabel
+        self.xLabels = xLabels
+        self.yLabels = yLabels
         self.title = title
         self.size = size
         self.grid = grid
@@ -49,6 +49,17 @@ public struct FigureOptions: Sendable, Equatable {
     public func range(ofPanel index: Int) -> ClosedRange<Double>? {
         guard let ranges, !ranges.isEmpty else { return nil }
         return ranges.count == 1 ? ranges[0] : (index < ranges.count ? ranges[index] : nil)
+    }
+
+    /// The x-axis label of panel `index` (the single label when one is given for all), or nil.
+    public func xLabel(ofPanel index: Int) -> String? { Self.perPanel(xLabels, index) }
+
+    /// The y-axis label of panel `index` (the single label when one is given for all), or nil.
+    public func yLabel(ofPanel index: Int) -> String? { Self.perPanel(yLabels, index) }
+
+    private static func perPanel<T>(_ values: [T]?, _ index: Int) -> T? {
+        guard let values, !values.isEmpty else { return nil }
+        return values.count == 1 ? values[0] : (index < values.count ? values[index] : nil)
     }
 
     /// The colour of panel `index` (the single colour when one is given for all), or nil.

@@ -1,1 +1,0 @@
-// \(n): placeholder until its issue lands.

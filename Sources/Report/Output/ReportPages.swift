@@ -1,0 +1,64 @@
+import Foundation
+
+/// Writes the text pages of a report folder: `index.html`, `report.md`, `metrics.json` and a
+/// copy of the spec (figures and `report.pdf` are written by others into the same folder).
+///
+/// A run writes a report folder in this order:
+///
+///     try ReportStaging.build(finalDirectory: "reports/lognormal") { staging throws(ReportError) in
+///         // 1. figures into staging.directory + "/figures/<id>.<format>"
+///         // 2. ReportPDF.write(document:figures:to: staging.directory + "/report.pdf")
+///         // 3. ReportPages.write(document, into: staging.directory, templatesDirectory: options.templates)
+///     }
+///     try ReportIndex.write(reportsRoot: "reports")   // after the swap, so it sees the new metrics.json
+public enum ReportPages {
+    /// File names the report folder uses itself; a spec copy never takes one of them.
+    public static let reservedNames: Set<String> = ["index.html", "report.md", "report.pdf", "metrics.json", "figures"]
+
+    /// The templates every templates folder must provide.
+    public static let requiredTemplates = ["report.html", "report.md", "index.html"]
+
+    /// Renders and writes the pages of `document` into `directory` (normally
+    /// `ReportStaging.directory`). Templates come from `templatesDirectory`, or the package's
+    /// `templates/` folder when nil. All templates are loaded and checked before any file is
+    /// written; `report.pdf` is linked from the pages when it already exists in `directory`.
+    public static func write(_ document: ReportDocument, into directory: String, templatesDirectory: String? = nil) throws(ReportError) {
+        let templates = try ReportTemplates(directory: templatesDirectory)
+        try templates.require(requiredTemplates)
+        let specCopy = specCopyName(for: document.specFileName)
+        let hasPDF = FileManager().fileExists(atPath: (directory as NSString).appendingPathComponent("report.pdf"))
+
+        let html = try templates.render(
+            "report.html",
+            view: ReportPageView(document: document, format: .html, specCopyName: specCopy, hasPDF: hasPDF).build()
+        )
+        let markdown = try templates.render(
+            "report.md",
+            view: ReportPageView(document: document, format: .markdown, specCopyName: specCopy, hasPDF: hasPDF).build()
+        )
+        let metrics = ReportMetricsFile.json(for: document, specFile: specCopy).serialized()
+
+        try writeFile(html, to: (directory as NSString).appendingPathComponent("index.html"))
+        try writeFile(markdown, to: (directory as NSString).appendingPathComponent("report.md"))
+        try writeFile(metrics, to: (directory as NSString).appendingPathComponent("metrics.json"))
+        try writeFile(document.specSource, to: (directory as NSString).appendingPathComponent(specCopy))
+    }
+
+    /// The spec copy's file name: the last path component of `specFileName`, or `spec.yaml`
+    /// when that is empty or hidden, prefixed with `spec-` when it would overwrite one of
+    /// `reservedNames`.
+    public static func specCopyName(for specFileName: String) -> String {
+        let base = (specFileName as NSString).lastPathComponent
+        if base.isEmpty || base.hasPrefix(".") || base == "/" { return "spec.yaml" }
+        return reservedNames.contains(base) ? "spec-" + base : base
+    }
+
+    /// Writes UTF-8 `text` to `path` atomically (temporary file then rename).
+    static func writeFile(_ text: String, to path: String) throws(ReportError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ReportError.io(path: path, message: "cannot write file: \(ReportStaging.reason(error))")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import FlowKit
+import Foundation
+import Plot
+import PlotCairo
+
+/// Runs specs and writes their report folders.
+///
+/// For each spec: load and validate (every spec is validated before any runs, so a typo in
+/// the third spec costs no time), run the experiment (``UnivariateRun``), build the figures
+/// (``UnivariateFigurePlan``), and write the report into a staging folder that replaces the
+/// old report only when everything succeeded (``ReportStaging``). Finally
+/// `index.html` of every report root lists all reports with their pass/fail state.
+public enum ReportRunner {
+    /// The tool's name and version as written into provenance.
+    public static let toolVersion = "flowreport 0.1.0"
+
+    /// Runs every spec of `specPaths`; throws on the first invalid spec (with the diagnostics of
+    /// every spec) or failed run, and returns one outcome per spec otherwise.
+    public static func run(specPaths: [String], options: RunOptions) throws(ReportError) -> [RunOutcome] {
+        var experiments: [Experiment] = []
+        var diagnostics: [SpecDiagnostic] = []
+        for path in specPaths {
+            do {
+                experiments.append(try SpecLoader.load(path: path))
+            } catch {
+                guard case let .invalidSpec(found) = error else { throw error }
+                diagnostics += found
+            }
+        }
+        if !diagnostics.isEmpty { throw .invalidSpec(diagnostics) }
+        for experiment in experiments where experiment.dimension != 1 {
+            throw .invalidSpec([SpecDiagnostic(
+                file: experiment.path, line: 1, column: 1,
+                message: "this spec is \(experiment.dimension)-dimensional; reports are drawn for one-dimensional experiments only so far",
+                hint: "use `flowreport eval` or `flowreport sample` for d-dimensional flows until 2-D reports land")])
+        }
+        var outcomes: [RunOutcome] = []
+        var roots: [String] = []
+        for experiment in experiments {
+            let root = reportsRoot(for: experiment, options: options)
+            outcomes.append(try runOne(experiment, root: root, options: options))
+            if !roots.contains(root) { roots.append(root) }
+        }
+        for root in roots { try ReportIndex.write(reportsRoot: root, templatesDirectory: options.templatesDirectory) }
+        return outcomes
+    }
+
+    /// The folder that receives `<name>/`: `--out DIR`, or the spec's own folder.
+    static func reportsRoot(for experiment: Experiment, options: RunOptions) -> String {
+        if let out = options.outputDirectory { return out }
+        let folder = (experiment.path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    static func runOne(_ experiment: Experiment, root: String, options: RunOptions) throws(ReportError) -> RunOutcome {
+        let samples = options.samples ?? experiment.samples
+        let seed = options.seed ?? experiment.seed
+        let jobs = options.jobs ?? ChunkedReduction.availableCores
+        let formats = (options.formats ?? experiment.output.formats.map(\.rawValue))
+            .compactMap { ImageFormat(rawValue: $0) }
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: root, message: "cannot create the reports folder: \(error.localizedDescription)")
+        }
+        let progress = ProgressBar(label: experiment.name, enabled: !options.quiet)
+        let run = try UnivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
+                                    progress: { done, total in progress.update(done, of: total) })
+        progress.finish()
+        let plan = UnivariateFigurePlan(experiment: experiment, stageRanges: run.stageRanges)
+        let figures = plan.figures(run: run)
+        let finalDirectory = (root as NSString).appendingPathComponent(experiment.name)
+        let document = ReportDocument(
+            name: experiment.name, title: experiment.title, description: experiment.description,
+            specSource: experiment.source, specFileName: (experiment.path as NSString).lastPathComponent,
+            checks: run.checks,
+            figures: figures.map { ReportFigure(id: $0.id, title: $0.title, caption: $0.caption,
+                                                formats: formats.map(\.rawValue)) },
+            metrics: run.metrics,
+            provenance: ReportProvenance(tool: toolVersion, seed: seed, samples: samples, threads: jobs,
+                                         wallTimeSeconds: run.wallTimeSeconds))
+        try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
+            let figuresFolder = (staging.directory as NSString).appendingPathComponent("figures")
+            for built in figures {
+                for format in formats {
+                    let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
+                    do {
+                        try built.figure.write(to: path, dpi: Double(experiment.output.dpi))
+                    } catch {
+                        throw .rendering("figure '\(built.id)' as \(format.rawValue): \(error)")
+                    }
+                }
+            }
+            try ReportPDF.write(document: document, figures: figures.map(\.figure),
+                                to: (staging.directory as NSString).appendingPathComponent("report.pdf"))
+            try ReportPages.write(document, into: staging.directory, templatesDirectory: options.templatesDirectory)
+        }
+        return RunOutcome(reportDirectory: finalDirectory, allChecksPassed: document.allChecksPassed)
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let enabled: Bool
+    private var drawn = false
+
+    init(label: String, enabled: Bool) {
+        self.label = label
+        self.enabled = enabled && isatty(STDERR_FILENO) != 0
+    }
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = Int(Double(width) * Double(done) / Double(total))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = "\r\(label) \(bar) \(Int(100 * Double(done) / Double(total)))%"
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        guard drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
