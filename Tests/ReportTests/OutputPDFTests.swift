@@ -93,3 +93,15 @@ final class OutputPDFTests: XCTestCase {
         }
     }
 }
+
+final class OutputPDFWrapTests: XCTestCase {
+    func testBreakablePieces() {
+        XCTAssertEqual(PDFTextPage.breakablePieces("logdet_vs_finite_difference"), ["logdet_", "vs_", "finite_", "difference"])
+        XCTAssertEqual(PDFTextPage.breakablePieces("a-b/c"), ["a-", "b/", "c"])
+        XCTAssertEqual(PDFTextPage.breakablePieces("plain"), ["plain"])
+    }
+
+    func testSingleLine() {
+        XCTAssertEqual(PDFTextPage.singleLine("a\nb\tc\r\nd"), "a b c d")
+    }
+}

@@ -16,10 +16,10 @@ struct PDFTextPage {
 
     /// Column widths of the checks table: check, what, value, limit, result.
     private var columns: [Double] {
-        let fixed = [112.0, 0, 58, 52, 54]
+        let fixed = [128.0, 0, 58, 50, 54]
         return [fixed[0], width - fixed.reduce(0, +), fixed[2], fixed[3], fixed[4]]
     }
-    private let cellPadding = 5.0
+    private let cellPadding = 4.0
 
     /// The blocks in order; the figure list names pages from `firstFigurePage` on.
     func blocks(firstFigurePage: Int) -> [PDFBlock] {
@@ -42,22 +42,24 @@ struct PDFTextPage {
         }
         if !figureTitles.isEmpty {
             blocks.append(heading("Figures"))
-            let first = firstFigurePage
-            for (index, title) in figureTitles.enumerated() {
-                let label = title.isEmpty ? document.figures[safe: index]?.title ?? "Figure \(index + 1)" : title
-                blocks.append(keyValue("Page \(first + index)", label))
+            let rows = figureTitles.enumerated().map { index, title in
+                ("Page \(firstFigurePage + index)", title.isEmpty ? document.figures[safe: index]?.title ?? "Figure \(index + 1)" : title)
             }
+            blocks.append(keyValues(rows))
         }
         blocks.append(heading("Provenance"))
         let provenance = document.provenance
-        blocks.append(keyValue("Tool", provenance.tool))
-        blocks.append(keyValue("Seed", String(provenance.seed)))
-        blocks.append(keyValue("Samples", ReportNumberFormat.grouped(provenance.samples)))
-        blocks.append(keyValue("Threads", String(provenance.threads)))
-        blocks.append(keyValue("Wall time", ReportNumberFormat.seconds(provenance.wallTimeSeconds)))
-        blocks.append(keyValue("Swift", provenance.swiftVersion))
-        if let host = provenance.hostname, !host.isEmpty { blocks.append(keyValue("Host", host)) }
-        blocks.append(keyValue("Spec", ReportPages.specCopyName(for: document.specFileName)))
+        var rows = [
+            ("Tool", provenance.tool),
+            ("Seed", String(provenance.seed)),
+            ("Samples", ReportNumberFormat.grouped(provenance.samples)),
+            ("Threads", String(provenance.threads)),
+            ("Wall time", ReportNumberFormat.seconds(provenance.wallTimeSeconds)),
+            ("Swift", provenance.swiftVersion),
+        ]
+        if let host = provenance.hostname, !host.isEmpty { rows.append(("Host", host)) }
+        rows.append(("Spec", ReportPages.specCopyName(for: document.specFileName)))
+        blocks.append(keyValues(rows, columns: 2))
         return blocks
     }
 
@@ -158,9 +160,9 @@ struct PDFTextPage {
         let left = self.left
         let width = self.width
         let title = Self.singleLine(text)
-        return PDFBlock(height: 36, keepWithNext: true) { r, y in
-            r.drawText(title, at: Point(left, y + 22), font: font, color: ReportPDF.ink)
-            r.line(from: Point(left, y + 28), to: Point(left + width, y + 28), style: StrokeStyle(color: ReportPDF.rule, width: 0.8))
+        return PDFBlock(height: 32, keepWithNext: true) { r, y in
+            r.drawText(title, at: Point(left, y + 19), font: font, color: ReportPDF.ink)
+            r.line(from: Point(left, y + 25), to: Point(left + width, y + 25), style: StrokeStyle(color: ReportPDF.rule, width: 0.8))
         }
     }
 
@@ -176,16 +178,31 @@ struct PDFTextPage {
         }
     }
 
-    private func keyValue(_ key: String, _ value: String) -> PDFBlock {
-        let keyWidth = 90.0
-        let lines = wrap(value, font: body, width: width - keyWidth)
-        let line = lineHeight(body)
-        let left = self.left
+    /// A key-value list kept together on one page, filled column by column into `columns`
+    /// side-by-side columns.
+    private func keyValues(_ rows: [(String, String)], columns: Int = 1) -> PDFBlock {
+        let columns = max(1, columns)
+        let keyWidth = columns == 1 ? 90.0 : 70.0
+        let gutter = 16.0
+        let columnWidth = (width - gutter * Double(columns - 1)) / Double(columns)
         let body = self.body
-        return PDFBlock(height: Double(max(lines.count, 1)) * line + 2) { r, y in
-            r.drawText(key, at: Point(left, y + body.size), font: body, color: ReportPDF.muted)
-            for (index, text) in lines.enumerated() {
-                r.drawText(text, at: Point(left + keyWidth, y + body.size + Double(index) * line), font: body, color: ReportPDF.ink)
+        let line = lineHeight(body)
+        let perColumn = (rows.count + columns - 1) / columns
+        let wrapped = rows.map { key, value in (key, wrap(value, font: body, width: columnWidth - keyWidth)) }
+        let groups = stride(from: 0, to: wrapped.count, by: max(perColumn, 1)).map { Array(wrapped[$0..<min($0 + perColumn, wrapped.count)]) }
+        let height = (groups.map { group in group.reduce(0) { $0 + Double(max($1.1.count, 1)) * line } }.max() ?? 0) + 4
+        let left = self.left
+        return PDFBlock(height: height) { r, y in
+            for (column, group) in groups.enumerated() {
+                let x = left + Double(column) * (columnWidth + gutter)
+                var top = y
+                for (key, lines) in group {
+                    r.drawText(key, at: Point(x, top + body.size), font: body, color: ReportPDF.muted)
+                    for (index, text) in lines.enumerated() {
+                        r.drawText(text, at: Point(x + keyWidth, top + body.size + Double(index) * line), font: body, color: ReportPDF.ink)
+                    }
+                    top += Double(max(lines.count, 1)) * line
+                }
             }
         }
     }
@@ -209,17 +226,42 @@ struct PDFTextPage {
             }
             if !current.isEmpty { lines.append(current) }
             current = ""
-            for character in word {
-                if fits(current + String(character)) || current.isEmpty {
-                    current.append(character)
-                } else {
-                    lines.append(current)
-                    current = String(character)
+            // The word is wider than the line: break after `_`, `-` or `/` where possible,
+            // between characters otherwise.
+            for piece in Self.breakablePieces(word) {
+                if fits(current + piece) || current.isEmpty && fits(piece) {
+                    current += piece
+                    continue
+                }
+                if !current.isEmpty { lines.append(current) }
+                current = ""
+                for character in piece {
+                    if current.isEmpty || fits(current + String(character)) {
+                        current.append(character)
+                    } else {
+                        lines.append(current)
+                        current = String(character)
+                    }
                 }
             }
         }
         if !current.isEmpty || lines.isEmpty { lines.append(current) }
         return lines
+    }
+
+    /// `word` split after every `_`, `-` and `/` (`a_b-c` → `a_`, `b-`, `c`).
+    static func breakablePieces(_ word: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for character in word {
+            current.append(character)
+            if character == "_" || character == "-" || character == "/" {
+                pieces.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
     }
 
     /// `text` with every control character (line breaks, tabs) replaced by a space.
