@@ -15,7 +15,7 @@ extension Figure {
     /// gives the same bytes (the PNG carries no time stamp).
     public func pngData(dpi: Double = 150) throws -> [UInt8] {
         let scale = dpi / 72
-        let w = Int32(max(1, (width * scale).rounded(.up))), h = Int32(max(1, (height * scale).rounded(.up)))
+        let w = Self.pixels(width, dpi: dpi), h = Self.pixels(height, dpi: dpi)
         // An opaque background needs no alpha channel: RGB PNGs encode about a quarter faster.
         let format = background.alpha >= 1 ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32
         guard let surface = cairo_image_surface_create(format, w, h) else {
@@ -27,6 +27,12 @@ extension Figure {
         let sink = ByteSink()
         try CairoError.check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.opaque), "encode PNG")
         return sink.bytes
+    }
+
+    /// Pixels for `points` at `dpi`: points × dpi / 72, rounded up, but a floating-point excess
+    /// below 10⁻⁹ px is no reason for one more pixel (432 pt at 150 dpi is 900 px, not 901).
+    static func pixels(_ points: Double, dpi: Double) -> Int32 {
+        Int32(max(1, (points * dpi / 72 - 1e-9).rounded(.up)))
     }
 
     /// PDF bytes; the page is `width × height` points. Creation and modification dates are
