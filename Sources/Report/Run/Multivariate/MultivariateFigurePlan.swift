@@ -239,7 +239,8 @@ public struct MultivariateFigurePlan: Sendable {
                     if let partial = try? TransformChain(maps: Array(chain.maps.prefix(k)), dimension: 2),
                        let flow = try? Flow(base: chain.base, chain: partial) {
                         let grid = PlaneDensity(flow: flow, x: b[0], y: b[1], columns: n, rows: n, eq4: false, jobs: run.jobs)
-                        p.heatMap(Self.densityGrid(grid.logEq5, columns: n, rows: n), x: b[0], y: b[1], colorMap: map, lower: 0)
+                        let values = Self.densityGrid(grid.logEq5, columns: n, rows: n)
+                        p.heatMap(values, x: b[0], y: b[1], colorMap: map, lower: 0, upper: Self.robustMaximum(values.values))
                     }
                     p.x.setLimits(b[0].lowerBound, b[0].upperBound)
                     p.y.setLimits(b[1].lowerBound, b[1].upperBound)
@@ -252,8 +253,17 @@ public struct MultivariateFigurePlan: Sendable {
             }
         }
         return BuiltFigure(id: "stages", title: o.title ?? "The density after K maps",
-                           caption: "Density by Eq. 5 of the first K maps of each chain on \(MultivariateRun.boxText(b)) (\(n) × \(n) cells; each panel coloured from 0 to its own maximum; Rezende & Mohamed 2015, Figure 1). Rows: " + descriptions.joined(separator: "; ") + ".",
+                           caption: "Density by Eq. 5 of the first K maps of each chain on \(MultivariateRun.boxText(b)) (\(n) × \(n) cells; each panel coloured from 0 to the 99.5th percentile of its positive values; Rezende & Mohamed 2015, Figure 1). Rows: " + descriptions.joined(separator: "; ") + ".",
                            figure: figure)
+    }
+
+    /// The 99.5th percentile of the positive finite values: the top of a stage panel's colour
+    /// scale, so that a near-singular spike (a contracting map's peak) does not turn the rest
+    /// of the panel into the bottom colour; nil when there are none.
+    static func robustMaximum(_ values: [Double]) -> Double? {
+        let positive = values.filter { $0.isFinite && $0 > 0 }.sorted()
+        guard !positive.isEmpty else { return nil }
+        return positive[min(positive.count - 1, Int(0.995 * Double(positive.count)))]
     }
 
     /// Equally spaced values.
