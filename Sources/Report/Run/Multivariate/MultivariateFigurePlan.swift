@@ -158,14 +158,16 @@ public struct MultivariateFigurePlan: Sendable {
         let map = colorMap(o)
         let eq5 = Self.densityGrid(grid.logEq5, columns: n, rows: n)
         let eq4 = Self.densityGrid(grid.logEq4 ?? [], columns: n, rows: n)
+        let top = Self.robustMaximum(eq5.values)
         var p5 = planePanel(o, box: b, title: "$p$ by Eq. 5 (inverse)", panel: 0)
-        p5.heatMap(eq5, x: b[0], y: b[1], colorMap: map, lower: 0, colorBarLabel: "density")
+        p5.heatMap(eq5, x: b[0], y: b[1], colorMap: map, lower: 0, upper: top, colorBarLabel: "density")
         let levels = o.contours ?? 0
         if levels > 0 {
-            p5.contour(eq5, x: b[0], y: b[1], levels: ContourMark.niceLevels(eq5, count: levels), colors: [.white], width: 0.6)
+            let clipped = Grid2D(columns: n, rows: n, values: eq5.values.map { min($0, top ?? $0) })
+            p5.contour(eq5, x: b[0], y: b[1], levels: ContourMark.niceLevels(clipped, count: levels), colors: [.white], width: 0.6)
         }
         var p4 = planePanel(o, box: b, title: "$p$ by Eq. 4 (forward)", panel: 1)
-        p4.heatMap(eq4, x: b[0], y: b[1], colorMap: map, lower: 0, colorBarLabel: "density")
+        p4.heatMap(eq4, x: b[0], y: b[1], colorMap: map, lower: 0, upper: top, colorBarLabel: "density")
         // log10 |log p_Eq4 − log p_Eq5|, floored at 1e−18 (exact agreement).
         let difference = zip(grid.logEq4 ?? [], grid.logEq5).map { u, v -> Double in
             guard u.isFinite, v.isFinite else { return .nan }
@@ -178,7 +180,7 @@ public struct MultivariateFigurePlan: Sendable {
         figure[0, 2] = pd
         let worst = DensityGrid.maxAbsoluteDifference(grid.logEq4 ?? [], grid.logEq5)
         return BuiltFigure(id: "density", title: o.title ?? "Density of the flow on the plane",
-                           caption: "The output density on the centres of \(n) × \(n) cells of \(MultivariateRun.boxText(b)): by Eq. 5 (inverse pass with inverse log-dets)\(levels > 0 ? " with contours" : ""), by Eq. 4 (forward log-dets at the preimages), and log₁₀ of their absolute log difference (max \(MultivariateRun.format(worst)); 10⁻¹⁸ marks exact agreement; blank where the density is zero). Midpoint-rule integral over the box: \(MultivariateRun.format(grid.integral)).",
+                           caption: "The output density on the centres of \(n) × \(n) cells of \(MultivariateRun.boxText(b)): by Eq. 5 (inverse pass with inverse log-dets)\(levels > 0 ? " with contours" : ""), by Eq. 4 (forward log-dets at the preimages), both coloured up to the 99.5th percentile of the Eq. 5 values, and log₁₀ of their absolute log difference (max \(MultivariateRun.format(worst)); 10⁻¹⁸ marks exact agreement; blank where the density is zero). Midpoint-rule integral over the box: \(MultivariateRun.format(grid.integral)).",
                            figure: figure)
     }
 
