@@ -97,7 +97,11 @@ public struct PlanarTransform: Bijection {
         var lower = target - abs(c), upper = target + abs(c)
         var a = target - c * Self.tanhAndSech2(target + b).tanh
         a = min(max(a, lower), upper)
-        for _ in 0..<200 {
+        // rtsafe (Press et al., Numerical Recipes §9.4): Newton while it stays strictly inside
+        // the bracket and at least halves the step before last; bisection otherwise. Newton
+        // alone can cycle inside the bracket when c = wᵀû is large (c ≳ 5), never shrinking it.
+        var stepBeforeLast = upper - lower, lastStep = stepBeforeLast
+        for _ in 0..<400 {
             let (t, s) = Self.tanhAndSech2(a + b)
             let g = (a - target) + c * t
             if g == 0 { return a }
@@ -114,14 +118,17 @@ public struct PlanarTransform: Bijection {
                 let curvature = abs(c * s * t) / slope
                 if 4 * curvature * step * step <= 0.25 * (a - step).ulp { return a - step }
             }
-            var next = a - step
-            // A Newton step must land strictly inside the bracket (else it can bounce between
-            // the ends where tanh saturates); otherwise bisect.
-            if !(next > lower && next < upper) {
-                next = lower + 0.5 * (upper - lower)
-                if upper - lower <= 2 * max(abs(lower), abs(upper)).ulp { return next }
+            let next = a - step
+            if next > lower && next < upper && abs(2 * step) <= abs(stepBeforeLast) {
+                stepBeforeLast = lastStep
+                lastStep = step
+                a = next
+            } else {
+                if upper - lower <= 2 * max(abs(lower), abs(upper)).ulp { return lower + 0.5 * (upper - lower) }
+                stepBeforeLast = lastStep
+                lastStep = 0.5 * (upper - lower)
+                a = lower + lastStep
             }
-            a = next
         }
         return a
     }
