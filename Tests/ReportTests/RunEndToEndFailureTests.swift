@@ -55,6 +55,37 @@ final class RunEndToEndFailureTests: XCTestCase {
         XCTAssertEqual(RunEndToEnd.entries(root), ["chain", "chain.yaml", "index.html"])
     }
 
+    func testARunKilledWhileWritingLeavesTheOldReportAndTheNextRunCleansUp() throws {
+        let directory = try RunEndToEnd.temporaryDirectory(for: self)
+        let spec = try RunEndToEnd.place("chain.yaml", in: directory)
+        let good = try RunEndToEnd.run(["run", spec, "--quiet"], in: directory)
+        XCTAssertEqual(good.status, 0, good.stderr)
+        let root = directory.appendingPathComponent("reports")
+        let before = RunEndToEnd.snapshot(root)
+
+        // Kill the second run (SIGKILL: no clean-up code runs) as soon as its staging folder appears,
+        // i.e. while it writes figures.
+        let process = try RunEndToEnd.launch(["run", spec, "--samples", "300000", "--seed", "5", "--quiet"], in: directory)
+        let staging = ReportStaging.siblingPrefix(name: "chain", role: "staging") + String(process.processIdentifier)
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning, !RunEndToEnd.entries(root).contains(staging), Date() < deadline { usleep(2000) }
+        let caught = process.isRunning
+        if caught { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        guard caught, process.terminationReason == .uncaughtSignal else {
+            throw XCTSkip("the run finished before its staging folder was seen; nothing was interrupted")
+        }
+        XCTAssertEqual(RunEndToEnd.snapshot(root).filter { !$0.key.hasPrefix(".") }, before,
+                       "the old report and index are untouched")
+        XCTAssertTrue(RunEndToEnd.entries(root).contains(staging), "the killed run left its staging folder")
+
+        // The next run removes the dead run's staging folder and replaces the report.
+        let next = try RunEndToEnd.run(["run", spec, "--seed", "5", "--quiet"], in: directory)
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(RunEndToEnd.entries(root), ["chain", "chain.yaml", "index.html"])
+        XCTAssertEqual(try RunEndToEnd.metrics(root.appendingPathComponent("chain")).provenance.seed, 5)
+    }
+
     func testAnInvalidSpecExitsTwoAndWritesNothingEvenForTheValidOnes() throws {
         let directory = try RunEndToEnd.temporaryDirectory(for: self)
         let valid = try RunEndToEnd.place("chain.yaml", in: directory)

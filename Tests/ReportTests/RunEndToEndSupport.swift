@@ -40,6 +40,20 @@ enum RunEndToEnd {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts the built `flowreport` binary with `arguments` in `directory` without waiting;
+    /// its output is discarded.
+    static func launch(_ arguments: [String], in directory: URL) throws -> Process {
+        let binary = try XCTUnwrap(CLITests.binary, "build the flowreport product first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A fresh folder under the system temporary folder, removed when `test` ends.
     static func temporaryDirectory(for test: XCTestCase) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowreport-e2e-\(UUID().uuidString)")
