@@ -43,7 +43,35 @@ enum PlotBenchmark {
         }
         times.sort()
         let median = times[times.count / 2]
-        return String(format: "median %.1f ms, min %.1f ms, max %.1f ms over %d runs (PNG %d B, PDF %d B)",
-                      median, times[0], times[times.count - 1], times.count, pngBytes, pdfBytes)
+        // Breakdown: each part alone (median of 15).
+        func med(_ body: () throws -> Void) rethrows -> Double {
+            var t: [Double] = []
+            for _ in 0..<15 {
+                let a = DispatchTime.now().uptimeNanoseconds
+                try body()
+                t.append(Double(DispatchTime.now().uptimeNanoseconds - a) / 1e6)
+            }
+            return t.sorted()[t.count / 2]
+        }
+        let png = try med { _ = try fig.pngData(dpi: 150) }
+        let pdf = try med { _ = try fig.pdfData() }
+        let layout = med { _ = FigureRenderer.layout(fig, renderer: RecordingRenderer()) }
+        return String(format: "median %.1f ms, min %.1f ms, max %.1f ms over %d runs (PNG %d B, PDF %d B); "
+                      + "alone: PNG %.1f ms, PDF %.1f ms, layout (recording renderer) %.2f ms",
+                      median, times[0], times[times.count - 1], times.count, pngBytes, pdfBytes, png, pdf, layout)
+    }
+}
+
+extension PlotBenchmark {
+    /// Rasterization alone (no PNG encoding), for the breakdown.
+    static let rasterOnly = Benchmark(name: "plot-raster", summary: "rasterize the reference figure at 150 dpi without encoding") {
+        let fig = referenceFigure()
+        var t: [Double] = []
+        for _ in 0..<15 {
+            let a = DispatchTime.now().uptimeNanoseconds
+            _ = try PNGImage.rasterize(fig, dpi: 150)
+            t.append(Double(DispatchTime.now().uptimeNanoseconds - a) / 1e6)
+        }
+        return String(format: "median %.1f ms", t.sorted()[t.count / 2])
     }
 }

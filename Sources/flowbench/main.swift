@@ -15,6 +15,7 @@ struct Benchmark: Sendable {
 
 let benchmarks: [Benchmark] = [
     PlotBenchmark.twoPanelPNGAndPDF,
+    PlotBenchmark.rasterOnly,
 ]
 
 func usage() -> Never {

@@ -17,8 +17,9 @@ import Foundation
 /// **Inverse** (no closed form; flows.md §3). With a = wᵀz, applying wᵀ to y = f(z) gives the
 /// scalar equation g(a) = a + c·tanh(a + b) − wᵀy = 0, c = wᵀû > −1, with g' = 1 + c·sech² > 0:
 /// one root, inside the bracket [wᵀy − |c|, wᵀy + |c|] (as |tanh| < 1). It is found by Newton's
-/// method safeguarded by bisection (a Newton step leaving the current bracket is replaced by a
-/// bisection; the bracket shrinks with the sign of g) until the step is within 2 ulps, then
+/// method safeguarded by bisection (a Newton step not strictly inside the current bracket is
+/// replaced by a bisection; the bracket shrinks with the sign of g) until the Newton step is
+/// within 2 ulps of a or the bracket is 2 ulps wide, then
 /// z = y − û·tanh(a + b). The inverse log-det is −log(1 + c·sech²(a + b)) at the recovered a.
 public struct PlanarTransform: Bijection {
     public let name = "planar"
@@ -100,13 +101,14 @@ public struct PlanarTransform: Bijection {
             let g = (a - target) + c * t
             if g == 0 { return a }
             if g > 0 { upper = a } else { lower = a }
-            let slope = 1 + c * s
-            var next = a - g / slope
-            if !(next >= lower && next <= upper) || !slope.isNormal {
+            let step = g / (1 + c * s)
+            if abs(step) <= 2 * a.ulp { return a - step }
+            var next = a - step
+            // A Newton step must land strictly inside the bracket (else it can bounce between
+            // the ends where tanh saturates); otherwise bisect.
+            if !(next > lower && next < upper) {
                 next = lower + 0.5 * (upper - lower)
-            }
-            if abs(next - a) <= 2 * a.ulp || upper - lower <= 2 * max(abs(lower), abs(upper)).ulp {
-                return next
+                if upper - lower <= 2 * max(abs(lower), abs(upper)).ulp { return next }
             }
             a = next
         }
