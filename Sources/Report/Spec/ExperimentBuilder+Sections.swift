@@ -40,7 +40,7 @@ extension ExperimentBuilder {
                            hint: "figures for this spec: " + allowed.map(\.rawValue).joined(separator: ", "))
                 continue
             }
-            if kind.needsPlane && context.dimension != 2 {
+            if kind.needsPlane && context.dimension > 2 {
                 sink.error(at: entry.nameNode, "\(what): figure '\(kind.rawValue)' draws densities on the plane and needs a 2-dimensional experiment (this one has \(context.dimension))",
                            hint: "use 'samples' or 'marginals' for d > 2")
                 continue

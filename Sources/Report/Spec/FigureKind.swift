@@ -63,7 +63,8 @@ public enum FigureKind: String, Sendable, CaseIterable, Equatable {
         }
     }
 
-    /// Whether the kind evaluates the flow's density on a plane (possible only for d = 2).
+    /// Whether the kind evaluates the flow's density on a plane in d ≥ 2 (possible only for
+    /// d = 2; `stages` draws a line in 1-D).
     public var needsPlane: Bool {
         switch self {
         case .density, .stages, .warpedGrid: return true
