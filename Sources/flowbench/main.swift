@@ -16,6 +16,7 @@ struct Benchmark: Sendable {
 let benchmarks: [Benchmark] = [
     PlotBenchmark.twoPanelPNGAndPDF,
     PlotBenchmark.rasterOnly,
+    MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
 ]
 
 func usage() -> Never {
