@@ -42,7 +42,7 @@ extension ExperimentBuilder {
             }
             if kind.needsPlane && context.dimension > 2 {
                 sink.error(at: entry.nameNode, "\(what): figure '\(kind.rawValue)' draws densities on the plane and needs a 2-dimensional experiment (this one has \(context.dimension))",
-                           hint: "use 'samples' or 'marginals' for d > 2")
+                           hint: "use 'samples', 'marginals' or 'pairs' for d > 2")
                 continue
             }
             if kind.needsReference && !context.hasReference {
@@ -53,7 +53,7 @@ extension ExperimentBuilder {
             var options = FigureOptions()
             if let parameters = entry.parameters, parameters.null == nil || parameters.scalar == nil {
                 if let mapping = read.mapping(parameters, "options of figure '\(kind.rawValue)'") {
-                    options = figureOptions(mapping, kind: kind, panels: kind.panelCount(maps: context.maps), context: context)
+                    options = figureOptions(mapping, kind: kind, panels: kind.panelCount(maps: context.maps, dimension: context.dimension), context: context)
                 }
             }
             if kind == .targets && options.targetNames == nil && !context.hasTarget {
@@ -96,7 +96,7 @@ extension ExperimentBuilder {
                     sink.error(at: value, "size must be [width, height] in points, found \(SpecReader.describe(value))")
                 }
             case "range":
-                if kind.isMultivariate && spec.dimension >= 2 { o.box = box(value) } else { o.ranges = ranges(value, panels: panels) }
+                if kind == .pairs { o.box = box(value, intervals: spec.dimension) } else if kind.isMultivariate && spec.dimension >= 2 { o.box = box(value) } else { o.ranges = ranges(value, panels: panels) }
             case "colormap":
                 if let text = read.string(value, "colormap") {
                     if ColorMap.named(text) != nil { o.colorMap = text } else {
@@ -143,16 +143,17 @@ extension ExperimentBuilder {
     }
 
     /// `[[x0, x1], [y0, y1]]`, or one `[lo, hi]` for both axes.
-    private func box(_ node: Node) -> [ClosedRange<Double>]? {
+    private func box(_ node: Node, intervals: Int = 2) -> [ClosedRange<Double>]? {
+        let shape = intervals == 2 ? "[[x0, x1], [y0, y1]]" : "[[low, high], …] (\(intervals) intervals, one per coordinate)"
         guard let items = node.sequence, !items.isEmpty else {
-            sink.error(at: node, "range of a 2-D figure must be a box [[x0, x1], [y0, y1]] or one [low, high] for both axes, found \(SpecReader.describe(node))")
+            sink.error(at: node, "range of a \(intervals == 2 ? "2-D figure" : "pair plot") must be a box \(shape) or one [low, high] for \(intervals == 2 ? "both axes" : "every coordinate"), found \(SpecReader.describe(node))")
             return nil
         }
         if items.allSatisfy({ $0.scalar != nil }) {
-            return read.range(node, "range").map { [$0, $0] }
+            return read.range(node, "range").map { Array(repeating: $0, count: intervals) }
         }
-        guard items.count == 2 else {
-            sink.error(at: node, "range lists \(items.count) intervals; a 2-D box has two, [[x0, x1], [y0, y1]]")
+        guard items.count == intervals else {
+            sink.error(at: node, "range lists \(items.count) intervals; \(intervals == 2 ? "a 2-D box has two" : "this experiment has \(intervals) coordinates"), \(shape)")
             return nil
         }
         let parsed = items.map { read.range($0, "range") }

@@ -21,12 +21,13 @@
 /// | `stages` | the density after chosen prefixes of the chain, no axes, square panels (Rezende & Mohamed, Figure 1); `rows` adds variants | any |
 /// | `warped_grid` | a regular grid pushed through the flow over the samples, and the output grid pulled back over the base samples (Dinh et al., Figure 1) | 2 |
 /// | `marginals` | histogram of each coordinate with the marginal of the Eq. 5 density (d = 2) | d |
+/// | `pairs` | d × d pair plot: histogram of each coordinate with its closed-form normal marginal where the chain keeps one (diagonal), 2-D histograms of every pair (off-diagonal), all streamed | d² |
 /// | `targets` | the energies exp(−U)/Z as heat maps and the toy data sets as 2-D histograms | one per target |
 public enum FigureKind: String, Sendable, CaseIterable, Equatable {
     case histograms, densities, agreement, map, stages, calibration
     case density, samples
     case warpedGrid = "warped_grid"
-    case marginals, targets
+    case marginals, targets, pairs
 
     /// The option keys this kind accepts.
     public var allowedOptions: [String] {
@@ -44,6 +45,7 @@ public enum FigureKind: String, Sendable, CaseIterable, Equatable {
         case .warpedGrid: return plane + ["lines", "points", "color", "alpha"]
         case .marginals: return ["title", "size", "grid", "bins", "range", "color", "alpha", "line_width", "x_label", "y_label"]
         case .targets: return plane + ["names", "bins"]
+        case .pairs: return ["title", "size", "bins", "range", "color", "alpha", "line_width", "colormap", "x_label"]
         }
     }
 
@@ -58,7 +60,7 @@ public enum FigureKind: String, Sendable, CaseIterable, Equatable {
     /// Whether the kind draws experiments in d ≥ 2 dimensions.
     public var isMultivariate: Bool {
         switch self {
-        case .stages, .density, .samples, .warpedGrid, .marginals, .targets: return true
+        case .stages, .density, .samples, .warpedGrid, .marginals, .targets, .pairs: return true
         default: return false
         }
     }
@@ -86,9 +88,11 @@ public enum FigureKind: String, Sendable, CaseIterable, Equatable {
     }
 
     /// The number of panels the figure draws for a chain of `maps` maps (per-panel options
-    /// given as a list must have this many entries).
-    public func panelCount(maps: Int) -> Int {
+    /// given as a list must have this many entries); for `pairs`, the number of coordinates
+    /// (its `range` and `x_label` lists name coordinates, not panels).
+    public func panelCount(maps: Int, dimension: Int = 2) -> Int {
         switch self {
+        case .pairs: return dimension
         case .histograms, .densities, .map, .samples, .warpedGrid, .marginals: return 2
         case .agreement, .calibration, .targets: return 1
         case .stages: return maps + 1

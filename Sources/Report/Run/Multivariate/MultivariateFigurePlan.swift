@@ -58,6 +58,13 @@ public struct MultivariateFigurePlan: Sendable {
             switch request.kind {
             case .samples:
                 add(PlaneHistogramRequest(source: .flow, x: b[0], y: b[1], bins: bins(request)))
+            case .pairs:
+                let r = pairRanges(request)
+                for i in 0..<experiment.dimension {
+                    for j in 0..<i {
+                        add(PlaneHistogramRequest(source: .flow, x: r[j], y: r[i], bins: bins(request), xCoordinate: j, yCoordinate: i))
+                    }
+                }
             case .targets:
                 for case let .dataset(d) in targets(request) {
                     add(PlaneHistogramRequest(source: .dataset(d), x: b[0], y: b[1], bins: bins(request)))
@@ -68,17 +75,25 @@ public struct MultivariateFigurePlan: Sendable {
         return out
     }
 
-    /// The 1-D histograms of output coordinates the `marginals` figures need.
+    /// The 1-D histograms of output coordinates the `marginals` and `pairs` figures need.
     public var marginalRequests: [MarginalRequest] {
         var out: [MarginalRequest] = []
-        for request in experiment.figures where request.kind == .marginals {
+        for request in experiment.figures where request.kind == .marginals || request.kind == .pairs {
+            let pairs = pairRanges(request)
             for j in 0..<experiment.dimension {
-                let range = j < 2 ? (request.options.box?[j] ?? automaticRanges[j]) : automaticRanges[j]
+                let range = request.kind == .pairs ? pairs[j] : (j < 2 ? (request.options.box?[j] ?? automaticRanges[j]) : automaticRanges[j])
                 let r = MarginalRequest(coordinate: j, range: range, bins: bins(request))
                 if !out.contains(r) { out.append(r) }
             }
         }
         return out
+    }
+
+    /// The range of every coordinate in a `pairs` figure: its `range` (one per coordinate), or
+    /// the automatic ranges of the pilot sample.
+    public func pairRanges(_ request: FigureRequest) -> [ClosedRange<Double>] {
+        if let box = request.options.box, box.count == experiment.dimension { return box }
+        return automaticRanges
     }
 
     /// The energies shown by `targets` figures, each with the box it is drawn on.
@@ -114,6 +129,7 @@ public struct MultivariateFigurePlan: Sendable {
         case .warpedGrid: return warpedGrid(request, run: run)
         case .marginals: return marginalsFigure(request, run: run)
         case .targets: return targetsFigure(request, run: run)
+        case .pairs: return pairsFigure(request, run: run)
         default:   // 1-D kinds: rejected for d ≥ 2 by the loader
             return BuiltFigure(id: request.kind.rawValue, title: request.kind.rawValue, caption: "", figure: Figure())
         }

@@ -88,7 +88,7 @@ public struct MultivariateSamplePass: Sendable {
             }
             partial.badLogDensity = logDensity.count { $0.isNaN || $0 == .infinity }
             for (r, request) in planes.enumerated() where request.source == .flow {
-                partial.planes[r].insert(points)
+                partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
             }
             for (r, request) in marginals.enumerated() {
                 partial.marginals[r].insert(points, coordinate: request.coordinate)
