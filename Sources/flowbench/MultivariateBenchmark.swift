@@ -34,6 +34,14 @@ enum MultivariateBenchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - a) / 1e6
     }
 
+    /// User + system CPU seconds of this process so far (all threads), from getrusage.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// VmHWM (peak resident set) of this process in MiB, from /proc/self/status; nil elsewhere.
     static func peakResidentMiB() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
@@ -59,11 +67,14 @@ enum MultivariateBenchmark {
                 }
             }.sorted()
         }
+        let cpu0 = cpuSeconds()
         let eq5 = run(eq4: false)
+        let cpu = (cpuSeconds() - cpu0) / Double(eq5.count)
         let both = run(eq4: true)
-        return String(format: "Eq. 5 alone: median %.0f ms (min %.0f, max %.0f) over %d runs; Eq. 5 + Eq. 4: median %.0f ms; "
-                      + "midpoint integral %.6f (mass outside (−4, 4)² not counted)",
-                      eq5[eq5.count / 2], eq5[0], eq5[eq5.count - 1], eq5.count, both[both.count / 2], integral)
+        // CPU time per grid over 2 threads is the wall time on 2 otherwise idle cores.
+        return String(format: "Eq. 5 alone: median %.0f ms (min %.0f, max %.0f) over %d runs, CPU %.0f ms per grid (≈ %.0f ms wall on 2 idle cores); "
+                      + "Eq. 5 + Eq. 4: median %.0f ms; midpoint integral %.6f (mass outside (−4, 4)² not counted)",
+                      eq5[eq5.count / 2], eq5[0], eq5[eq5.count - 1], eq5.count, 1e3 * cpu, 1e3 * cpu / 2, both[both.count / 2], integral)
     }
 
     static let histogramStream = Benchmark(
