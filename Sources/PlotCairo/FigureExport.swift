@@ -11,8 +11,9 @@ public enum ImageFormat: String, Sendable, CaseIterable {
 }
 
 extension Figure {
-    /// PNG bytes at `dpi` (pixels = points × dpi / 72, rounded up). The same figure always
-    /// gives the same bytes (the PNG carries no time stamp).
+    /// PNG bytes at `dpi` (pixels = points × dpi / 72, rounded up), encoded by `PNGEncoder`
+    /// (RGB when the background is opaque, else RGBA; `dpi` recorded in `pHYs`). The same
+    /// figure always gives the same bytes (the PNG carries no time stamp).
     public func pngData(dpi: Double = 150) throws -> [UInt8] {
         let scale = dpi / 72
         let w = Int32(max(1, (width * scale).rounded(.up))), h = Int32(max(1, (height * scale).rounded(.up)))
@@ -24,9 +25,13 @@ extension Figure {
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create PNG surface \(w)×\(h)")
         try draw(on: surface, scale: scale, paintBackground: true)
-        let sink = ByteSink()
-        try CairoError.check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.opaque), "encode PNG")
-        return sink.bytes
+        cairo_surface_flush(surface)
+        guard let pixels = cairo_image_surface_get_data(surface) else {
+            throw CairoError(CAIRO_STATUS_INVALID_FORMAT, operation: "read PNG surface pixels")
+        }
+        return try PNGEncoder.encode(cairoPixels: pixels, width: Int(w), height: Int(h),
+                                     stride: Int(cairo_image_surface_get_stride(surface)),
+                                     hasAlpha: format == CAIRO_FORMAT_ARGB32, dpi: dpi)
     }
 
     /// PDF bytes; the page is `width × height` points. Creation and modification dates are
