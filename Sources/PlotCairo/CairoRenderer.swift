@@ -10,9 +10,12 @@ import Plot
 /// functions and `PDFDocument`; they are valid only inside the drawing closure.
 public final class CairoRenderer: Renderer {
     let cr: OpaquePointer
+    /// `simplifyTolerance` for this renderer; 0 or less sends every vertex to Cairo.
+    let tolerance: Double
 
-    init(context: OpaquePointer) {
+    init(context: OpaquePointer, simplifyTolerance: Double = CairoRenderer.simplifyTolerance) {
         cr = context
+        tolerance = simplifyTolerance
         if let options = cairo_font_options_create() {
             cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
             cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
@@ -38,7 +41,18 @@ public final class CairoRenderer: Renderer {
     /// chord that replaces them (dense curves keep about a third of their vertices).
     private func build(_ path: Path) {
         cairo_new_path(cr)
-        var run = PolylineSimplifier(tolerance: CairoRenderer.simplifyTolerance)
+        guard tolerance > 0 else {
+            for e in path.elements {
+                switch e {
+                case .move(let p): cairo_move_to(cr, p.x, p.y)
+                case .line(let p): cairo_line_to(cr, p.x, p.y)
+                case .curve(let a, let b, let p): cairo_curve_to(cr, a.x, a.y, b.x, b.y, p.x, p.y)
+                case .close: cairo_close_path(cr)
+                }
+            }
+            return
+        }
+        var run = PolylineSimplifier(tolerance: tolerance)
         var subpathStart: Point?
         func endRun() { if let q = run.finish() { cairo_line_to(cr, q.x, q.y) } }
         for e in path.elements {

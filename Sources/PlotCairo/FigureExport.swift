@@ -105,7 +105,8 @@ extension Figure {
     }
 
     /// Draws through a fresh context on `surface` with user space scaled by `scale`.
-    func draw(on surface: OpaquePointer, scale: Double, paintBackground: Bool = false) throws {
+    func draw(on surface: OpaquePointer, scale: Double, paintBackground: Bool = false,
+              simplifyTolerance: Double = CairoRenderer.simplifyTolerance) throws {
         guard let cr = cairo_create(surface) else { throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create context") }
         defer { cairo_destroy(cr) }
         if paintBackground {
@@ -114,7 +115,7 @@ extension Figure {
             cairo_paint(cr)
         }
         cairo_scale(cr, scale, scale)
-        let r = CairoRenderer(context: cr)
+        let r = CairoRenderer(context: cr, simplifyTolerance: simplifyTolerance)
         FigureRenderer.draw(self, renderer: r)
         try CairoError.check(cairo_status(cr), "draw figure")
     }

@@ -27,6 +27,11 @@ public enum PNGImage {
 
     /// Rasterizes `figure` at `dpi` into pixels without encoding (white background included).
     public static func rasterize(_ figure: Figure, dpi: Double) throws -> RGBAImage {
+        try rasterize(figure, dpi: dpi, simplifyTolerance: CairoRenderer.simplifyTolerance)
+    }
+
+    /// `rasterize` with a chosen `CairoRenderer.simplifyTolerance` (0 = draw every vertex).
+    static func rasterize(_ figure: Figure, dpi: Double, simplifyTolerance: Double) throws -> RGBAImage {
         let scale = dpi / 72
         let w = Int32(max(1, (figure.width * scale).rounded(.up))), h = Int32(max(1, (figure.height * scale).rounded(.up)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else {
@@ -34,7 +39,7 @@ public enum PNGImage {
         }
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create image surface \(w)×\(h)")
-        try figure.draw(on: surface, scale: scale, paintBackground: true)
+        try figure.draw(on: surface, scale: scale, paintBackground: true, simplifyTolerance: simplifyTolerance)
         return try image(of: surface)
     }
 
