@@ -155,3 +155,46 @@ final class PNGEncoderTests: XCTestCase {
         XCTAssertEqual(img, raster)
     }
 }
+
+extension PNGEncoderTests {
+    /// Images large enough to be deflated in several bands (including a short, very wide one
+    /// whose last band is shorter) decode to exactly their pixels.
+    func testBandedImagesRoundTrip() throws {
+        for (w, h) in [(1000, 700), (30_000, 25)] {
+            let raw = (1 + 3 * w) * h
+            XCTAssertGreaterThan(PNGEncoder.partCount(rawSize: raw, height: h), 1, "\(w)×\(h) is banded")
+            let px = cairoPixels(width: w, height: h, stridePixels: w) { x, y in
+                // Flat areas and a varying band, like a plot.
+                0xFF00_0000 | (y % 50 < 25 ? 0xFF_FFFF : self.pattern(x / 3, y))
+            }
+            let png = try px.withUnsafeBytes {
+                try PNGEncoder.encode(cairoPixels: $0.baseAddress!, width: w, height: h, stride: w * 4, hasAlpha: false, dpi: 150)
+            }
+            let img = try PNGImage.decode(png)
+            XCTAssertEqual(img.width, w)
+            XCTAssertEqual(img.height, h)
+            var bad = 0
+            for k in 0..<(w * h) {
+                let v = px[k]
+                if img.pixels[4 * k] != UInt8(v >> 16 & 0xFF) || img.pixels[4 * k + 1] != UInt8(v >> 8 & 0xFF)
+                    || img.pixels[4 * k + 2] != UInt8(v & 0xFF) || img.pixels[4 * k + 3] != 255 { bad += 1 }
+            }
+            XCTAssertEqual(bad, 0, "\(w)×\(h): pixels differing")
+        }
+    }
+}
+
+extension PNGEncoderTests {
+    func testBandsCoverEveryRowOnce() {
+        for (h, raw) in [(1, 10), (5, 4 << 20), (25, 3 << 20), (720, 2_074_321), (721, 100 << 20)] {
+            let b = PNGEncoder.bands(height: h, rawSize: raw)
+            XCTAssertEqual(b.first?.lowerBound, 0)
+            XCTAssertEqual(b.last?.upperBound, h)
+            XCTAssertTrue(zip(b, b.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(b)")
+            XCTAssertFalse(b.contains { $0.isEmpty }, "\(b)")
+            XCTAssertLessThanOrEqual(b.count, PNGEncoder.maxParts)
+        }
+        XCTAssertEqual(PNGEncoder.bands(height: 5, rawSize: 4 << 20).map(\.count), [2, 2, 1], "4 parts of 2 rows would leave one empty")
+        XCTAssertEqual(PNGEncoder.bands(height: 720, rawSize: 2_074_321).count, 4)
+    }
+}
