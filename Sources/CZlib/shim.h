@@ -5,8 +5,3 @@
 static inline int flowreport_deflate_init(z_streamp stream, int level) {
     return deflateInit2(stream, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
 }
-
-/// A raw DEFLATE stream (RFC 1951, no zlib header or trailer), 32 KiB window, at `level`.
-static inline int flowreport_deflate_init_raw(z_streamp stream, int level) {
-    return deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-}

@@ -76,36 +76,9 @@ public enum PNGEncoder {
                    })
     }
 
-    /// Raw (unfiltered) bytes per independently deflated part: images above this size are
-    /// split into up to `maxParts` bands of rows, deflated in parallel.
-    static let bytesPerPart = 256 * 1024
-    static let maxParts = 4
-
-    /// The number of bands for `rawSize` filtered bytes: depends only on the size, never on
-    /// the number of processors, so the bytes are the same on every machine.
-    static func partCount(rawSize: Int, height: Int) -> Int {
-        max(1, min(maxParts, height, rawSize / bytesPerPart))
-    }
-
-    /// One band's deflate output: raw DEFLATE (RFC 1951) ending byte-aligned (`Z_SYNC_FLUSH`) or
-    /// final (`Z_FINISH`), with the Adler-32 of its filtered bytes.
-    struct Part {
-        var data: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        var adler: uLong = 1
-        var failure: String?
-    }
-
     /// The encoder proper. `convertRow(y, out)` writes row `y`'s unfiltered bytes (3 or 4 per
     /// pixel) to `out`; `sameAsPrevious(y)` (called for y ≥ 1) tells whether row `y` equals row
-    /// `y − 1`, in which case it is not converted and is written as an all-zero *Up* row. Both
-    /// are called concurrently from several threads for different rows.
-    ///
-    /// Large images are cut into `partCount` bands of rows, each filtered and deflated on its
-    /// own thread (pigz's scheme): every band but the last ends with a sync flush, so the raw
-    /// streams concatenate into one, and the zlib trailer is the Adler-32 of the whole, joined
-    /// from the bands' with `adler32_combine`. A band restarts the 32 KiB window, which costs a
-    /// fraction of a percent in size.
+    /// `y − 1`, in which case it is not converted and is written as an all-zero *Up* row.
     static func encode(width: Int, height: Int, hasAlpha: Bool, dpi: Double?,
                        sameAsPrevious: (Int) -> Bool,
                        convertRow: (Int, UnsafeMutableRawPointer) -> Void) throws -> [UInt8] {
@@ -114,118 +87,84 @@ public enum PNGEncoder {
         }
         let channels = hasAlpha ? 4 : 3
         let rowBytes = 1 + width * channels // filter byte + pixels
-        let bands = bands(height: height, rawSize: rowBytes * height)
-        let parts = bands.count
-        let results = UnsafeMutableBufferPointer<Part>.allocate(capacity: parts)
-        results.initialize(repeating: Part())
-        defer {
-            for r in results { r.data?.deallocate() }
-            results.deallocate()
-        }
-        withoutActuallyEscaping(sameAsPrevious) { same in
-            withoutActuallyEscaping(convertRow) { convert in
-                // Each band reads the pixels and writes only `results[k]` and its own buffers.
-                nonisolated(unsafe) let same = same, convert = convert, results = results
-                DispatchQueue.concurrentPerform(iterations: parts) { k in
-                    results[k] = deflatePart(rows: bands[k], rowBytes: rowBytes, final: k == parts - 1,
-                                             sameAsPrevious: same, convertRow: convert)
-                }
-            }
-        }
-        if let failure = results.lazy.compactMap(\.failure).first {
-            throw CairoError(message: failure, operation: "encode PNG")
-        }
-        var adler = results[0].adler
-        for k in 1..<parts { adler = adler32_combine(adler, results[k].adler, off_t(bands[k].count * rowBytes)) }
-        let deflated = results.reduce(0) { $0 + $1.size }
+        let rawSize = rowBytes * height
 
-        var png: [UInt8] = []
-        png.reserveCapacity(8 + 25 + 21 + 12 + 2 + deflated + 4 + 12)
-        func put32(_ v: UInt32) { png.append(contentsOf: [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]) }
-        /// Appends a chunk: length, type, data, then the CRC-32 of type and data.
-        func chunk(_ type: String, _ body: () -> Void) {
-            let lengthAt = png.count
-            put32(0)
-            let start = png.count
-            png.append(contentsOf: Array(type.utf8))
-            body()
-            let length = UInt32(png.count - start - 4)
-            for j in 0..<4 { png[lengthAt + j] = UInt8((length >> (24 - 8 * UInt32(j))) & 0xFF) }
-            let crc = png.withUnsafeBufferPointer { crc32(0, $0.baseAddress! + start, uInt($0.count - start)) }
-            put32(UInt32(crc))
-        }
-        png.append(contentsOf: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        // Bit depth 8; colour type 6 (RGBA) or 2 (RGB); deflate; adaptive filtering; no interlace.
-        chunk("IHDR") {
-            put32(UInt32(width)); put32(UInt32(height))
-            png.append(contentsOf: [8, hasAlpha ? 6 : 2, 0, 0, 0])
-        }
-        if let dpi, dpi.isFinite, dpi > 0 {
-            let perMetre = UInt32(min((dpi / 0.0254).rounded(), Double(UInt32.max)))
-            chunk("pHYs") { put32(perMetre); put32(perMetre); png.append(1) } // unit 1 = metre
-        }
-        chunk("IDAT") {
-            png.append(contentsOf: [0x78, 0x01]) // zlib header: deflate, 32 KiB window, level 1
-            for r in results { if let d = r.data { png.append(contentsOf: UnsafeBufferPointer(start: d, count: r.size)) } }
-            put32(UInt32(adler))
-        }
-        chunk("IEND") {}
-        return png
-    }
-
-    /// The bands of rows deflated separately: `partCount` bands of ⌈height / parts⌉ rows (the
-    /// last may be shorter), never an empty one.
-    static func bands(height: Int, rawSize: Int) -> [Range<Int>] {
-        let rowsPerPart = (height + partCount(rawSize: rawSize, height: height) - 1) / partCount(rawSize: rawSize, height: height)
-        return stride(from: 0, to: height, by: rowsPerPart).map { $0..<min(height, $0 + rowsPerPart) }
-    }
-
-    /// Filters and deflates `rows` (see `encode`).
-    static func deflatePart(rows: Range<Int>, rowBytes: Int, final: Bool,
-                            sameAsPrevious: (Int) -> Bool,
-                            convertRow: (Int, UnsafeMutableRawPointer) -> Void) -> Part {
-        var part = Part()
         var stream = z_stream()
-        guard flowreport_deflate_init_raw(&stream, compressionLevel) == Z_OK else {
-            part.failure = "zlib deflateInit2 failed"
-            return part
+        guard flowreport_deflate_init(&stream, compressionLevel) == Z_OK else {
+            throw CairoError(message: "zlib deflateInit2 failed", operation: "encode PNG")
         }
         defer { deflateEnd(&stream) }
-        // deflateBound, plus the sync flush's empty stored block (at most 5 bytes), rounded up.
-        let capacity = Int(deflateBound(&stream, uLong(rows.count * rowBytes))) + 64
-        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        part.data = out
-        let strip = UnsafeMutableRawPointer.allocate(byteCount: rowBytes * stripRows, alignment: 16)
-        defer { strip.deallocate() }
-        stream.next_out = out
-        stream.avail_out = uInt(capacity)
-        var y = rows.lowerBound
-        while y < rows.upperBound {
-            let n = min(stripRows, rows.upperBound - y)
-            for r in 0..<n {
-                let row = strip + r * rowBytes
-                if y + r > 0, sameAsPrevious(y + r) {
-                    row.storeBytes(of: 2, as: UInt8.self) // Up: each byte minus the byte above = 0
-                    (row + 1).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes - 1)
-                } else {
-                    row.storeBytes(of: 0, as: UInt8.self) // None
-                    convertRow(y + r, row + 1)
+        let bound = Int(deflateBound(&stream, uLong(rawSize)))
+
+        // signature 8 + IHDR 25 + pHYs 21 + IDAT header 8 + data + CRC 4 + IEND 12
+        let capacity = 8 + 25 + 21 + 8 + bound + 4 + 12
+        var deflateStatus = Z_OK
+        let png = [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
+            guard let out = buf.baseAddress else { return }
+            var n = 0
+            func put(_ bytes: [UInt8]) { for b in bytes { out[n] = b; n += 1 } }
+            func put32(_ v: UInt32) { put([UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]) }
+            /// Writes a chunk's length, type and data, then its CRC-32 over type and data.
+            func chunk(_ type: String, _ body: [UInt8]) {
+                put32(UInt32(body.count))
+                let start = n
+                put(Array(type.utf8))
+                put(body)
+                put32(UInt32(crc32(0, out + start, uInt(n - start))))
+            }
+            func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+
+            put([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            // Bit depth 8; colour type 6 (RGBA) or 2 (RGB); deflate; adaptive filtering; no interlace.
+            chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, hasAlpha ? 6 : 2, 0, 0, 0])
+            if let dpi, dpi.isFinite, dpi > 0 {
+                let perMetre = UInt32(min((dpi / 0.0254).rounded(), Double(UInt32.max)))
+                chunk("pHYs", be32(perMetre) + be32(perMetre) + [1]) // unit 1 = metre
+            }
+
+            // IDAT: the length is patched in after deflating.
+            let idatLength = n
+            put32(0)
+            let idatType = n
+            put(Array("IDAT".utf8))
+            let strip = UnsafeMutableRawPointer.allocate(byteCount: rowBytes * stripRows, alignment: 16)
+            defer { strip.deallocate() }
+            stream.next_out = out + n
+            stream.avail_out = uInt(capacity - n - 16)
+            var y = 0
+            while y < height {
+                let rows = min(stripRows, height - y)
+                for r in 0..<rows {
+                    let row = strip + r * rowBytes
+                    let yy = y + r
+                    if yy > 0, sameAsPrevious(yy) {
+                        row.storeBytes(of: 2, as: UInt8.self) // Up: each byte minus the byte above = 0
+                        (row + 1).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes - 1)
+                    } else {
+                        row.storeBytes(of: 0, as: UInt8.self) // None
+                        convertRow(yy, row + 1)
+                    }
                 }
+                y += rows
+                stream.next_in = strip.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = uInt(rows * rowBytes)
+                let flush = y == height ? Z_FINISH : Z_NO_FLUSH
+                deflateStatus = deflate(&stream, flush)
+                guard deflateStatus == (flush == Z_FINISH ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else { return }
             }
-            y += n
-            let input = strip.assumingMemoryBound(to: Bytef.self)
-            part.adler = adler32(part.adler, input, uInt(n * rowBytes))
-            stream.next_in = input
-            stream.avail_in = uInt(n * rowBytes)
-            let flush = y < rows.upperBound ? Z_NO_FLUSH : final ? Z_FINISH : Z_SYNC_FLUSH
-            let status = deflate(&stream, flush)
-            let expected = flush == Z_FINISH ? Z_STREAM_END : Z_OK
-            guard status == expected, stream.avail_in == 0 else {
-                part.failure = "zlib deflate failed (status \(status))"
-                return part
-            }
+            let idatSize = Int(stream.total_out)
+            n += idatSize
+            let saved = n
+            n = idatLength
+            put32(UInt32(idatSize))
+            n = saved
+            put32(UInt32(crc32(0, out + idatType, uInt(n - idatType))))
+            chunk("IEND", [])
+            count = n
         }
-        part.size = Int(stream.total_out)
-        return part
+        guard deflateStatus == Z_STREAM_END else {
+            throw CairoError(message: "zlib deflate failed (status \(deflateStatus))", operation: "encode PNG")
+        }
+        return png
     }
 }
