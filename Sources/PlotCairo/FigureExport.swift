@@ -16,7 +16,7 @@ extension Figure {
     /// figure always gives the same bytes (the PNG carries no time stamp).
     public func pngData(dpi: Double = 150) throws -> [UInt8] {
         let scale = dpi / 72
-        let w = Int32(max(1, (width * scale).rounded(.up))), h = Int32(max(1, (height * scale).rounded(.up)))
+        let w = Self.pixels(width, dpi: dpi), h = Self.pixels(height, dpi: dpi)
         // An opaque background needs no alpha channel: RGB PNGs encode about a quarter faster.
         let format = background.alpha >= 1 ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32
         guard let surface = cairo_image_surface_create(format, w, h) else {
@@ -32,6 +32,12 @@ extension Figure {
         return try PNGEncoder.encode(cairoPixels: pixels, width: Int(w), height: Int(h),
                                      stride: Int(cairo_image_surface_get_stride(surface)),
                                      hasAlpha: format == CAIRO_FORMAT_ARGB32, dpi: dpi)
+    }
+
+    /// Pixels for `points` at `dpi`: points × dpi / 72, rounded up, but a floating-point excess
+    /// below 10⁻⁹ px is no reason for one more pixel (432 pt at 150 dpi is 900 px, not 901).
+    static func pixels(_ points: Double, dpi: Double) -> Int32 {
+        Int32(max(1, (points * dpi / 72 - 1e-9).rounded(.up)))
     }
 
     /// PDF bytes; the page is `width × height` points. Creation and modification dates are

@@ -89,6 +89,24 @@ final class MultivariateAnalyticTests: XCTestCase {
         }
     }
 
+    /// Regression: with a large c = wᵀû (here u = w = (3, 0), c ≈ 8) plain safeguarded Newton
+    /// cycles inside its bracket near the fold of tanh and returned a wrong root after its
+    /// iteration cap (y = (−2.1, 0) gave Eq. 4 − Eq. 5 = 0.69 in the report). Every y on a fine
+    /// line across the fold must now invert to a point that maps back onto y.
+    func testPlanarInverseConvergesForLargeWDotU() throws {
+        for (u, w, b) in [([3.0, 0.0], [3.0, 0.0], 0.0), ([4.0, 1.0], [2.0, 0.5], 0.3), ([10.0, 0.0], [2.0, 0.0], -1.0)] {
+            let planar = try PlanarTransform(PlanarParameters(u: u, w: w, b: b))
+            XCTAssertGreaterThan(planar.wDotUHat, 4.5)
+            for i in 0...400 {
+                let y = [-10 + 0.05 * Double(i), 0.37]
+                let x = Cases.apply(planar, y, inverse: true).value
+                let again = Cases.apply(planar, x).value
+                XCTAssertLessThan(Cases.distance(again, y) / max(1, Cases.distance(y, [0, 0])), 1e-13,
+                                  "u=\(u) w=\(w) y=\(y)")
+            }
+        }
+    }
+
     // MARK: - Radial
 
     /// ‖f(z) − z₀‖ = r·(α + β + r)/(α + r) along the same direction; the inverse recovers points

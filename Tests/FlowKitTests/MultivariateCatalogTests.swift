@@ -104,4 +104,23 @@ final class MultivariateCatalogTests: XCTestCase {
         }
         XCTAssertEqual(documented, used)
     }
+
+    func testOneNumberBroadcastsToTheDimension() throws {
+        let radial = try XCTUnwrap(try make("radial", #"{"z0": 0.5, "alpha": 1, "beta": 2}"#, dimension: 3) as? RadialTransform)
+        XCTAssertEqual(radial.z0, [0.5, 0.5, 0.5])
+        // Without a spec dimension, the sibling vector w fixes it.
+        let planar = try XCTUnwrap(try make("planar", #"{"u": -0.25, "w": [1, 2]}"#, dimension: nil) as? PlanarTransform)
+        XCTAssertEqual(planar.parameters.u, [-0.25, -0.25])
+        XCTAssertEqual(planar.b, 0)
+        let linear = try XCTUnwrap(try make("linear", #"{"matrix": [[1, 0], [2, 3]], "shift": 4}"#, dimension: nil) as? LinearTransform)
+        XCTAssertEqual(MultivariateTestCases.apply(linear, [1, 1]).value, [5, 9])
+        // Only numbers and no dimension: rejected, naming the first key.
+        XCTAssertThrowsError(try make("planar", #"{"u": 1, "w": 1}"#, dimension: nil)) { error in
+            guard case let FlowKitError.invalidParameter(parameter, _, _)? = error as? FlowKitError else {
+                return XCTFail("expected invalidParameter, got \(error)")
+            }
+            XCTAssertEqual(parameter, "u")
+        }
+        XCTAssertThrowsError(try make("radial", #"{"z0": 0, "alpha": 1, "beta": 2}"#, dimension: nil))
+    }
 }

@@ -15,8 +15,9 @@ public enum ReportPages {
     /// File names the report folder uses itself; a spec copy never takes one of them.
     public static let reservedNames: Set<String> = ["index.html", "report.md", "report.pdf", "metrics.json", "figures"]
 
-    /// The templates every templates folder must provide.
-    public static let requiredTemplates = ["report.html", "report.md", "index.html"]
+    /// The templates a user templates folder must provide (the index template and partials
+    /// fall back to the package's defaults).
+    public static let requiredTemplates = ["report.html", "report.md"]
 
     /// Renders and writes the pages of `document` into `directory` (normally
     /// `ReportStaging.directory`). Templates come from `templatesDirectory`, or the package's
