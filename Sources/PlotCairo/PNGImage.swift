@@ -33,7 +33,7 @@ public enum PNGImage {
     /// `rasterize` with a chosen `CairoRenderer.simplifyTolerance` (0 = draw every vertex).
     static func rasterize(_ figure: Figure, dpi: Double, simplifyTolerance: Double) throws -> RGBAImage {
         let scale = dpi / 72
-        let w = Int32(max(1, (figure.width * scale).rounded(.up))), h = Int32(max(1, (figure.height * scale).rounded(.up)))
+        let w = Figure.pixels(figure.width, dpi: dpi), h = Figure.pixels(figure.height, dpi: dpi) // as `pngData`
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else {
             throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create image surface")
         }

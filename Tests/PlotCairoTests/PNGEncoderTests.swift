@@ -114,9 +114,10 @@ final class PNGEncoderTests: XCTestCase {
         }
         XCTAssertEqual(i, png.count, "no trailing bytes")
         XCTAssertEqual(chunks.map(\.0), ["IHDR", "pHYs", "IDAT", "IEND"])
-        // The raster's size (300 × 240 pt at 150 dpi, rounded up); 8-bit RGB, deflate, no interlace.
+        // The raster's size (300 × 240 pt at 150 dpi = 625 × 500 px); 8-bit RGB, deflate, no interlace.
         let raster = try PNGImage.rasterize(PlotBenchmarkFigure.make(), dpi: 150)
         XCTAssertEqual(raster.width, 625)
+        XCTAssertEqual(raster.height, 500)
         XCTAssertEqual(Int(be32(chunks[0].1, 0)), raster.width)
         XCTAssertEqual(Int(be32(chunks[0].1, 4)), raster.height)
         XCTAssertEqual(Array(chunks[0].1.suffix(5)), [8, 2, 0, 0, 0])
