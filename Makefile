@@ -7,7 +7,7 @@
 SWIFT      ?= swift
 RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release
-APT_PKGS   := libcairo2-dev pkg-config poppler-utils fonts-dejavu-core
+APT_PKGS   := libcairo2-dev zlib1g-dev pkg-config poppler-utils fonts-dejavu-core
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test report gallery bench clean

@@ -28,7 +28,12 @@ let package = Package(
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo"]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib"]),
         .target(
             name: "Report",
             dependencies: [

@@ -11,8 +11,9 @@ public enum ImageFormat: String, Sendable, CaseIterable {
 }
 
 extension Figure {
-    /// PNG bytes at `dpi` (pixels = points × dpi / 72, rounded up). The same figure always
-    /// gives the same bytes (the PNG carries no time stamp).
+    /// PNG bytes at `dpi` (pixels = points × dpi / 72, rounded up), encoded by `PNGEncoder`
+    /// (RGB when the background is opaque, else RGBA; `dpi` recorded in `pHYs`). The same
+    /// figure always gives the same bytes (the PNG carries no time stamp).
     public func pngData(dpi: Double = 150) throws -> [UInt8] {
         let scale = dpi / 72
         let w = Self.pixels(width, dpi: dpi), h = Self.pixels(height, dpi: dpi)
@@ -24,9 +25,13 @@ extension Figure {
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create PNG surface \(w)×\(h)")
         try draw(on: surface, scale: scale, paintBackground: true)
-        let sink = ByteSink()
-        try CairoError.check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.opaque), "encode PNG")
-        return sink.bytes
+        cairo_surface_flush(surface)
+        guard let pixels = cairo_image_surface_get_data(surface) else {
+            throw CairoError(CAIRO_STATUS_INVALID_FORMAT, operation: "read PNG surface pixels")
+        }
+        return try PNGEncoder.encode(cairoPixels: pixels, width: Int(w), height: Int(h),
+                                     stride: Int(cairo_image_surface_get_stride(surface)),
+                                     hasAlpha: format == CAIRO_FORMAT_ARGB32, dpi: dpi)
     }
 
     /// Pixels for `points` at `dpi`: points × dpi / 72, rounded up, but a floating-point excess
@@ -106,7 +111,8 @@ extension Figure {
     }
 
     /// Draws through a fresh context on `surface` with user space scaled by `scale`.
-    func draw(on surface: OpaquePointer, scale: Double, paintBackground: Bool = false) throws {
+    func draw(on surface: OpaquePointer, scale: Double, paintBackground: Bool = false,
+              simplifyTolerance: Double = CairoRenderer.simplifyTolerance) throws {
         guard let cr = cairo_create(surface) else { throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create context") }
         defer { cairo_destroy(cr) }
         if paintBackground {
@@ -115,7 +121,7 @@ extension Figure {
             cairo_paint(cr)
         }
         cairo_scale(cr, scale, scale)
-        let r = CairoRenderer(context: cr)
+        let r = CairoRenderer(context: cr, simplifyTolerance: simplifyTolerance)
         FigureRenderer.draw(self, renderer: r)
         try CairoError.check(cairo_status(cr), "draw figure")
     }

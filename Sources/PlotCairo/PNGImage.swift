@@ -27,14 +27,19 @@ public enum PNGImage {
 
     /// Rasterizes `figure` at `dpi` into pixels without encoding (white background included).
     public static func rasterize(_ figure: Figure, dpi: Double) throws -> RGBAImage {
+        try rasterize(figure, dpi: dpi, simplifyTolerance: CairoRenderer.simplifyTolerance)
+    }
+
+    /// `rasterize` with a chosen `CairoRenderer.simplifyTolerance` (0 = draw every vertex).
+    static func rasterize(_ figure: Figure, dpi: Double, simplifyTolerance: Double) throws -> RGBAImage {
         let scale = dpi / 72
-        let w = Int32(max(1, (figure.width * scale).rounded(.up))), h = Int32(max(1, (figure.height * scale).rounded(.up)))
+        let w = Figure.pixels(figure.width, dpi: dpi), h = Figure.pixels(figure.height, dpi: dpi) // as `pngData`
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else {
             throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create image surface")
         }
         defer { cairo_surface_destroy(surface) }
         try CairoError.check(cairo_surface_status(surface), "create image surface \(w)×\(h)")
-        try figure.draw(on: surface, scale: scale, paintBackground: true)
+        try figure.draw(on: surface, scale: scale, paintBackground: true, simplifyTolerance: simplifyTolerance)
         return try image(of: surface)
     }
 
@@ -47,16 +52,22 @@ public enum PNGImage {
         guard let data = cairo_image_surface_get_data(surface) else {
             throw CairoError(CAIRO_STATUS_INVALID_FORMAT, operation: "read image pixels")
         }
-        var px = [UInt8](repeating: 0, count: w * h * 4)
-        for y in 0..<h {
-            let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: w) { $0 }
-            for x in 0..<w {
-                let v = row[x]
-                let a = opaque ? 255 : (v >> 24) & 0xFF
-                func un(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
-                let i = (y * w + x) * 4
-                px[i] = un((v >> 16) & 0xFF); px[i + 1] = un((v >> 8) & 0xFF); px[i + 2] = un(v & 0xFF); px[i + 3] = UInt8(a)
+        let px = [UInt8](unsafeUninitializedCapacity: w * h * 4) { out, count in
+            for y in 0..<h {
+                let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<w {
+                    let v = row[x], i = (y * w + x) * 4
+                    let a = opaque ? 255 : (v >> 24) & 0xFF
+                    if a == 255 { // opaque: no division (c·255 + 127) / 255 = c
+                        out[i] = UInt8(truncatingIfNeeded: v >> 16); out[i + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        out[i + 2] = UInt8(truncatingIfNeeded: v); out[i + 3] = 255
+                        continue
+                    }
+                    func un(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
+                    out[i] = un((v >> 16) & 0xFF); out[i + 1] = un((v >> 8) & 0xFF); out[i + 2] = un(v & 0xFF); out[i + 3] = UInt8(a)
+                }
             }
+            count = w * h * 4
         }
         return RGBAImage(width: w, height: h, pixels: px)
     }

@@ -63,15 +63,26 @@ enum PlotBenchmark {
 }
 
 extension PlotBenchmark {
-    /// Rasterization alone (no PNG encoding), for the breakdown.
-    static let rasterOnly = Benchmark(name: "plot-raster", summary: "rasterize the reference figure at 150 dpi without encoding") {
+    /// Rasterization alone (no PNG encoding, but with the copy out to straight-alpha RGBA) and
+    /// PNG encoding alone of that RGBA image, for the breakdown. With `FLOWBENCH_OUT=DIR` set,
+    /// also writes the reference figure to DIR/plot-two-panel.png and .pdf for inspection.
+    static let rasterOnly = Benchmark(name: "plot-raster", summary: "rasterize the reference figure at 150 dpi; encode its pixels") {
         let fig = referenceFigure()
-        var t: [Double] = []
+        if let dir = ProcessInfo.processInfo.environment["FLOWBENCH_OUT"] {
+            try fig.write(to: (dir as NSString).appendingPathComponent("plot-two-panel.png"), dpi: 150)
+            try fig.write(to: (dir as NSString).appendingPathComponent("plot-two-panel.pdf"))
+        }
+        var raster: [Double] = [], encode: [Double] = []
+        var bytes = 0
         for _ in 0..<15 {
             let a = DispatchTime.now().uptimeNanoseconds
-            _ = try PNGImage.rasterize(fig, dpi: 150)
-            t.append(Double(DispatchTime.now().uptimeNanoseconds - a) / 1e6)
+            let image = try PNGImage.rasterize(fig, dpi: 150)
+            let b = DispatchTime.now().uptimeNanoseconds
+            bytes = try PNGEncoder.encode(image, dpi: 150).count
+            raster.append(Double(b - a) / 1e6)
+            encode.append(Double(DispatchTime.now().uptimeNanoseconds - b) / 1e6)
         }
-        return String(format: "median %.1f ms", t.sorted()[t.count / 2])
+        return String(format: "rasterize to RGBA: median %.1f ms; encode RGBA PNG: median %.1f ms (%d B)",
+                      raster.sorted()[raster.count / 2], encode.sorted()[encode.count / 2], bytes)
     }
 }

@@ -1,0 +1,158 @@
+import Foundation
+import Plot
+import XCTest
+@testable import PlotCairo
+
+/// `PNGEncoder`: files decode (through Cairo's libpng reader) to exactly the pixels encoded,
+/// chunks carry correct CRCs, and figure PNGs hold exactly the rasterized pixels.
+final class PNGEncoderTests: XCTestCase {
+    /// A deterministic 24-bit pattern (integer hash of the position; no random generator).
+    func pattern(_ x: Int, _ y: Int) -> UInt32 {
+        var h = UInt32(truncatingIfNeeded: x &* 73_856_093 ^ y &* 19_349_663)
+        h ^= h >> 13
+        h = h &* 0x5BD1_E995
+        h ^= h >> 15
+        return h & 0xFF_FFFF
+    }
+
+    /// Cairo-layout pixels (native-endian words, `stride` bytes per row) with rows 5–9 equal
+    /// to row 4, so both the None and the Up row filters are exercised.
+    func cairoPixels(width: Int, height: Int, stridePixels: Int, word: (Int, Int) -> UInt32) -> [UInt32] {
+        var px = [UInt32](repeating: 0xDEAD_BEEF, count: stridePixels * height) // padding must be ignored
+        for y in 0..<height {
+            let source = (5...9).contains(y) ? 4 : y
+            for x in 0..<width { px[y * stridePixels + x] = word(x, source) }
+        }
+        return px
+    }
+
+    func testRGB24PixelsRoundTrip() throws {
+        let (w, h, sp) = (37, 23, 40)
+        let px = cairoPixels(width: w, height: h, stridePixels: sp) { x, y in 0xFF00_0000 | self.pattern(x, y) }
+        let png = try px.withUnsafeBytes {
+            try PNGEncoder.encode(cairoPixels: $0.baseAddress!, width: w, height: h, stride: sp * 4, hasAlpha: false, dpi: nil)
+        }
+        XCTAssertEqual(png[25], 2, "IHDR colour type 2 (RGB)")
+        let img = try PNGImage.decode(png)
+        XCTAssertEqual(img.width, w)
+        XCTAssertEqual(img.height, h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let v = px[y * sp + x], i = (y * w + x) * 4
+                XCTAssertEqual(Array(img.pixels[i..<(i + 4)]), [UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF), 255],
+                               "pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    func testARGB32IsUnpremultipliedLikeCairo() throws {
+        let (w, h) = (64, 12)
+        let alphas: [UInt32] = [0, 1, 2, 17, 100, 127, 128, 200, 254, 255]
+        // Premultiplied: each channel at most alpha.
+        let px = cairoPixels(width: w, height: h, stridePixels: w) { x, y in
+            let a = alphas[(x + y) % alphas.count], c = self.pattern(x, y)
+            func ch(_ s: UInt32) -> UInt32 { a == 0 ? 0 : ((c >> s) & 0xFF) % (a + 1) }
+            return a << 24 | ch(16) << 16 | ch(8) << 8 | ch(0)
+        }
+        let png = try px.withUnsafeBytes {
+            try PNGEncoder.encode(cairoPixels: $0.baseAddress!, width: w, height: h, stride: w * 4, hasAlpha: true, dpi: nil)
+        }
+        XCTAssertEqual(png[25], 6, "IHDR colour type 6 (RGBA)")
+        // Cairo's reader premultiplies again (exactly inverting c = round(c′·255/a)), and
+        // `decode` un-premultiplies with Cairo's formula: so it returns the file's values.
+        let img = try PNGImage.decode(png)
+        for y in 0..<h {
+            for x in 0..<w {
+                let v = px[y * w + x], a = v >> 24, i = (y * w + x) * 4
+                func un(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8((c * 255 + a / 2) / a) }
+                XCTAssertEqual(Array(img.pixels[i..<(i + 4)]), [un(v >> 16 & 0xFF), un(v >> 8 & 0xFF), un(v & 0xFF), UInt8(a)],
+                               "pixel (\(x), \(y)) alpha \(a)")
+            }
+        }
+    }
+
+    func testRGBAImageRoundTrip() throws {
+        var image = RGBAImage(width: 19, height: 11)
+        for y in 0..<11 {
+            for x in 0..<19 {
+                let c = pattern(x, y)
+                image[x, y] = Color(r8: Int(c >> 16), g8: Int(c >> 8 & 0xFF), b8: Int(c & 0xFF))
+            }
+        }
+        image[3, 3] = .clear
+        let decoded = try PNGImage.decode(try PNGEncoder.encode(image))
+        XCTAssertEqual(decoded, image)
+    }
+
+    /// The CRC-32 of PNG (ISO 3309 / ITU-T V.42, reflected polynomial 0xEDB88320), bit by bit.
+    func referenceCRC(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            c ^= UInt32(b)
+            for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        }
+        return c ^ 0xFFFF_FFFF
+    }
+
+    func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
+        UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
+    }
+
+    func testChunkLayoutAndCRCs() throws {
+        XCTAssertEqual(referenceCRC(ArraySlice("123456789".utf8)), 0xCBF4_3926, "CRC-32 check value")
+        let png = try PlotBenchmarkFigure.make().pngData(dpi: 150)
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        var chunks: [(String, [UInt8])] = []
+        var i = 8
+        while i + 12 <= png.count {
+            let n = Int(be32(png, i))
+            guard i + 12 + n <= png.count else { return XCTFail("chunk at \(i) overruns the file") }
+            let type = String(decoding: png[(i + 4)..<(i + 8)], as: UTF8.self)
+            XCTAssertEqual(be32(png, i + 8 + n), referenceCRC(png[(i + 4)..<(i + 8 + n)]), "CRC of \(type)")
+            chunks.append((type, Array(png[(i + 8)..<(i + 8 + n)])))
+            i += 12 + n
+        }
+        XCTAssertEqual(i, png.count, "no trailing bytes")
+        XCTAssertEqual(chunks.map(\.0), ["IHDR", "pHYs", "IDAT", "IEND"])
+        // The raster's size (300 × 240 pt at 150 dpi = 625 × 500 px); 8-bit RGB, deflate, no interlace.
+        let raster = try PNGImage.rasterize(PlotBenchmarkFigure.make(), dpi: 150)
+        XCTAssertEqual(raster.width, 625)
+        XCTAssertEqual(raster.height, 500)
+        XCTAssertEqual(Int(be32(chunks[0].1, 0)), raster.width)
+        XCTAssertEqual(Int(be32(chunks[0].1, 4)), raster.height)
+        XCTAssertEqual(Array(chunks[0].1.suffix(5)), [8, 2, 0, 0, 0])
+        // 150 dpi = 5906 pixels per metre (150 / 0.0254 = 5905.5…), both axes, unit metre.
+        XCTAssertEqual(be32(chunks[1].1, 0), 5906)
+        XCTAssertEqual(be32(chunks[1].1, 4), 5906)
+        XCTAssertEqual(chunks[1].1[8], 1)
+        XCTAssertEqual(Array(png.suffix(12)), [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        // zlib stream header: deflate, 32 KiB window, header checksum divisible by 31.
+        let z = chunks[2].1
+        XCTAssertEqual(z[0], 0x78)
+        XCTAssertEqual((UInt16(z[0]) << 8 | UInt16(z[1])) % 31, 0)
+    }
+
+    func testFigurePNGHoldsTheRasterizedPixels() throws {
+        let f = PlotBenchmarkFigure.make()
+        let decoded = try PNGImage.decode(try f.pngData(dpi: 100))
+        let raster = try PNGImage.rasterize(f, dpi: 100)
+        XCTAssertEqual(decoded.width, raster.width)
+        XCTAssertEqual(decoded.height, raster.height)
+        var differing = 0
+        for k in 0..<(raster.pixels.count / 4) where decoded.pixels[(4 * k)..<(4 * k + 4)] != raster.pixels[(4 * k)..<(4 * k + 4)] {
+            differing += 1
+        }
+        XCTAssertEqual(differing, 0, "pixels differing from the rasterization")
+    }
+
+    func testTransparentBackgroundGivesRGBA() throws {
+        var f = PlotBenchmarkFigure.make()
+        f.background = .clear
+        let png = try f.pngData(dpi: 72)
+        XCTAssertEqual(png[25], 6, "colour type RGBA")
+        let img = try PNGImage.decode(png)
+        XCTAssertEqual(img[0, 0], .clear)
+        let raster = try PNGImage.rasterize(f, dpi: 72)
+        XCTAssertEqual(img, raster)
+    }
+}
