@@ -24,6 +24,17 @@ public struct SamplePass: Sendable {
     public let requests: [HistogramRequest]
     public let reference: (any UnivariateDistribution)?
 
+    public init(flow: Flow, maps: [any Bijection], samples: Int, seed: UInt64, stageSupports: [Interval],
+                requests: [HistogramRequest], reference: (any UnivariateDistribution)?) {
+        self.flow = flow
+        self.maps = maps
+        self.samples = samples
+        self.seed = seed
+        self.stageSupports = stageSupports
+        self.requests = requests
+        self.reference = reference
+    }
+
     /// The number of chunks.
     public var chunkCount: Int { (samples + Self.chunkSize - 1) / Self.chunkSize }
 
@@ -108,29 +119,41 @@ public struct SamplePass: Sendable {
         let (stages, logDensity) = chunk(index)
         for (s, values) in stages.enumerated() {
             let support = stageSupports[s]
+            let lower = support.lower, upper = support.upper
+            var moments = partial.moments[s]
+            var nonFinite = 0, outside = 0
             for v in values {
                 if !v.isFinite {
-                    partial.nonFinite[s] += 1
+                    nonFinite += 1
                 } else {
                     // The closure of the support: end points have measure zero.
-                    if v < support.lower || v > support.upper { partial.outsideSupport[s] += 1 }
-                    partial.moments[s].add(v)
+                    if v < lower || v > upper { outside += 1 }
+                    moments.add(v)
                 }
             }
+            partial.moments[s] = moments
+            partial.nonFinite[s] += nonFinite
+            partial.outsideSupport[s] += outside
         }
         let output = stages[stages.count - 1]
         partial.badLogDensity = logDensity.count { $0.isNaN || $0 == .infinity }
+        // u = F_ref(y), computed once for the PIT histograms and the streaming KS test.
+        var u: [Double] = []
+        if let reference, partial.ksHistogram != nil || requests.contains(where: { $0.source == .probabilityIntegralTransform }) {
+            u = [Double](repeating: 0, count: output.count)
+            output.withUnsafeBufferPointer { y in u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) } }
+        }
         for (r, request) in requests.enumerated() {
             switch request.source {
             case let .stage(s):
                 stages[s].withUnsafeBufferPointer { partial.histograms[r].insert(contentsOf: $0) }
             case .probabilityIntegralTransform:
-                if let reference { partial.histograms[r].insert(contentsOf: output.map { reference.cdf($0) }) }
+                if reference != nil { u.withUnsafeBufferPointer { partial.histograms[r].insert(contentsOf: $0) } }
             }
         }
-        if let reference {
+        if reference != nil {
             if partial.ksHistogram != nil {
-                partial.ksHistogram?.insert(contentsOf: output.map { reference.cdf($0) })
+                u.withUnsafeBufferPointer { partial.ksHistogram?.insert(contentsOf: $0) }
             } else {
                 partial.outputValues = output
             }
