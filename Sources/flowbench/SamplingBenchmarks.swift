@@ -40,6 +40,26 @@ enum SamplingBenchmarks {
             target: .timesNumpy(2), detail: "10^7 draws, checksum \(checksum.hex)")])
     }
 
+    static let standardNormalBatch = Benchmark(name: "normal-batch", summary: "RandomStream.fillStandardNormal on 2^16 doubles, ns per draw") {
+        var buffer = [Double](repeating: 0, count: batch)
+        var checksum = Checksum()
+        let ns = Timing.best(repetitions: repetitions) {
+            var c = Checksum()
+            buffer.withUnsafeMutableBufferPointer { out in
+                var stream = RandomStream(seed: 1)
+                for _ in 0..<batchesPerRun {
+                    stream.fillStandardNormal(out)
+                    c.add(out[batch - 1])
+                }
+            }
+            checksum = c
+        }
+        return BenchmarkOutput(rows: [BenchmarkRow(
+            name: "normal draw (batch fill)", value: ns / Double(batch * batchesPerRun), unit: "ns",
+            reference: NumpyReference.normal, target: .timesNumpy(1.5),
+            detail: "what NormalDistribution.sample(into:) uses, checksum \(checksum.hex)")])
+    }
+
     static let uniform = Benchmark(name: "uniform", summary: "RandomStream.nextUniform, ns per draw") {
         var checksum = Checksum()
         let ns = Timing.best(repetitions: repetitions) {

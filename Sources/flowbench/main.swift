@@ -16,6 +16,7 @@ struct Benchmark: Sendable {
 let benchmarks: [Benchmark] = [
     SamplingBenchmarks.uniform,
     SamplingBenchmarks.standardNormal,
+    SamplingBenchmarks.standardNormalBatch,
     SamplingBenchmarks.expMap,
     SamplingBenchmarks.histogramInsert,
     SamplingBenchmarks.flowSample,

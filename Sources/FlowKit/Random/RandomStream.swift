@@ -63,8 +63,9 @@ public struct RandomStream: Sendable {
         }
     }
 
-    /// Computes the next block of four outputs and advances the position.
-    @inlinable @inline(__always)
+    /// Computes the next block of four outputs and advances the position. Out of line, so
+    /// that the callers' buffered fast paths stay small enough to inline.
+    @usableFromInline @inline(never)
     mutating func refill() {
         buffer = generator.block((UInt32(truncatingIfNeeded: position),
                                   UInt32(truncatingIfNeeded: position >> 32),
