@@ -7,6 +7,18 @@ import XCTest
 /// RandomStream, the ziggurat fill, distributions' batch sample / log density / cdf, the
 /// product distribution's batch log density and the elementwise maps' batch loops.
 final class BatchPathTests: XCTestCase {
+    /// Eight blocks of a stream read one 32-bit word at a time are Philox at counters
+    /// (position, stream) in order, across refills.
+    func testStreamReadsConsecutiveBlocksAcrossRefills() {
+        var stream = RandomStream(seed: 0xDEAD_BEEF_0000_0001, stream: 9)
+        let philox = Philox4x32(key: RandomStream.key(forSeed: 0xDEAD_BEEF_0000_0001))
+        for position: UInt32 in 0..<8 {
+            let block = philox.block((position, 0, 9, 0))
+            XCTAssertEqual([stream.nextUInt32(), stream.nextUInt32(), stream.nextUInt32(), stream.nextUInt32()],
+                           [block.0, block.1, block.2, block.3])
+        }
+    }
+
     /// nextUInt64 = (first 32-bit output << 32) | second, at every buffer alignment,
     /// including after an odd number of 32-bit draws (the slow path).
     func testNextUInt64MatchesTwoUInt32DrawsAtEveryAlignment() {
