@@ -135,15 +135,29 @@ enum PipelineBenchmark {
             }
         }
         time("moments + support counts") {
+            // As SamplePass: two stages per loop, two independent division chains.
             var outside = 0
-            for (s, values) in stages.enumerated() {
-                var moments = RunningMoments()
-                let support = pass.stageSupports[s]
-                for v in values where v.isFinite {
-                    if v < support.lower || v > support.upper { outside += 1 }
-                    moments.add(v)
+            func scan(_ v: Double, _ support: Interval, _ moments: inout RunningMoments) {
+                guard v.isFinite else { return }
+                if v < support.lower || v > support.upper { outside += 1 }
+                moments.add(v)
+            }
+            var s = 0
+            while s < stages.count {
+                var a = RunningMoments(), b = RunningMoments()
+                let sa = pass.stageSupports[s]
+                if s + 1 < stages.count {
+                    let sb = pass.stageSupports[s + 1]
+                    for i in 0..<n {
+                        scan(stages[s][i], sa, &a)
+                        scan(stages[s + 1][i], sb, &b)
+                    }
+                } else {
+                    for v in stages[s] { scan(v, sa, &a) }
                 }
-                blackHole(moments)
+                blackHole(a)
+                blackHole(b)
+                s += 2
             }
             blackHole(outside)
         }
