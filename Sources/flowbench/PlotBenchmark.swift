@@ -44,9 +44,39 @@ enum PlotBenchmark {
         }
         times.sort()
         let median = times[times.count / 2]
+        // Breakdown: each part alone (median of 15).
+        func med(_ body: () throws -> Void) rethrows -> Double {
+            var t: [Double] = []
+            for _ in 0..<15 {
+                let a = Timing.now(.thread)
+                try body()
+                t.append(Double(Timing.now(.thread) - a) / 1e6)
+            }
+            return t.sorted()[t.count / 2]
+        }
+        let png = try med { _ = try fig.pngData(dpi: 150) }
+        let pdf = try med { _ = try fig.pdfData() }
+        let layout = med { _ = FigureRenderer.layout(fig, renderer: RecordingRenderer()) }
         return BenchmarkOutput(rows: [BenchmarkRow(
             name: "plot two panels PNG+PDF", value: median, unit: "ms", reference: nil, target: .below(50),
-            detail: String(format: "median, CPU time; min %.1f ms, max %.1f ms over %d runs (PNG %d B, PDF %d B)",
-                           times[0], times[times.count - 1], times.count, pngBytes, pdfBytes))])
+            detail: String(format: "median, CPU time; min %.1f ms, max %.1f ms over %d runs (PNG %d B, PDF %d B); "
+                           + "alone: PNG %.1f ms, PDF %.1f ms, layout (recording renderer) %.2f ms",
+                           times[0], times[times.count - 1], times.count, pngBytes, pdfBytes, png, pdf, layout))])
+    }
+}
+
+extension PlotBenchmark {
+    /// Rasterization alone (no PNG encoding), for the breakdown.
+    static let rasterOnly = Benchmark(name: "plot-raster", summary: "rasterize the reference figure at 150 dpi without encoding") {
+        let fig = referenceFigure()
+        var t: [Double] = []
+        for _ in 0..<15 {
+            let a = Timing.now(.thread)
+            _ = try PNGImage.rasterize(fig, dpi: 150)
+            t.append(Double(Timing.now(.thread) - a) / 1e6)
+        }
+        return BenchmarkOutput(rows: [BenchmarkRow(
+            name: "plot raster only (no encoding)", value: t.sorted()[t.count / 2], unit: "ms", reference: nil, target: nil,
+            detail: "median of 15, CPU time")])
     }
 }

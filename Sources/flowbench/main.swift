@@ -22,6 +22,7 @@ let benchmarks: [Benchmark] = [
     SamplingBenchmarks.flowSample,
     PipelineBenchmark.wholePass,
     PlotBenchmark.twoPanelPNGAndPDF,
+    PlotBenchmark.rasterOnly,
 ]
 
 /// The load average, printed with the results: on a shared machine it says how much the

@@ -6,7 +6,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate specs without running them.",
         discussion: """
-        Reports every problem as file:line:column: error: message, with the line, a caret
+        Reports every problem as file:line:column: error: message, with the line, a caret \
         and a hint, and exits 2 if any spec is invalid. Nothing is written.
 
         Example:

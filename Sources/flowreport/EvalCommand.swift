@@ -7,13 +7,13 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Print the flow's log density at given points as CSV.",
         discussion: """
-        Columns: x, log_p_eq4 (forward log-dets at the preimage), log_p_eq5 (inverse pass),
-        and log_p_reference when the spec has a reference; -inf outside the support. For
+        Columns: x, log_p_eq4 (forward log-dets at the preimage), log_p_eq5 (inverse pass), \
+        and log_p_reference when the spec has a reference; -inf outside the support. For \
         d-dimensional specs the point columns are x1,...,xd and --at separates points with ';'.
 
         Example:
-          flowreport eval reports/lognormal.yaml --at 0.5,1,2
-          flowreport eval reports/lognormal.yaml --at=-1,0,1      (use = for a leading minus)
+          flowreport eval reports/lognormal.yaml --at 0.5,1,2 \
+          flowreport eval reports/lognormal.yaml --at=-1,0,1      (use = for a leading minus) \
           flowreport eval reports/lognormal.yaml --points grid.csv
         """
     )

@@ -16,7 +16,7 @@ struct Flowreport: ParsableCommand {
         Exit codes:
           0  success
           1  a check failed (the report is still written)
-          2  bad usage or an invalid spec (errors on stderr as file:line:column: error: ...)
+          2  bad usage or an invalid spec (file:line:column: error: … on stderr)
           3  an I/O failure (a file could not be read or written)
         """,
         subcommands: [RunCommand.self, CheckCommand.self, EvalCommand.self, SampleCommand.self,

@@ -7,8 +7,8 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Write a commented starter spec NAME.yaml.",
         discussion: """
-        The starter spec reproduces Zdybał's log-normal example (Y = exp(X), X ~ N(0, 1))
-        and shows every section; it passes `flowreport check`. An existing file is never
+        The starter spec reproduces Zdybał's log-normal example (Y = exp(X), X ~ N(0, 1)) \
+        and shows every section; it passes `flowreport check`. An existing file is never \
         overwritten.
 
         Example:

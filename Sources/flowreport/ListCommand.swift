@@ -6,7 +6,7 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List every distribution, transform, figure and check a spec can use.",
         discussion: """
-        Each entry shows its one-line description, its support or domain, and its parameters
+        Each entry shows its one-line description, its support or domain, and its parameters \
         with their kinds, allowed values and defaults.
 
         Example:

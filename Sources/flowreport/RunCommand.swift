@@ -7,8 +7,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run specs and write their report folders.",
         discussion: """
-        Each spec is validated first; then samples are drawn, checks computed and the report
-        written to reports/<spec name>/ next to the spec (or under --out). The old report is
+        Each spec is validated first; then samples are drawn, checks computed and the report \
+        written to reports/<spec name>/ next to the spec (or under --out). The old report is \
         replaced only when the new one is complete. Exits 1 when a check fails.
 
         Example:

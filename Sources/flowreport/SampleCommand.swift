@@ -6,7 +6,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Print samples of the flow's output with their log densities as CSV.",
         discussion: """
-        Columns: x (x1,...,xd in d dimensions) and log_p, the log density from the forward
+        Columns: x (x1,...,xd in d dimensions) and log_p, the log density from the forward \
         pass alone (Rezende & Mohamed eq. 7). The same spec and seed give the same numbers.
 
         Example:

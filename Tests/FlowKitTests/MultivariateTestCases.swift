@@ -81,6 +81,22 @@ enum MultivariateTestCases {
         return cases
     }
 
+    /// A 2-D chain of every kind of map (reverse standing for the permutations) with moderate parameters (its density stays smooth and
+    /// 99.95% of its mass lies in [−10, 10]², so grid integrals converge fast).
+    static func moderateChain() throws -> [any Bijection] {
+        [
+            try LinearTransform(LinearParameters(matrix: [[1.2, 0.4], [-0.3, 0.8]], shift: [0.2, -0.1])),
+            try PlanarTransform(PlanarParameters(u: [1.5, -0.5], w: [2, 1], b: 0.3)),
+            try RadialTransform(RadialParameters(z0: [0.5, 0.5], alpha: 0.4, beta: 1.2)),
+            try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: MLPParameters(layers: [
+                .init(weights: [[1.2], [-0.8], [0.5]], bias: [0.1, 0.2, -0.3]),
+                .init(weights: [[0.4, -0.3, 0.2], [0.9, 0.5, -0.6]], bias: [0.05, 0.1]),
+            ]), scale: 1)),
+            try PermutationTransform.reverse(dimension: 2),
+            try PlanarTransform(PlanarParameters(u: [-2, 1], w: [0.5, 1.5], b: -0.2)),
+        ]
+    }
+
     /// Fixed-seed points in [−2.5, 2.5)ᵈ.
     static func points(dimension d: Int, count: Int, seed: UInt64 = 77) -> [[Double]] {
         var numbers = Numbers(seed: seed, stream: UInt64(d))
@@ -93,6 +109,11 @@ enum MultivariateTestCases {
         var logDet = [0.0]
         if inverse { transform.inverse(&batch, logAbsDet: &logDet) } else { transform.forward(&batch, logAbsDet: &logDet) }
         return (batch.values, logDet[0])
+    }
+
+    /// ‖a − b‖.
+    static func distance(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
     }
 
     /// ‖a − b‖ / ‖b‖ (the Euclidean relative error of a vector).

@@ -43,7 +43,7 @@ final class OutputIndexTests: XCTestCase {
         try ReportIndex.write(reportsRoot: root)
         let html = try OutputFixtures.read((root as NSString).appendingPathComponent("index.html"))
         let rows = try OutputFixtures.matches(
-            #"<tr class="(pass|fail)">\s*<td><a href="([^"]*)"><code>([^<]*)</code></a></td>.*?<td class="num">([^<]*)</td>\s*<td><span class="badge (?:pass|fail)">([^<]*)</span>"#,
+            #"<tr class="(pass|fail)">\s*<td class="nowrap"><a href="([^"]*)"><code>([^<]*)</code></a></td>.*?<td class="num">([^<]*)</td>\s*<td><span class="badge (?:pass|fail)">([^<]*)</span>"#,
             in: html
         )
         XCTAssertEqual(rows.map { $0[2] }, ["affine", "broken", "lognormal"])
@@ -52,7 +52,7 @@ final class OutputIndexTests: XCTestCase {
         XCTAssertEqual(rows.map { $0[3] }, ["1 / 1", "", "2 / 3"])
         XCTAssertEqual(rows.map { $0[4] }, ["✓ pass", "? unreadable", "✗ fail"])
         XCTAssertTrue(html.contains("3 reports · 1 passing · 1 failing · 1 unreadable"), html)
-        XCTAssertTrue(html.contains(#"<a href="affine/report.pdf">PDF</a>"#))
+        XCTAssertTrue(html.contains(#"<a href="affine/report.pdf">PDF</a> · <a href="affine/metrics.json">metrics</a>"#))
         XCTAssertTrue(html.contains("Affine &lt;of&gt; a normal"))
         XCTAssertFalse(html.lowercased().contains("<script"), html)
     }

@@ -171,6 +171,28 @@ final class OutputPagesTests: XCTestCase {
         XCTAssertTrue(html.hasPrefix("<h1>&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</h1><p>&lt;img"), html)
     }
 
+    func testUserFolderFallsBackToDefaultPartialsAndIndex() throws {
+        let templates = try OutputFixtures.temporaryDirectory()
+        try Data("<head>{{> partials/style.css}}</head><h1>{{title}}</h1>".utf8)
+            .write(to: URL(fileURLWithPath: (templates as NSString).appendingPathComponent("report.html.mustache")))
+        try Data("# {{title}}\n".utf8).write(to: URL(fileURLWithPath: (templates as NSString).appendingPathComponent("report.md.mustache")))
+        let root = try OutputFixtures.temporaryDirectory()
+        let directory = (root as NSString).appendingPathComponent("lognormal")
+        try FileManager().createDirectory(atPath: directory, withIntermediateDirectories: false)
+        try ReportPages.write(OutputFixtures.document(), into: directory, templatesDirectory: templates)
+        let html = try OutputFixtures.read((directory as NSString).appendingPathComponent("index.html"))
+        XCTAssertTrue(html.hasPrefix("<head>"), html)
+        XCTAssertTrue(html.contains("--pass: #1a7f37"), "the default stylesheet partial is available")
+        XCTAssertTrue(html.hasSuffix("<h1>&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</h1>"), html)
+        // No index.html.mustache in the user folder: the default index template is used.
+        try ReportIndex.write(reportsRoot: root, templatesDirectory: templates)
+        XCTAssertTrue(try OutputFixtures.read((root as NSString).appendingPathComponent("index.html")).contains("1 report · 0 passing · 1 failing"))
+        // A user index template replaces the default.
+        try Data("{{reportCount}} report(s)".utf8).write(to: URL(fileURLWithPath: (templates as NSString).appendingPathComponent("index.html.mustache")))
+        try ReportIndex.write(reportsRoot: root, templatesDirectory: templates)
+        XCTAssertEqual(try OutputFixtures.read((root as NSString).appendingPathComponent("index.html")), "1 report(s)")
+    }
+
     func testMissingTemplateIsATemplateErrorAndWritesNothing() throws {
         let templates = try OutputFixtures.temporaryDirectory()
         try Data("<h1>{{title}}</h1>".utf8).write(to: URL(fileURLWithPath: (templates as NSString).appendingPathComponent("report.html.mustache")))

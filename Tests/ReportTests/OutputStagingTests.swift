@@ -10,6 +10,7 @@ final class OutputStagingTests: XCTestCase {
         let final = (root as NSString).appendingPathComponent(name)
         try FileManager().createDirectory(atPath: (final as NSString).appendingPathComponent("figures"), withIntermediateDirectories: true)
         try Data("old index".utf8).write(to: URL(fileURLWithPath: (final as NSString).appendingPathComponent("index.html")))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: (final as NSString).appendingPathComponent("metrics.json")))
         try Data([0x89, 0x50, 0x4E, 0x47, 0, 1, 2, 3]).write(to: URL(fileURLWithPath: (final as NSString).appendingPathComponent("figures/densities.png")))
         return final
     }
@@ -61,7 +62,7 @@ final class OutputStagingTests: XCTestCase {
         let root = try OutputFixtures.temporaryDirectory()
         let final = try makeOldReport(in: root)
         let before = OutputFixtures.snapshot(final)
-        XCTAssertEqual(before.count, 2)
+        XCTAssertEqual(before.count, 3)
         XCTAssertThrowsError(try ReportStaging.build(finalDirectory: final) { staging throws(ReportError) in
             try ReportPages.write(OutputFixtures.document(), into: staging.directory)
             try ReportPages.writeFile("half a figure", to: (staging.directory as NSString).appendingPathComponent("figures/densities.png"))
@@ -159,6 +160,30 @@ final class OutputStagingTests: XCTestCase {
         XCTAssertFalse(FileManager().fileExists(atPath: backup))
         XCTAssertEqual(OutputFixtures.snapshot(final), before)
         try staging.discard()
+    }
+
+    func testNeverReplacesAFolderThatIsNotAReport() throws {
+        let root = try OutputFixtures.temporaryDirectory()
+        let unrelated = (root as NSString).appendingPathComponent("src")
+        try FileManager().createDirectory(atPath: unrelated, withIntermediateDirectories: false)
+        try Data("let x = 1".utf8).write(to: URL(fileURLWithPath: (unrelated as NSString).appendingPathComponent("main.swift")))
+        let before = OutputFixtures.snapshot(unrelated)
+        XCTAssertThrowsError(try ReportStaging(finalDirectory: unrelated)) { error in
+            guard case let ReportError.io(path, message)? = error as? ReportError else { return XCTFail("expected io, got \(error)") }
+            XCTAssertEqual(path, unrelated)
+            XCTAssertTrue(message.contains("not a flowreport report folder"), message)
+        }
+        XCTAssertEqual(OutputFixtures.snapshot(unrelated), before)
+        XCTAssertEqual(try hiddenEntries(root), [])
+        // A plain file of that name is refused too; an empty folder may be replaced.
+        let file = (root as NSString).appendingPathComponent("notes")
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try ReportStaging(finalDirectory: file))
+        XCTAssertEqual(try OutputFixtures.read(file), "keep")
+        let empty = (root as NSString).appendingPathComponent("empty")
+        try FileManager().createDirectory(atPath: empty, withIntermediateDirectories: false)
+        try ReportStaging.build(finalDirectory: empty) { _ throws(ReportError) in }
+        XCTAssertTrue(FileManager().fileExists(atPath: (empty as NSString).appendingPathComponent("figures")))
     }
 
     func testOwnerPIDParsing() {

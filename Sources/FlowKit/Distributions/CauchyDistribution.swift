@@ -7,20 +7,7 @@ import Foundation
 /// left tail's relative precision; F⁻¹(p) = loc − γ/tan(πp) for p < ½, loc + γ/tan(π(1 − p))
 /// otherwise. Mean and variance do not exist (Johnson et al. 1994, ch. 16).
 public struct CauchyDistribution: UnivariateDistribution {
-    public struct Parameters: Codable, Sendable, Equatable {
-        public let loc: Double
-        public let scale: Double
-        public init(loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
-            self.loc = loc
-            self.scale = scale
-        }
-        public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
-            try self.init(loc: c?.number(.loc, default: 0) ?? 0, scale: c?.number(.scale, default: 1) ?? 1)
-        }
-    }
+    public typealias Parameters = LocationScaleParameters
 
     public let parameters: Parameters
     let loc: Double, scale: Double, logNormalizer: Double

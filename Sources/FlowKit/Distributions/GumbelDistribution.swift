@@ -6,20 +6,7 @@ import Foundation
 /// F⁻¹(p) = loc − β log(−log p); E = loc + βγ (Euler's γ), Var = π²β²/6
 /// (Johnson et al. 1995, ch. 22).
 public struct GumbelDistribution: UnivariateDistribution {
-    public struct Parameters: Codable, Sendable, Equatable {
-        public let loc: Double
-        public let scale: Double
-        public init(loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
-            self.loc = loc
-            self.scale = scale
-        }
-        public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
-            try self.init(loc: c?.number(.loc, default: 0) ?? 0, scale: c?.number(.scale, default: 1) ?? 1)
-        }
-    }
+    public typealias Parameters = LocationScaleParameters
 
     /// Euler–Mascheroni constant γ.
     public static let eulerGamma = 0.57721566490153286061

@@ -6,20 +6,7 @@ import Foundation
 /// computed directly); F⁻¹(p) = loc + b log 2p for p < ½, loc − b log 2(1 − p) otherwise.
 /// E = loc, Var = 2b² (Johnson et al. 1995, ch. 24).
 public struct LaplaceDistribution: UnivariateDistribution {
-    public struct Parameters: Codable, Sendable, Equatable {
-        public let loc: Double
-        public let scale: Double
-        public init(loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
-            self.loc = loc
-            self.scale = scale
-        }
-        public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
-            try self.init(loc: c?.number(.loc, default: 0) ?? 0, scale: c?.number(.scale, default: 1) ?? 1)
-        }
-    }
+    public typealias Parameters = LocationScaleParameters
 
     public let parameters: Parameters
     let loc: Double, scale: Double, logNormalizer: Double

@@ -6,20 +6,7 @@ import Foundation
 /// F = 1/(1 + e⁻ᶻ), evaluated as eᶻ/(1 + eᶻ) for z < 0; F⁻¹(p) = loc + s (log p − log1p(−p));
 /// E = loc, Var = s²π²/3 (Johnson et al. 1995, ch. 23).
 public struct LogisticDistribution: UnivariateDistribution {
-    public struct Parameters: Codable, Sendable, Equatable {
-        public let loc: Double
-        public let scale: Double
-        public init(loc: Double = 0, scale: Double = 1) throws {
-            try ParameterValidation.finite(loc, "loc")
-            try ParameterValidation.positive(scale, "scale")
-            self.loc = loc
-            self.scale = scale
-        }
-        public init(from decoder: any Decoder) throws {
-            let c = try ParameterValidation.container(decoder, keyedBy: CodingKeys.self)
-            try self.init(loc: c?.number(.loc, default: 0) ?? 0, scale: c?.number(.scale, default: 1) ?? 1)
-        }
-    }
+    public typealias Parameters = LocationScaleParameters
 
     public let parameters: Parameters
     let loc: Double, scale: Double, logScale: Double

@@ -16,7 +16,8 @@ public protocol Bijection: Sendable {
     /// The number of dimensions, or nil for an elementwise map that applies per coordinate in
     /// any dimension.
     var dimension: Int? { get }
-    /// Whether the inverse has a closed form (false for planar and radial: root finding).
+    /// Whether the inverse has a closed form (false for planar: root finding; radial has one,
+    /// the root of a quadratic, flows.md §3).
     var hasClosedFormInverse: Bool { get }
     /// Whether log|det J| does not depend on the point (affine, linear, permutations).
     var hasConstantJacobian: Bool { get }

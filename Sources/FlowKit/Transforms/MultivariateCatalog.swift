@@ -3,7 +3,10 @@ extension TransformCatalog {
     /// `reverse`). Each entry decodes its parameter struct, validates it against the dimension
     /// the spec has established (a vector of another length is a
     /// ``FlowKitError/dimensionMismatch(what:expected:found:)``; with no established dimension
-    /// it is inferred from the parameters) and builds the immutable transform.
+    /// it is inferred from the parameters) and builds the immutable transform. As for the
+    /// distributions, a vector parameter (`shift`, `u`, `w`, `z0`) may be given as one number,
+    /// broadcast to every coordinate once the dimension is known (from the spec or from a
+    /// sibling vector).
     public static let multivariate: [CatalogEntry<any Bijection>] = [
         CatalogEntry(
             name: "linear",
@@ -14,7 +17,12 @@ extension TransformCatalog {
             ],
             domainSummary: "ℝᵈ → ℝᵈ",
             make: { decoder, dimension in
-                try LinearTransform(LinearParameters(from: decoder), dimension: dimension)
+                let spec = try LinearSpec(from: decoder)
+                let d = dimension ?? spec.matrix.count
+                return try LinearTransform(LinearParameters(
+                    matrix: spec.matrix,
+                    shift: try spec.shift.map { v throws(FlowKitError) in try MultivariateBroadcast.values(v, key: "shift", transform: "linear", dimension: d) }),
+                    dimension: dimension)
             }
         ),
         CatalogEntry(
@@ -27,7 +35,12 @@ extension TransformCatalog {
             ],
             domainSummary: "ℝᵈ → ℝᵈ",
             make: { decoder, dimension in
-                try PlanarTransform(PlanarParameters(from: decoder), dimension: dimension)
+                let spec = try PlanarSpec(from: decoder)
+                let d = try MultivariateBroadcast.dimension([("u", spec.u), ("w", spec.w)], transform: "planar", given: dimension)
+                return try PlanarTransform(PlanarParameters(
+                    u: MultivariateBroadcast.values(spec.u, key: "u", transform: "planar", dimension: d),
+                    w: MultivariateBroadcast.values(spec.w, key: "w", transform: "planar", dimension: d),
+                    b: spec.b ?? 0), dimension: dimension)
             }
         ),
         CatalogEntry(
@@ -40,7 +53,11 @@ extension TransformCatalog {
             ],
             domainSummary: "ℝᵈ → ℝᵈ",
             make: { decoder, dimension in
-                try RadialTransform(RadialParameters(from: decoder), dimension: dimension)
+                let spec = try RadialSpec(from: decoder)
+                let d = try MultivariateBroadcast.dimension([("z0", spec.z0)], transform: "radial", given: dimension)
+                return try RadialTransform(RadialParameters(
+                    z0: MultivariateBroadcast.values(spec.z0, key: "z0", transform: "radial", dimension: d),
+                    alpha: spec.alpha, beta: spec.beta), dimension: dimension)
             }
         ),
         CatalogEntry(
@@ -83,4 +100,48 @@ extension TransformCatalog {
             }
         ),
     ]
+}
+
+// MARK: - Spec-side decoding with broadcasting
+
+/// The spec form of the `linear` parameters (`shift` may be one number).
+private struct LinearSpec: Decodable {
+    let matrix: [[Double]]
+    let shift: ScalarOrVector?
+}
+
+/// The spec form of the `planar` parameters (`u`, `w` may be one number each).
+private struct PlanarSpec: Decodable {
+    let u: ScalarOrVector
+    let w: ScalarOrVector
+    let b: Double?
+}
+
+/// The spec form of the `radial` parameters (`z0` may be one number).
+private struct RadialSpec: Decodable {
+    let z0: ScalarOrVector
+    let alpha: Double
+    let beta: Double
+}
+
+/// Broadcasting of one-number vector parameters for the multivariate catalog entries.
+enum MultivariateBroadcast {
+    /// The dimension: the spec's, else the length of the first vector among `values`; a
+    /// parameter set of single numbers with no dimension known is rejected (naming the first key).
+    static func dimension(_ values: [(String, ScalarOrVector)], transform: String, given: Int?) throws(FlowKitError) -> Int {
+        if let given { return given }
+        if let n = values.lazy.compactMap(\.1.count).first { return n }
+        let key = values.first?.0 ?? "dimension"
+        throw .invalidParameter(parameter: key, value: "a single number",
+                                requirement: "\(transform) cannot broadcast one number before the dimension is known; give a vector, or give the base distribution first")
+    }
+
+    /// The vector (checked later against the dimension by the parameter struct), or the number
+    /// repeated `dimension` times.
+    static func values(_ value: ScalarOrVector, key: String, transform: String, dimension: Int) throws(FlowKitError) -> [Double] {
+        switch value {
+        case let .vector(values): return values
+        case let .scalar(x): return [Double](repeating: x, count: dimension)
+        }
+    }
 }

@@ -44,10 +44,10 @@ public enum ReportIndex {
     }
 
     /// Writes `reportsRoot/index.html` (atomically) from `index.html.mustache` in
-    /// `templatesDirectory`, or the package's `templates/` folder when nil.
+    /// `templatesDirectory` when it has one, else from the package's `templates/` folder.
     public static func write(reportsRoot: String, templatesDirectory: String? = nil) throws(ReportError) {
         let templates = try ReportTemplates(directory: templatesDirectory)
-        try templates.require(["index.html"])
+        try templates.require(["index.html"], allowingDefaults: true)
         let entries = try entries(reportsRoot: reportsRoot)
         let html = try templates.render("index.html", view: view(entries))
         try ReportPages.writeFile(html, to: (reportsRoot as NSString).appendingPathComponent("index.html"))
@@ -92,6 +92,7 @@ public enum ReportIndex {
             "hasReports": !entries.isEmpty,
             "reports": rows,
             "reportCount": String(entries.count),
+            "reportsLabel": entries.count == 1 ? "report" : "reports",
             "passedCount": String(passed),
             "failedCount": String(failed),
             "unreadableCount": String(unreadable),

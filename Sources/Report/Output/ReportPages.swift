@@ -2,12 +2,22 @@ import Foundation
 
 /// Writes the text pages of a report folder: `index.html`, `report.md`, `metrics.json` and a
 /// copy of the spec (figures and `report.pdf` are written by others into the same folder).
+///
+/// A run writes a report folder in this order:
+///
+///     try ReportStaging.build(finalDirectory: "reports/lognormal") { staging throws(ReportError) in
+///         // 1. figures into staging.directory + "/figures/<id>.<format>"
+///         // 2. ReportPDF.write(document:figures:to: staging.directory + "/report.pdf")
+///         // 3. ReportPages.write(document, into: staging.directory, templatesDirectory: options.templates)
+///     }
+///     try ReportIndex.write(reportsRoot: "reports")   // after the swap, so it sees the new metrics.json
 public enum ReportPages {
     /// File names the report folder uses itself; a spec copy never takes one of them.
     public static let reservedNames: Set<String> = ["index.html", "report.md", "report.pdf", "metrics.json", "figures"]
 
-    /// The templates every templates folder must provide.
-    public static let requiredTemplates = ["report.html", "report.md", "index.html"]
+    /// The templates a user templates folder must provide (the index template and partials
+    /// fall back to the package's defaults).
+    public static let requiredTemplates = ["report.html", "report.md"]
 
     /// Renders and writes the pages of `document` into `directory` (normally
     /// `ReportStaging.directory`). Templates come from `templatesDirectory`, or the package's

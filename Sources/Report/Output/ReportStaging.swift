@@ -33,6 +33,7 @@ public struct ReportStaging: Sendable {
             throw ReportError.io(path: parent, message: "cannot create folder: \(Self.reason(error))")
         }
         try Self.cleanUpStale(parent: parent, name: name, finalPath: final.path)
+        try Self.checkReplaceable(final.path)
         let staging = try Self.claimSibling(parent: parent, name: name, role: "staging", create: true)
         self.directory = staging
         let figures = (staging as NSString).appendingPathComponent("figures")
@@ -84,6 +85,7 @@ public struct ReportStaging: Sendable {
         let final = URL(fileURLWithPath: finalDirectory)
         let parent = final.deletingLastPathComponent().path
         let name = final.lastPathComponent
+        try Self.checkReplaceable(finalDirectory)
         var backup: String?
         if fileManager.fileExists(atPath: finalDirectory) {
             let claimed = try Self.claimSibling(parent: parent, name: name, role: "backup", create: false)
@@ -112,6 +114,26 @@ public struct ReportStaging: Sendable {
             try fileManager.removeItem(atPath: directory)
         } catch {
             throw ReportError.io(path: directory, message: "cannot remove staging folder: \(Self.reason(error))")
+        }
+    }
+
+    // MARK: - Safety
+
+    /// Throws unless `path` is absent, an empty folder, or a report folder (one holding
+    /// `metrics.json`): a report named like an unrelated folder (`--out .` with a spec called
+    /// `src.yaml`) must never replace that folder.
+    static func checkReplaceable(_ path: String) throws(ReportError) {
+        let fileManager = FileManager()
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw ReportError.io(path: path, message: "exists and is not a folder; refusing to replace it with a report")
+        }
+        let metrics = (path as NSString).appendingPathComponent("metrics.json")
+        if fileManager.fileExists(atPath: metrics) { return }
+        let contents = (try? fileManager.contentsOfDirectory(atPath: path)) ?? ["?"]
+        guard contents.isEmpty else {
+            throw ReportError.io(path: path, message: "is not a flowreport report folder (no metrics.json); refusing to replace it")
         }
     }
 

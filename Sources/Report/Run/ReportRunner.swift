@@ -6,8 +6,8 @@ import PlotCairo
 /// Runs specs and writes their report folders.
 ///
 /// For each spec: load and validate (every spec is validated before any runs, so a typo in
-/// the third spec costs no time), run the experiment (``UnivariateRun``), build the figures
-/// (``UnivariateFigurePlan``), and write the report into a staging folder that replaces the
+/// the third spec costs no time), run the experiment (``UnivariateRun``, or ``MultivariateRun``
+/// for d ≥ 2), build the figures (``UnivariateFigurePlan``, ``MultivariateFigurePlan``), and write the report into a staging folder that replaces the
 /// old report only when everything succeeded (``ReportStaging``). Finally
 /// `index.html` of every report root lists all reports with their pass/fail state.
 public enum ReportRunner {
@@ -28,12 +28,6 @@ public enum ReportRunner {
             }
         }
         if !diagnostics.isEmpty { throw .invalidSpec(diagnostics) }
-        for experiment in experiments where experiment.dimension != 1 {
-            throw .invalidSpec([SpecDiagnostic(
-                file: experiment.path, line: 1, column: 1,
-                message: "this spec is \(experiment.dimension)-dimensional; reports are drawn for one-dimensional experiments only so far",
-                hint: "use `flowreport eval` or `flowreport sample` for d-dimensional flows until 2-D reports land")])
-        }
         var outcomes: [RunOutcome] = []
         var roots: [String] = []
         for experiment in experiments {
@@ -64,11 +58,21 @@ public enum ReportRunner {
             throw .io(path: root, message: "cannot create the reports folder: \(error.localizedDescription)")
         }
         let progress = ProgressBar(label: experiment.name, enabled: !options.quiet)
-        let run = try UnivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
-                                    progress: { done, total in progress.update(done, of: total) })
-        progress.finish()
-        let plan = UnivariateFigurePlan(experiment: experiment, stageRanges: run.stageRanges)
-        let figures = plan.figures(run: run)
+        let figures: [BuiltFigure]
+        let run: (checks: [CheckResult], metrics: [ReportMetric], wallTimeSeconds: Double)
+        if experiment.dimension == 1 {
+            let univariate = try UnivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
+                                               progress: { done, total in progress.update(done, of: total) })
+            progress.finish()
+            figures = UnivariateFigurePlan(experiment: experiment, stageRanges: univariate.stageRanges).figures(run: univariate)
+            run = (univariate.checks, univariate.metrics, univariate.wallTimeSeconds)
+        } else {
+            let multivariate = try MultivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
+                                                   progress: { done, total in progress.update(done, of: total) })
+            progress.finish()
+            figures = multivariate.plan.figures(run: multivariate)
+            run = (multivariate.checks, multivariate.metrics, multivariate.wallTimeSeconds)
+        }
         let finalDirectory = (root as NSString).appendingPathComponent(experiment.name)
         let document = ReportDocument(
             name: experiment.name, title: experiment.title, description: experiment.description,

@@ -35,6 +35,7 @@ public struct UnivariateFigurePlan: Sendable {
         case .histograms, .densities, .map: return [0, outputStage]
         case .stages: return Array(0...outputStage)
         case .agreement, .calibration: return [outputStage]
+        default: return []   // 2-D kinds: rejected for 1-D specs by the loader
         }
     }
 
@@ -76,7 +77,7 @@ public struct UnivariateFigurePlan: Sendable {
                     let h = histogramRequest(request, panel: 0, stage: outputStage)
                     if seen.insert(h).inserted { out.append(h) }
                 }
-            case .agreement, .map:
+            default:
                 break
             }
         }
@@ -145,6 +146,8 @@ public struct UnivariateFigurePlan: Sendable {
         case .map: return map(request, run: run)
         case .stages: return stagesFigure(request, run: run)
         case .calibration: return calibration(request, run: run)
+        default:   // 2-D kinds: rejected for 1-D specs by the loader
+            return BuiltFigure(id: request.kind.rawValue, title: request.kind.rawValue, caption: "", figure: Figure())
         }
     }
 

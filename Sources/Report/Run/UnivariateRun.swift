@@ -107,10 +107,8 @@ public struct UnivariateRun: Sendable {
         }
         let output = supports.count - 1
         let trouble = totals.nonFinite[output] + totals.outsideSupport[output] + totals.badLogDensity
-        judge(.numericalTrouble, Double(trouble),
-              "samples with a non-finite value (\(totals.nonFinite[output])) or log density (\(totals.badLogDensity)), or outside the support \(supports[output]) (\(totals.outsideSupport[output]))")
         for (s, count) in totals.nonFinite.enumerated() where count > 0 {
-            warnings.append("\(count) of \(samples) samples are not finite after stage \(s) (overflow or NaN); they are left out of every histogram and moment.")
+            warnings.append("\(count) of \(samples) samples are not finite after stage \(s) (overflow or NaN); they are left out of every moment and every histogram bin.")
         }
         for (s, count) in totals.outsideSupport.enumerated() where count > 0 {
             warnings.append("\(count) of \(samples) samples fall outside the support \(supports[s]) after stage \(s).")
@@ -118,6 +116,9 @@ public struct UnivariateRun: Sendable {
         if totals.badLogDensity > 0 {
             warnings.append("\(totals.badLogDensity) samples have a NaN or +∞ log density.")
         }
+        // The warnings reach the report through this check's summary (shown in every page).
+        judge(.numericalTrouble, Double(trouble),
+              (["samples with a non-finite value (\(totals.nonFinite[output])) or log density (\(totals.badLogDensity)), or outside the support \(supports[output]) (\(totals.outsideSupport[output]))"] + warnings).joined(separator: ". "))
 
         // Eq. 7 (forward pass at the samples) against Eq. 5 at the same points.
         let pilotOutput = PointBatch(scalars: pilot.stages[pilot.stages.count - 1])

@@ -15,6 +15,11 @@
 /// | `round_trip` | max relative error of T⁻¹(T(x)) over sampled x | 1e-12 | no |
 /// | `logdet_vs_finite_difference` | max \|log\|T′\| − finite-difference log\|T′\|\| | 1e-6 | no |
 /// | `numerical_trouble` | samples with a non-finite value or log density, or outside the propagated support | 0 | no |
+/// | `grid_integral` | \|Σ p_Eq5 ΔA + (fraction of samples outside the box) − 1\| (d = 2) | 1e-2 | no |
+/// | `histogram_l1` | L1 of the 2-D sample histogram against the Eq. 5 bin masses, over its expected size under pure sampling noise (d ≥ 2) | 1.3 | no |
+///
+/// `integral` (adaptive quadrature) is for 1-D experiments and `grid_integral` and
+/// `histogram_l1` for d ≥ 2 (``applies(toDimension:)``); the others apply to both.
 ///
 /// `ks_statistic` is off by default (its natural size shrinks like 1/√n, so a fixed limit
 /// suits only one sample count; `ks_pvalue` already tests the same thing); enable it with a limit.
@@ -28,6 +33,8 @@ public enum CheckName: String, Sendable, CaseIterable, Equatable {
     case roundTrip = "round_trip"
     case logDetVsFiniteDifference = "logdet_vs_finite_difference"
     case numericalTrouble = "numerical_trouble"
+    case gridIntegral = "grid_integral"
+    case histogramL1 = "histogram_l1"
 
     public var defaultLimit: Double {
         switch self {
@@ -39,6 +46,8 @@ public enum CheckName: String, Sendable, CaseIterable, Equatable {
         case .roundTrip: return 1e-12
         case .logDetVsFiniteDifference: return 1e-6
         case .numericalTrouble: return 0
+        case .gridIntegral: return 1e-2
+        case .histogramL1: return 1.3
         }
     }
 
@@ -46,6 +55,15 @@ public enum CheckName: String, Sendable, CaseIterable, Equatable {
         switch self {
         case .eq4VsReference, .eq5VsReference, .ksStatistic, .ksPValue: return true
         default: return false
+        }
+    }
+
+    /// Whether the check can run on an experiment of `dimension` dimensions.
+    public func applies(toDimension dimension: Int) -> Bool {
+        switch self {
+        case .integral, .eq4VsReference, .eq5VsReference, .ksStatistic, .ksPValue: return dimension == 1
+        case .gridIntegral, .histogramL1: return dimension >= 2
+        default: return true
         }
     }
 

@@ -20,10 +20,12 @@ public struct CheckSetting: Sendable, Equatable {
 
     /// Every check with its default limit, enabled per ``CheckName/enabledByDefault`` and the
     /// presence of a reference.
-    public static func defaults(hasReference: Bool) -> [CheckSetting] {
+    /// Only checks that apply to `dimension` are enabled (``CheckName/applies(toDimension:)``).
+    public static func defaults(hasReference: Bool, dimension: Int = 1) -> [CheckSetting] {
         CheckName.allCases.map {
             CheckSetting(name: $0, limit: $0.defaultLimit,
-                         enabled: $0.enabledByDefault && (hasReference || !$0.needsReference))
+                         enabled: $0.enabledByDefault && (hasReference || !$0.needsReference)
+                             && $0.applies(toDimension: dimension))
         }
     }
 }

@@ -40,6 +40,22 @@ public struct Experiment: Sendable {
     /// Every check, in ``CheckName`` order, with its limit and whether it runs.
     public var checks: [CheckSetting]
     public var output: OutputOptions
+    /// For d = 2: the energy or data set named by `reference` (shown beside the flow).
+    public var target: TargetCatalog.Target? = nil
+    /// Named alternatives to base and chain, drawn in 2-D `stages` figures.
+    public var variants: [ExperimentVariant] = []
+    /// True for a spec without `base` and `flow` whose figures all show `targets`: it runs no
+    /// flow (its base is N(0, I) in 2-D and its chain the identity, never drawn or checked).
+    public var isTargetOnly: Bool = false
+
+    /// The variant called `name`, or the spec's own base and chain for `flow`.
+    public func chain(named name: String) -> ExperimentVariant? {
+        if name == "flow" {
+            return ExperimentVariant(name: "flow", label: ExperimentVariant.defaultLabel(steps), base: base,
+                                     baseDescription: baseDescription, flow: flow, maps: maps, steps: steps)
+        }
+        return variants.first { $0.name == name }
+    }
 
     /// The setting of check `name`.
     public func check(_ name: CheckName) -> CheckSetting {

@@ -1,4 +1,6 @@
+import FlowKit
 import Foundation
+import Plot
 import Yams
 
 /// The `figures`, `checks` and `output` sections.
@@ -9,18 +11,41 @@ extension ExperimentBuilder {
 
     // MARK: - Figures
 
-    func figureRequests(_ node: Node, maps: Int, hasReference: Bool) -> [FigureRequest] {
+    /// What figure options are checked against.
+    struct FigureContext {
+        var dimension: Int
+        var maps: Int
+        var hasReference: Bool
+        /// Number of maps of `flow` and of each variant (for `stages` rows).
+        var chainLengths: [String: Int]
+        var variantsGiven: Bool
+        /// Whether `reference` names an energy or data set (d ≥ 2).
+        var hasTarget: Bool
+    }
+
+    func figureRequests(_ node: Node, context: FigureContext) -> [FigureRequest] {
         guard let items = read.sequence(node, "figures") else { return [] }
         var requests: [FigureRequest] = []
+        let allowed = FigureKind.kinds(forDimension: context.dimension)
         for (index, item) in items.enumerated() {
             let what = "figures[\(index)]"
             guard let entry = namedEntry(item, what: what, kind: "figure kind") else { continue }
             guard let kind = FigureKind(rawValue: entry.name) else {
                 sink.error(at: entry.nameNode, "\(what): unknown figure kind '\(entry.name)'",
-                           hint: Suggestion.hint(for: entry.name, in: FigureKind.allCases.map(\.rawValue), kind: "figure kinds"))
+                           hint: Suggestion.hint(for: entry.name, in: allowed.map(\.rawValue), kind: "figure kinds"))
                 continue
             }
-            if kind.needsReference && !hasReference {
+            guard allowed.contains(kind) else {
+                sink.error(at: entry.nameNode, "\(what): figure '\(kind.rawValue)' is for \(kind.isUnivariate ? "one-dimensional" : "d-dimensional (d ≥ 2)") experiments, but this one has \(context.dimension) dimension\(context.dimension == 1 ? "" : "s")",
+                           hint: "figures for this spec: " + allowed.map(\.rawValue).joined(separator: ", "))
+                continue
+            }
+            if kind.needsPlane && context.dimension > 2 {
+                sink.error(at: entry.nameNode, "\(what): figure '\(kind.rawValue)' draws densities on the plane and needs a 2-dimensional experiment (this one has \(context.dimension))",
+                           hint: "use 'samples' or 'marginals' for d > 2")
+                continue
+            }
+            if kind.needsReference && !context.hasReference {
                 sink.error(at: entry.nameNode, "\(what): figure '\(kind.rawValue)' compares with the reference, but the spec has no 'reference'",
                            hint: "add e.g. reference: {lognormal: {mu: 0, sigma: 1}}, or remove this figure")
                 continue
@@ -28,15 +53,20 @@ extension ExperimentBuilder {
             var options = FigureOptions()
             if let parameters = entry.parameters, parameters.null == nil || parameters.scalar == nil {
                 if let mapping = read.mapping(parameters, "options of figure '\(kind.rawValue)'") {
-                    options = figureOptions(mapping, kind: kind, panels: kind.panelCount(maps: maps))
+                    options = figureOptions(mapping, kind: kind, panels: kind.panelCount(maps: context.maps), context: context)
                 }
+            }
+            if kind == .targets && options.targetNames == nil && !context.hasTarget {
+                sink.error(at: entry.nameNode, "\(what): figure 'targets' needs 'names' (energies u1–u4, data sets) or a 'reference' target in the spec",
+                           hint: "e.g. - targets: {names: [u1, u2, u3, u4]}")
+                continue
             }
             requests.append(FigureRequest(kind: kind, options: options))
         }
         return requests
     }
 
-    private func figureOptions(_ mapping: Node.Mapping, kind: FigureKind, panels: Int) -> FigureOptions {
+    private func figureOptions(_ mapping: Node.Mapping, kind: FigureKind, panels: Int, context spec: FigureContext) -> FigureOptions {
         let context = "the options of figure '\(kind.rawValue)'"
         read.checkKeys(mapping, allowed: kind.allowedOptions, context: context)
         var o = FigureOptions()
@@ -51,7 +81,12 @@ extension ExperimentBuilder {
             case "x_label": o.xLabels = labels(value, key: key, panels: panels)
             case "y_label": o.yLabels = labels(value, key: key, panels: panels)
             case "title": o.title = read.string(value, what)
-            case "grid": o.grid = read.bool(value, what)
+            case "grid":
+                if kind.isMultivariate && spec.dimension >= 2 && value.tagName == .int {
+                    o.resolution = read.integer(value, "grid", in: 8...4000, requirement: "grid points per axis in 8 … 4000 (or true/false for grid lines)")
+                } else {
+                    o.grid = read.bool(value, what)
+                }
             case "size":
                 if let items = value.sequence, items.count == 2,
                    let w = read.number(items[0], "size width", in: 10...10_000, requirement: "in 10 … 10000 points"),
@@ -60,8 +95,23 @@ extension ExperimentBuilder {
                 } else if value.sequence?.count != 2 {
                     sink.error(at: value, "size must be [width, height] in points, found \(SpecReader.describe(value))")
                 }
-            case "range": o.ranges = ranges(value, panels: panels)
-            case "color": o.colors = colors(value, panels: panels)
+            case "range":
+                if kind.isMultivariate && spec.dimension >= 2 { o.box = box(value) } else { o.ranges = ranges(value, panels: panels) }
+            case "colormap":
+                if let text = read.string(value, "colormap") {
+                    if ColorMap.named(text) != nil { o.colorMap = text } else {
+                        let names = ColorMap.all.map(\.name)
+                        sink.error(at: value, "unknown colour map '\(text)'",
+                                   hint: Suggestion.hint(for: text, in: names, kind: "colour maps") ?? "colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
+                    }
+                }
+            case "contours": o.contours = read.integer(value, "contours", in: 0...50, requirement: "a number of levels in 0 … 50")
+            case "lines": o.lines = read.integer(value, "lines", in: 2...200, requirement: "grid lines per axis in 2 … 200")
+            case "axes": o.showsAxes = read.bool(value, "axes")
+            case "names": o.targetNames = targetNames(value)
+            case "stages": o.stageList = stageList(value, length: spec.maps, chain: "flow")
+            case "rows": o.stageRows = stageRows(value, context: spec)
+            case "color": o.colors = colors(value, panels: kind.isMultivariate && spec.dimension >= 2 ? Int.max : panels)
             case "kind":
                 if let text = read.string(value, "kind") {
                     if let calibration = CalibrationKind(rawValue: text) { o.calibration = calibration } else {
@@ -90,6 +140,77 @@ extension ExperimentBuilder {
         }
         let parsed = items.map { read.range($0, "range") }
         return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+    }
+
+    /// `[[x0, x1], [y0, y1]]`, or one `[lo, hi]` for both axes.
+    private func box(_ node: Node) -> [ClosedRange<Double>]? {
+        guard let items = node.sequence, !items.isEmpty else {
+            sink.error(at: node, "range of a 2-D figure must be a box [[x0, x1], [y0, y1]] or one [low, high] for both axes, found \(SpecReader.describe(node))")
+            return nil
+        }
+        if items.allSatisfy({ $0.scalar != nil }) {
+            return read.range(node, "range").map { [$0, $0] }
+        }
+        guard items.count == 2 else {
+            sink.error(at: node, "range lists \(items.count) intervals; a 2-D box has two, [[x0, x1], [y0, y1]]")
+            return nil
+        }
+        let parsed = items.map { read.range($0, "range") }
+        return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+    }
+
+    /// Names of energies and data sets.
+    private func targetNames(_ node: Node) -> [String]? {
+        let items = node.sequence.map(Array.init) ?? [node]
+        var names: [String] = []
+        for item in items {
+            guard let name = read.string(item, "names") else { return nil }
+            guard TargetCatalog.entry(named: name) != nil else {
+                sink.error(at: item, "unknown target '\(name)'",
+                           hint: Suggestion.hint(for: name, in: TargetCatalog.names, kind: "targets"))
+                return nil
+            }
+            names.append(name)
+        }
+        if names.isEmpty { sink.error(at: node, "names must list at least one energy or data set") }
+        return names.isEmpty ? nil : names
+    }
+
+    /// Prefix lengths 0 … `length` of a chain.
+    private func stageList(_ node: Node, length: Int, chain: String) -> [Int]? {
+        let items = node.sequence.map(Array.init) ?? [node]
+        var out: [Int] = []
+        for item in items {
+            guard let k = read.integer(item, "stage of '\(chain)'", in: 0...length,
+                                       requirement: "a number of maps in 0 … \(length) ('\(chain)' has \(length) map\(length == 1 ? "" : "s"))") else { return nil }
+            out.append(k)
+        }
+        if out.isEmpty { sink.error(at: node, "stages must list at least one number of maps") }
+        return out.isEmpty ? nil : out
+    }
+
+    /// `rows: [{chain: [K, …], …}, …]`.
+    private func stageRows(_ node: Node, context: FigureContext) -> [StageRow]? {
+        guard let items = read.sequence(node, "rows") else { return nil }
+        var rows: [StageRow] = []
+        for item in items {
+            guard let mapping = read.mapping(item, "a row of 'rows'") else { return nil }
+            var entries: [StageRow.Entry] = []
+            for (keyNode, value) in mapping {
+                guard let name = keyNode.scalar?.string else { return nil }
+                guard let length = context.chainLengths[name] else {
+                    let known = context.chainLengths.keys.sorted()
+                    sink.error(at: keyNode, "unknown chain '\(name)' in rows: use 'flow' or a name under 'variants'",
+                               hint: Suggestion.hint(for: name, in: known, kind: "chains")
+                                   ?? (context.variantsGiven ? nil : "define it under the top-level key 'variants'"))
+                    return nil
+                }
+                guard let stages = stageList(value, length: length, chain: name) else { return nil }
+                entries.append(StageRow.Entry(chain: name, stages: stages))
+            }
+            rows.append(StageRow(entries: entries))
+        }
+        return rows
     }
 
     /// A label for every panel or one per panel.
@@ -132,8 +253,8 @@ extension ExperimentBuilder {
 
     // MARK: - Checks
 
-    func checkSettings(_ node: Node, hasReference: Bool) -> [CheckSetting] {
-        var settings = CheckSetting.defaults(hasReference: hasReference)
+    func checkSettings(_ node: Node, hasReference: Bool, dimension: Int = 1) -> [CheckSetting] {
+        var settings = CheckSetting.defaults(hasReference: hasReference, dimension: dimension)
         guard let mapping = read.mapping(node, "checks") else { return settings }
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
@@ -143,6 +264,11 @@ extension ExperimentBuilder {
             guard let name = CheckName(rawValue: key), let index = settings.firstIndex(where: { $0.name == name }) else {
                 sink.error(at: keyNode, "unknown check '\(key)'",
                            hint: Suggestion.hint(for: key, in: CheckName.allCases.map(\.rawValue), kind: "checks"))
+                continue
+            }
+            guard name.applies(toDimension: dimension) else {
+                sink.error(at: keyNode, "check '\(key)' applies to \(dimension == 1 ? "experiments in d ≥ 2 dimensions" : "one-dimensional experiments") only",
+                           hint: "checks for this spec: " + CheckName.allCases.filter { $0.applies(toDimension: dimension) }.map(\.rawValue).joined(separator: ", "))
                 continue
             }
             var setting = settings[index]

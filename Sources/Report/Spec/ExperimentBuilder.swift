@@ -8,7 +8,7 @@ import Yams
 final class ExperimentBuilder {
     /// The top-level keys of a spec.
     static let topLevelKeys = ["title", "description", "seed", "samples", "base", "flow", "reference",
-                               "figures", "checks", "output"]
+                               "figures", "checks", "output", "variants"]
     static let defaultSamples = 10_000
     static let defaultSeed: UInt64 = 0
 
@@ -54,12 +54,21 @@ final class ExperimentBuilder {
                          limitHint: "the limit is 10^10 samples per run")
         } ?? Self.defaultSamples
 
+        // A target-only spec: no base and no flow, every figure `targets` (energies, data sets).
+        let isTargetOnly = top["base"] == nil && top["flow"] == nil && Self.figureNames(top["figures"]).map {
+            !$0.isEmpty && $0.allSatisfy { $0 == FigureKind.targets.rawValue }
+        } == true
+
         // Base.
         var dimension: Int?
         var base: (any MultivariateDistribution)?
         var univariateBase: (any UnivariateDistribution)?
         var baseDescription: FlowStepDescription?
-        if let node = top["base"] {
+        if isTargetOnly {
+            dimension = 2
+            base = try? MultivariateNormalDistribution(mean: [0, 0], choleskyFactor: [1, 0, 0, 1])
+            baseDescription = FlowStepDescription(name: "none")
+        } else if let node = top["base"] {
             if let entry = namedEntry(node, what: "base", kind: "distribution") {
                 baseDescription = describe(entry)
                 (base, univariateBase) = buildBase(entry)
@@ -75,51 +84,11 @@ final class ExperimentBuilder {
         var steps: [FlowStepDescription] = []
         var outputSupport = base?.support
         var flowComplete = false
-        if let node = top["flow"] {
-            if let items = read.sequence(node, "flow") {
-                if items.isEmpty {
-                    sink.error(at: node, "flow must list at least one map", hint: "e.g. flow: [exp]")
-                }
-                flowComplete = !items.isEmpty
-                for (index, item) in items.enumerated() {
-                    let what = "flow[\(index)]"
-                    guard let entry = namedEntry(item, what: what, kind: "transform") else { flowComplete = false; continue }
-                    guard let catalogEntry = catalogs.transforms.first(where: { $0.name == entry.name }) else {
-                        sink.error(at: entry.nameNode, "\(what): unknown transform '\(entry.name)'",
-                                   hint: Suggestion.hint(for: entry.name, in: catalogs.transforms.map(\.name), kind: "transforms"))
-                        flowComplete = false
-                        continue
-                    }
-                    guard let map = CatalogBuilder(sink: sink).build(catalogEntry, parameters: entry.parameters,
-                                                                     nameNode: entry.nameNode, what: what,
-                                                                     dimension: dimension) else {
-                        flowComplete = false
-                        continue
-                    }
-                    steps.append(describe(entry))
-                    maps.append(map)
-                    if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
-                        sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)")
-                        outputSupport = nil
-                        flowComplete = false
-                        continue
-                    }
-                    // Support propagation: the input support must lie in the map's domain.
-                    if let support = outputSupport {
-                        let domain = map.domain(dimension: support.count)
-                        if !zip(domain, support).allSatisfy({ $0.containsAlmostEverywhere($1) }) {
-                            sink.error(at: entry.nameNode,
-                                       "\(what) '\(entry.name)' needs inputs in \(Self.box(domain)) but its input support is \(Self.box(support))",
-                                       hint: index == 0 ? "the base's support is \(Self.box(support)); choose a base inside the domain or add a map before '\(entry.name)'"
-                                                        : "the support after flow[\(index - 1)] is \(Self.box(support)); add a map that brings it inside the domain")
-                            outputSupport = nil
-                            flowComplete = false
-                            continue
-                        }
-                        outputSupport = map.image(of: support)
-                    }
-                }
-            }
+        if isTargetOnly {
+            flowComplete = true
+        } else if let node = top["flow"] {
+            let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
+            (maps, steps, outputSupport, flowComplete) = (chain.maps, chain.steps, chain.outputSupport, chain.complete)
         } else {
             sink.error(at: root, "missing required key 'flow' (the list of maps)", hint: "e.g. flow: [exp]")
         }
@@ -127,10 +96,17 @@ final class ExperimentBuilder {
         // Reference.
         var reference: (any UnivariateDistribution)?
         var referenceDescription: FlowStepDescription?
+        var target: TargetCatalog.Target?
         if let node = top["reference"], let entry = namedEntry(node, what: "reference", kind: "distribution") {
             referenceDescription = describe(entry)
             if let d = dimension, d != 1 {
-                sink.error(at: entry.nameNode, "reference: a reference density is supported for 1-D experiments only (this one has \(d) dimensions)")
+                if let targetEntry = TargetCatalog.entry(named: entry.name) {
+                    target = CatalogBuilder(sink: sink).build(targetEntry, parameters: entry.parameters,
+                                                              nameNode: entry.nameNode, what: "reference", dimension: d)
+                } else {
+                    sink.error(at: entry.nameNode, "reference: unknown target '\(entry.name)'; a \(d)-dimensional experiment takes an energy (u1–u4) or a toy data set",
+                               hint: Suggestion.hint(for: entry.name, in: TargetCatalog.names, kind: "targets"))
+                }
             } else if let catalogEntry = catalogs.univariate.first(where: { $0.name == entry.name }) {
                 reference = CatalogBuilder(sink: sink).build(catalogEntry, parameters: entry.parameters,
                                                              nameNode: entry.nameNode, what: "reference", dimension: 1)
@@ -139,12 +115,17 @@ final class ExperimentBuilder {
                            hint: Suggestion.hint(for: entry.name, in: catalogs.univariate.map(\.name), kind: "distributions"))
             }
         }
-        let hasReference = top["reference"] != nil
+        let variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
+                                                            baseDescription: baseDescription, maps: maps, steps: steps) } ?? []
+        let hasReference = top["reference"] != nil && (dimension ?? 1) == 1
 
-        let figures = top["figures"].map { figureRequests($0, maps: maps.count, hasReference: hasReference) }
-            ?? FigureRequest.defaults(hasReference: hasReference)
-        let checks = top["checks"].map { checkSettings($0, hasReference: hasReference) }
-            ?? CheckSetting.defaults(hasReference: hasReference)
+        let context = FigureContext(dimension: dimension ?? 1, maps: maps.count, hasReference: hasReference,
+                                    chainLengths: Dictionary(uniqueKeysWithValues: [("flow", maps.count)] + variants.map { ($0.name, $0.maps.count) }),
+                                    variantsGiven: top["variants"] != nil, hasTarget: target != nil)
+        let figures = top["figures"].map { figureRequests($0, context: context) }
+            ?? FigureRequest.defaults(hasReference: hasReference, dimension: dimension ?? 1)
+        let checks = top["checks"].map { checkSettings($0, hasReference: hasReference, dimension: dimension ?? 1) }
+            ?? CheckSetting.defaults(hasReference: hasReference, dimension: dimension ?? 1)
         let output = top["output"].map { outputOptions($0) } ?? OutputOptions()
 
         guard sink.isEmpty, flowComplete, let base, let dimension, let baseDescription, let samples, let seed,
@@ -163,7 +144,8 @@ final class ExperimentBuilder {
                           seed: seed, samples: samples, dimension: dimension, base: base,
                           univariateBase: univariateBase, baseDescription: baseDescription, flow: flow, maps: maps,
                           steps: steps, reference: reference, referenceDescription: referenceDescription,
-                          outputSupport: outputSupport, figures: figures, checks: checks, output: output)
+                          outputSupport: outputSupport, figures: figures, checks: checks, output: output,
+                          target: target, variants: variants, isTargetOnly: isTargetOnly)
     }
 
     // MARK: - Named entries
@@ -187,7 +169,7 @@ final class ExperimentBuilder {
         return nil
     }
 
-    private func buildBase(_ entry: NamedEntry) -> ((any MultivariateDistribution)?, (any UnivariateDistribution)?) {
+    func buildBase(_ entry: NamedEntry) -> ((any MultivariateDistribution)?, (any UnivariateDistribution)?) {
         let hasVectors = entry.parameters?.mapping?.values.contains { $0.sequence != nil } ?? false
         let univariate = catalogs.univariate.first { $0.name == entry.name }
         let multivariate = catalogs.multivariate.first { $0.name == entry.name }

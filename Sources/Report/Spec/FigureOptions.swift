@@ -27,6 +27,29 @@ public struct FigureOptions: Sendable, Equatable {
     /// For `calibration` figures: PIT histogram or Q–Q plot.
     public var calibration: CalibrationKind?
 
+    // MARK: 2-D figures (issue 5)
+
+    /// The plotted box of 2-D figures, [x range, y range] (`range: [[x0, x1], [y0, y1]]`; a
+    /// single `[lo, hi]` is used for both axes).
+    public var box: [ClosedRange<Double>]?
+    /// The colour map of heat maps and 2-D histograms (a name of `Plot.ColorMap.named`).
+    public var colorMap: String?
+    /// Grid points per axis of density heat maps (`grid: 400` in 2-D figures).
+    public var resolution: Int?
+    /// Number of contour levels drawn over the Eq. 5 heat map (0 draws none).
+    public var contours: Int?
+    /// Whether panels show frames, ticks and labels (`axes: false` for Rezende-style panels).
+    public var showsAxes: Bool?
+    /// For `targets`: energies (u1–u4) and data sets to draw, one panel each.
+    public var targetNames: [String]?
+    /// For 2-D `stages`: rows of panels, each naming a chain (`flow` or a variant) and the
+    /// prefix lengths K to draw.
+    public var stageRows: [StageRow]?
+    /// For `stages`: the prefix lengths K of the spec's chain to draw (default 0 … K).
+    public var stageList: [Int]?
+    /// For `warped_grid`: grid lines per axis.
+    public var lines: Int?
+
     public init(bins: Int? = nil, ranges: [ClosedRange<Double>]? = nil, colors: [String]? = nil,
                 alpha: Double? = nil, lineWidth: Double? = nil, xLabels: [String]? = nil, yLabels: [String]? = nil,
                 title: String? = nil, size: FigureSize? = nil, grid: Bool? = nil, points: Int? = nil,

@@ -18,7 +18,11 @@ public struct FigureRequest: Sendable, Equatable {
     }
 
     /// The figures drawn when a spec has no `figures` key.
-    public static func defaults(hasReference: Bool) -> [FigureRequest] {
+    /// For d ≥ 2: `density` (d = 2 only) and `samples`.
+    public static func defaults(hasReference: Bool, dimension: Int = 1) -> [FigureRequest] {
+        if dimension >= 2 {
+            return (dimension == 2 ? [FigureRequest(kind: .density)] : []) + [FigureRequest(kind: .samples)]
+        }
         var figures = [FigureRequest(kind: .histograms), FigureRequest(kind: .densities)]
         if hasReference { figures.append(FigureRequest(kind: .agreement)) }
         return figures

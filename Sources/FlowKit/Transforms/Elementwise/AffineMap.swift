@@ -12,8 +12,8 @@ public struct AffineMap: ScalarBijection {
     /// Throws ``FlowKitError/invalidParameter`` unless `scale` is finite and ≠ 0 and `shift`
     /// is finite.
     public init(scale: Double, shift: Double = 0) throws(FlowKitError) {
-        try TransformParameterCheck.nonZero(scale, "scale")
-        try TransformParameterCheck.finite(shift, "shift")
+        try ParameterValidation.nonZero(scale, "scale")
+        try ParameterValidation.finite(shift, "shift")
         self.scale = scale
         self.shift = shift
         self.logAbsScale = log(abs(scale))

@@ -9,7 +9,7 @@ public struct PowerMap: ScalarBijection {
 
     /// Throws ``FlowKitError/invalidParameter`` unless `exponent` is finite and ≠ 0.
     public init(exponent: Double) throws(FlowKitError) {
-        try TransformParameterCheck.nonZero(exponent, "exponent")
+        try ParameterValidation.nonZero(exponent, "exponent")
         self.exponent = exponent
         self.inverseExponent = 1 / exponent
         self.logAbsExponent = log(abs(exponent))

@@ -26,8 +26,8 @@ public struct RationalQuadraticSpline: ScalarBijection {
     /// are at least two knots, `x` and `y` are finite and strictly increasing with the same
     /// count, and every derivative is finite and > 0.
     public init(x: [Double], y: [Double], derivatives: [Double]) throws(FlowKitError) {
-        try TransformParameterCheck.strictlyIncreasing(x, "x", minimumCount: 2)
-        try TransformParameterCheck.strictlyIncreasing(y, "y", minimumCount: 2)
+        try ParameterValidation.strictlyIncreasing(x, "x", minimumCount: 2)
+        try ParameterValidation.strictlyIncreasing(y, "y", minimumCount: 2)
         guard y.count == x.count else {
             throw .invalidParameter(parameter: "y", value: "\(y.count) values",
                                     requirement: "needs as many values as x (\(x.count))")
@@ -36,7 +36,7 @@ public struct RationalQuadraticSpline: ScalarBijection {
             throw .invalidParameter(parameter: "derivatives", value: "\(derivatives.count) values",
                                     requirement: "needs one value per knot (\(x.count))")
         }
-        for d in derivatives { try TransformParameterCheck.positive(d, "derivatives") }
+        for d in derivatives { try ParameterValidation.positive(d, "derivatives") }
         self.knotsX = x
         self.knotsY = y
         self.derivatives = derivatives

@@ -19,8 +19,8 @@ public struct SinhArcsinhMap: ScalarBijection {
     /// Throws ``FlowKitError/invalidParameter`` unless `skew` is finite and `tailweight` is
     /// finite and > 0.
     public init(skew: Double = 0, tailweight: Double = 1) throws(FlowKitError) {
-        try TransformParameterCheck.finite(skew, "skew")
-        try TransformParameterCheck.positive(tailweight, "tailweight")
+        try ParameterValidation.finite(skew, "skew")
+        try ParameterValidation.positive(tailweight, "tailweight")
         self.skew = skew
         self.tailweight = tailweight
         self.logTailweight = log(tailweight)

@@ -17,8 +17,10 @@ import Foundation
 /// **Inverse** (no closed form; flows.md §3). With a = wᵀz, applying wᵀ to y = f(z) gives the
 /// scalar equation g(a) = a + c·tanh(a + b) − wᵀy = 0, c = wᵀû > −1, with g' = 1 + c·sech² > 0:
 /// one root, inside the bracket [wᵀy − |c|, wᵀy + |c|] (as |tanh| < 1). It is found by Newton's
-/// method safeguarded by bisection (a Newton step leaving the current bracket is replaced by a
-/// bisection; the bracket shrinks with the sign of g) until the step is within 2 ulps, then
+/// method safeguarded by bisection (a Newton step not strictly inside the current bracket is
+/// replaced by a bisection; the bracket shrinks with the sign of g) until the Newton step is
+/// within 2 ulps of a, or small enough that quadratic convergence puts the error after it
+/// below a quarter ulp, or the bracket is 2 ulps wide (2–3 iterations on a typical grid), then
 /// z = y − û·tanh(a + b). The inverse log-det is −log(1 + c·sech²(a + b)) at the recovered a.
 public struct PlanarTransform: Bijection {
     public let name = "planar"
@@ -67,14 +69,14 @@ public struct PlanarTransform: Bijection {
         let t: Double, s: Double
         if ax > 0.35 {
             let e = exp(-2 * ax)
-            let q = 1 + e
-            t = (1 - e) / q
-            s = 4 * e / (q * q)
+            let q = 1 / (1 + e)
+            t = (1 - e) * q
+            s = 4 * e * q * q
         } else {
             let em = expm1(-2 * ax)       // e − 1
-            let q = 2 + em                // 1 + e
-            t = -em / q
-            s = 4 * (1 + em) / (q * q)
+            let q = 1 / (2 + em)          // 1/(1 + e)
+            t = -em * q
+            s = 4 * (1 + em) * q * q
         }
         return (x < 0 ? -t : t, s)
     }
@@ -95,20 +97,38 @@ public struct PlanarTransform: Bijection {
         var lower = target - abs(c), upper = target + abs(c)
         var a = target - c * Self.tanhAndSech2(target + b).tanh
         a = min(max(a, lower), upper)
-        for _ in 0..<200 {
+        // rtsafe (Press et al., Numerical Recipes §9.4): Newton while it stays strictly inside
+        // the bracket and at least halves the step before last; bisection otherwise. Newton
+        // alone can cycle inside the bracket when c = wᵀû is large (c ≳ 5), never shrinking it.
+        var stepBeforeLast = upper - lower, lastStep = stepBeforeLast
+        for _ in 0..<400 {
             let (t, s) = Self.tanhAndSech2(a + b)
             let g = (a - target) + c * t
             if g == 0 { return a }
             if g > 0 { upper = a } else { lower = a }
             let slope = 1 + c * s
-            var next = a - g / slope
-            if !(next >= lower && next <= upper) || !slope.isNormal {
-                next = lower + 0.5 * (upper - lower)
+            let step = g / slope
+            // Converged when the step is within 2 ulps, or when Newton's quadratic convergence,
+            // error after the step ≈ (|g''|/2g')·step² = |c·s·t|/g'·step², puts the next error
+            // below a quarter ulp (safety factor 4 on the curvature). The curvature is local, so
+            // the second test needs |step| ≤ 10⁻⁶, on the unit length scale of tanh: over such a
+            // step sech² changes by a factor e^{±4·10⁻⁶} at most.
+            if abs(step) <= 2 * a.ulp { return a - step }
+            if abs(step) <= 1e-6 {
+                let curvature = abs(c * s * t) / slope
+                if 4 * curvature * step * step <= 0.25 * (a - step).ulp { return a - step }
             }
-            if abs(next - a) <= 2 * a.ulp || upper - lower <= 2 * max(abs(lower), abs(upper)).ulp {
-                return next
+            let next = a - step
+            if next > lower && next < upper && abs(2 * step) <= abs(stepBeforeLast) {
+                stepBeforeLast = lastStep
+                lastStep = step
+                a = next
+            } else {
+                if upper - lower <= 2 * max(abs(lower), abs(upper)).ulp { return lower + 0.5 * (upper - lower) }
+                stepBeforeLast = lastStep
+                lastStep = 0.5 * (upper - lower)
+                a = lower + lastStep
             }
-            a = next
         }
         return a
     }

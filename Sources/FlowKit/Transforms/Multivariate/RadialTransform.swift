@@ -6,7 +6,8 @@ import Foundation
 ///     |det ∂f/∂z| = [1 + βh]^{d−1}·[1 + βh + βh'r] = [1 + β/(α + r)]^{d−1}·[1 + αβ/(α + r)²]
 ///
 /// (the PMLR PDF drops the second β in the last factor, a typo; flows.md §3). Both factors are
-/// evaluated with log1p. α > 0 and β ≥ −α are taken as given (see ``RadialParameters``): then
+/// evaluated with log1p. The map is evaluated as f(z) = z₀ + [(α + β + r)/(α + r)]·(z − z₀), whose
+/// factor has no cancellation near β = −α (1 + β/(α + r) would lose digits there). α > 0 and β ≥ −α are taken as given (see ``RadialParameters``): then
 /// the radius map ρ(r) = r + βr/(α + r) is increasing and f is a bijection of ℝᵈ. At β = −α
 /// the Jacobian vanishes at z₀ only (log-det −∞ there).
 ///
@@ -98,8 +99,8 @@ public struct RadialTransform: Bijection {
                             squared += e * e
                         }
                         let r = squared.squareRoot()
-                        let betaH = beta / (alpha + r)
-                        for j in 0..<d { z[j] += betaH * (z[j] - c[j]) }
+                        let factor = (alphaPlusBeta + r) / (alpha + r)
+                        for j in 0..<d { z[j] = c[j] + factor * (z[j] - c[j]) }
                         logDet[p] += logAbsDeterminant(radius: r)
                     }
                 }

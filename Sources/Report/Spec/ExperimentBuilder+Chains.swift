@@ -1,0 +1,126 @@
+import FlowKit
+import Yams
+
+/// Chains of maps (`flow:` and the chains of `variants:`), with dimensions and supports
+/// checked map by map before anything runs.
+extension ExperimentBuilder {
+    /// A chain as built from a spec list.
+    struct BuiltChain {
+        var maps: [any Bijection] = []
+        var steps: [FlowStepDescription] = []
+        /// The support after the last map (nil once a map failed).
+        var outputSupport: [Interval]?
+        /// Whether every map was built and fits its input.
+        var complete = false
+    }
+
+    /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
+    /// `variants.radial.flow`) for inputs of `dimension` dimensions with support `support`.
+    /// Each map's dimension must equal the input's; its domain must contain the input support.
+    func buildChain(_ node: Node, what listName: String, dimension: Int?, support: [Interval]?) -> BuiltChain {
+        var chain = BuiltChain(outputSupport: support)
+        guard let items = read.sequence(node, listName) else { return chain }
+        if items.isEmpty {
+            sink.error(at: node, "\(listName) must list at least one map", hint: "e.g. \(listName): [exp]")
+        }
+        chain.complete = !items.isEmpty
+        for (index, item) in items.enumerated() {
+            let what = "\(listName)[\(index)]"
+            guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; continue }
+            guard let catalogEntry = catalogs.transforms.first(where: { $0.name == entry.name }) else {
+                sink.error(at: entry.nameNode, "\(what): unknown transform '\(entry.name)'",
+                           hint: Suggestion.hint(for: entry.name, in: catalogs.transforms.map(\.name), kind: "transforms"))
+                chain.complete = false
+                continue
+            }
+            guard let map = CatalogBuilder(sink: sink).build(catalogEntry, parameters: entry.parameters,
+                                                             nameNode: entry.nameNode, what: what,
+                                                             dimension: dimension) else {
+                chain.complete = false
+                continue
+            }
+            chain.steps.append(describe(entry))
+            chain.maps.append(map)
+            if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
+                sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)",
+                           hint: index == 0 ? "the base distribution is \(d)-dimensional" : "the output of \(listName)[\(index - 1)] is \(d)-dimensional")
+                chain.outputSupport = nil
+                chain.complete = false
+                continue
+            }
+            // Support propagation: the input support must lie in the map's domain.
+            if let support = chain.outputSupport {
+                let domain = map.domain(dimension: support.count)
+                if !zip(domain, support).allSatisfy({ $0.containsAlmostEverywhere($1) }) {
+                    sink.error(at: entry.nameNode,
+                               "\(what) '\(entry.name)' needs inputs in \(Self.box(domain)) but its input support is \(Self.box(support))",
+                               hint: index == 0 ? "the base's support is \(Self.box(support)); choose a base inside the domain or add a map before '\(entry.name)'"
+                                                : "the support after \(listName)[\(index - 1)] is \(Self.box(support)); add a map that brings it inside the domain")
+                    chain.outputSupport = nil
+                    chain.complete = false
+                    continue
+                }
+                chain.outputSupport = map.image(of: support)
+            }
+        }
+        return chain
+    }
+
+    /// The top-level `variants:` mapping: name → {label?, base?, flow?}; what a variant omits
+    /// is the spec's own. A variant's base must have the spec's dimension.
+    func buildVariants(_ node: Node, dimension: Int?, base: (any MultivariateDistribution)?,
+                       baseDescription: FlowStepDescription?, maps: [any Bijection],
+                       steps: [FlowStepDescription]) -> [ExperimentVariant] {
+        guard let mapping = read.mapping(node, "variants") else { return [] }
+        var variants: [ExperimentVariant] = []
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.scalar?.string else {
+                sink.error(at: keyNode, "variant names must be plain words")
+                continue
+            }
+            if name == "flow" {
+                sink.error(at: keyNode, "'flow' names the spec's own chain; choose another variant name")
+                continue
+            }
+            guard let fields = read.mapping(value, "variant '\(name)'") else { continue }
+            read.checkKeys(fields, allowed: ["label", "base", "flow"], context: "variant '\(name)'")
+            var variantBase = base
+            var variantBaseDescription = baseDescription
+            if let baseNode = fields["base"] {
+                guard let entry = namedEntry(baseNode, what: "variants.\(name).base", kind: "distribution") else { continue }
+                variantBaseDescription = describe(entry)
+                variantBase = buildBase(entry).0
+                if let d = dimension, let built = variantBase, built.dimension != d {
+                    sink.error(at: entry.nameNode, "variants.\(name).base is \(built.dimension)-dimensional but the spec's base has \(d) dimensions")
+                    continue
+                }
+            }
+            var variantMaps = maps, variantSteps = steps
+            if let flowNode = fields["flow"] {
+                let chain = buildChain(flowNode, what: "variants.\(name).flow", dimension: dimension, support: variantBase?.support)
+                guard chain.complete else { continue }
+                variantMaps = chain.maps
+                variantSteps = chain.steps
+            }
+            let label = fields["label"].flatMap { read.string($0, "label") } ?? ExperimentVariant.defaultLabel(variantSteps)
+            guard let variantBase, let variantBaseDescription, let d = dimension else { continue }
+            do {
+                let flow = try Flow(base: variantBase, chain: TransformChain(maps: variantMaps, dimension: d))
+                variants.append(ExperimentVariant(name: name, label: label, base: variantBase, baseDescription: variantBaseDescription,
+                                                  flow: flow, maps: variantMaps, steps: variantSteps))
+            } catch {
+                sink.error(at: value, "variant '\(name)': \(error.description)")
+            }
+        }
+        return variants
+    }
+
+    /// The kind names listed under `figures:` (nil when the node is not a list).
+    static func figureNames(_ node: Node?) -> [String]? {
+        guard let items = node?.sequence else { return nil }
+        return items.map { item in
+            if let scalar = item.scalar { return scalar.string }
+            return item.mapping?.first?.key.scalar?.string ?? ""
+        }
+    }
+}

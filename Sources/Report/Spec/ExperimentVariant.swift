@@ -1,0 +1,39 @@
+import FlowKit
+
+/// A named alternative to a spec's base and chain (top-level `variants:`), drawn beside it in
+/// 2-D `stages` figures (Rezende & Mohamed's Figure 1 has rows for two bases and columns for
+/// planar and radial chains). A variant replaces `base`, `flow` or both; what it omits is the
+/// spec's own. Variants are drawn, not checked: checks judge the spec's own flow.
+///
+/// ```yaml
+/// variants:
+///   radial: {label: radial, flow: [{radial: {z0: [0, 0], alpha: 1, beta: 2}}]}
+///   uniform: {base: {uniform: {low: -2, high: 2}}}
+/// ```
+public struct ExperimentVariant: Sendable {
+    public var name: String
+    /// Panel title prefix (default: the common name of its maps, e.g. `planar`).
+    public var label: String
+    public var base: any MultivariateDistribution
+    public var baseDescription: FlowStepDescription
+    public var flow: Flow
+    public var maps: [any Bijection]
+    public var steps: [FlowStepDescription]
+
+    public init(name: String, label: String, base: any MultivariateDistribution, baseDescription: FlowStepDescription,
+                flow: Flow, maps: [any Bijection], steps: [FlowStepDescription]) {
+        self.name = name
+        self.label = label
+        self.base = base
+        self.baseDescription = baseDescription
+        self.flow = flow
+        self.maps = maps
+        self.steps = steps
+    }
+
+    /// The common name of `steps` when they all share one (`planar`), else `flow`.
+    static func defaultLabel(_ steps: [FlowStepDescription]) -> String {
+        guard let first = steps.first?.name, steps.allSatisfy({ $0.name == first }) else { return "flow" }
+        return first
+    }
+}
