@@ -72,9 +72,14 @@ enum MultivariateBenchmark {
         let cpu = (cpuSeconds() - cpu0) / Double(eq5.count)
         let both = run(eq4: true)
         // CPU time per grid over 2 threads is the wall time on 2 otherwise idle cores.
-        return String(format: "Eq. 5 alone: median %.0f ms (min %.0f, max %.0f) over %d runs, CPU %.0f ms per grid (≈ %.0f ms wall on 2 idle cores); "
-                      + "Eq. 5 + Eq. 4: median %.0f ms; midpoint integral %.6f (mass outside (−4, 4)² not counted)",
-                      eq5[eq5.count / 2], eq5[0], eq5[eq5.count - 1], eq5.count, 1e3 * cpu, 1e3 * cpu / 2, both[both.count / 2], integral)
+        return BenchmarkOutput(rows: [
+            BenchmarkRow(name: "planar K=10 density, 800² grid (Eq. 5)", value: 1e3 * cpu / 2, unit: "ms",
+                         reference: nil, target: .below(1000),
+                         detail: String(format: "CPU time per grid / 2 threads; wall median %.0f ms (min %.0f, max %.0f) over %d runs on this machine; midpoint integral %.6f",
+                                        eq5[eq5.count / 2], eq5[0], eq5[eq5.count - 1], eq5.count, integral)),
+            BenchmarkRow(name: "planar K=10 density, 800² grid (Eq. 5 + Eq. 4)", value: both[both.count / 2], unit: "ms",
+                         reference: nil, target: nil, detail: "wall median; Eq. 4 repeats the numerical inverse for the preimages"),
+        ])
     }
 
     static let histogramStream = Benchmark(
@@ -83,20 +88,28 @@ enum MultivariateBenchmark {
     ) {
         let flow = try planarFlow()
         let request = PlaneHistogramRequest(source: .flow, x: -4...4, y: -4...4, bins: 100)
-        var parts: [String] = []
-        if let start = peakResidentMiB() { parts.append(String(format: "VmHWM at start %.1f MiB", start)) }
+        let start = peakResidentMiB() ?? .nan
         let counts = ProcessInfo.processInfo.environment["FLOWBENCH_STREAM_MAX"].flatMap(Int.init) ?? 100_000_000
+        var rows: [BenchmarkRow] = []
+        var peaks: [Double] = []
         var samples = 1_000_000
         while samples <= counts {
             let pass = MultivariateSamplePass(flow: flow, samples: samples, seed: 1, planes: [request], marginals: [])
             var total = 0.0
             let ms = try milliseconds { total = try pass.run(jobs: 2).planes[0].totalCount }
             guard total == Double(samples) else { throw BenchmarkFailure(message: "histogram counted \(total) of \(samples) samples") }
-            parts.append(String(format: "10^%d samples: %.1f s (%.1f M samples/s), VmHWM %.1f MiB",
-                                Int(log10(Double(samples)).rounded()), ms / 1e3, Double(samples) / ms / 1e3, peakResidentMiB() ?? .nan))
+            let peak = peakResidentMiB() ?? .nan
+            peaks.append(peak)
+            rows.append(BenchmarkRow(name: "2-D histogram, 10^\(Int(log10(Double(samples)).rounded())) samples: VmHWM", value: peak, unit: "MiB",
+                                     reference: nil, target: nil,
+                                     detail: String(format: "%.1f s (%.1f M samples/s); VmHWM at start %.1f MiB", ms / 1e3, Double(samples) / ms / 1e3, start)))
             samples *= 10
         }
-        return parts.joined(separator: "; ")
+        if let first = peaks.first, let last = peaks.last, peaks.count > 1 {
+            rows.append(BenchmarkRow(name: "2-D histogram: VmHWM growth over the sample counts", value: last - first, unit: "MiB",
+                                     reference: nil, target: .atMost(16), detail: "constant memory: growth from the smallest to the largest run"))
+        }
+        return BenchmarkOutput(rows: rows)
     }
 }
 

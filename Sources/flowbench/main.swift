@@ -6,18 +6,32 @@ import Foundation
 //   flowbench list             list the registered benchmarks
 // Add a benchmark by appending a `Benchmark` to `benchmarks` below.
 
-/// A named benchmark: runs its workload and returns a one-line result.
+/// A named benchmark: runs its workload and returns table rows (and notes).
 struct Benchmark: Sendable {
     let name: String
     let summary: String
-    let run: @Sendable () throws -> String
+    let run: @Sendable () throws -> BenchmarkOutput
 }
 
 let benchmarks: [Benchmark] = [
+    SamplingBenchmarks.uniform,
+    SamplingBenchmarks.standardNormal,
+    SamplingBenchmarks.standardNormalBatch,
+    SamplingBenchmarks.expMap,
+    SamplingBenchmarks.histogramInsert,
+    SamplingBenchmarks.flowSample,
+    PipelineBenchmark.wholePass,
     PlotBenchmark.twoPanelPNGAndPDF,
     PlotBenchmark.rasterOnly,
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
 ]
+
+/// The load average, printed with the results: on a shared machine it says how much the
+/// numbers are inflated by other work.
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "n/a" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("usage: flowbench gallery DIR | flowbench bench [NAME…] | flowbench list\n".utf8))
@@ -35,7 +49,21 @@ do {
         let names = Set(args.dropFirst())
         let chosen = benchmarks.filter { names.isEmpty || names.contains($0.name) }
         if chosen.isEmpty { FileHandle.standardError.write(Data("no benchmark named \(names.sorted())\n".utf8)); exit(2) }
-        for b in chosen { print("\(b.name): \(try b.run())") }
+        print("flowbench: \(chosen.count) benchmark(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()) before")
+        var rows: [BenchmarkRow] = []
+        var notes: [String] = []
+        for b in chosen {
+            FileHandle.standardError.write(Data("running \(b.name)…\n".utf8))
+            let output = try b.run()
+            rows += output.rows
+            notes += output.notes
+        }
+        print(BenchmarkTable.render(rows))
+        print("")
+        for line in notes { print(line) }
+        print("")
+        for line in BenchmarkTable.verdicts(rows) { print(line) }
+        print("load average after: \(loadAverage())")
     case "list":
         for b in benchmarks { print("\(b.name)\t\(b.summary)") }
     default:

@@ -18,12 +18,46 @@ public struct IndependentComponents: MultivariateDistribution {
     }
 
     /// Point by point, coordinate by coordinate (so a batch is the same whatever its size).
+    /// In one dimension the whole batch goes to the component's batch sampler (one dynamic
+    /// call per batch, same draws in the same order).
     public func sample(into batch: inout PointBatch, using stream: inout RandomStream) {
         precondition(batch.dimension == components.count)
         let d = components.count
+        if d == 1 {
+            let component = components[0]
+            batch.values.withUnsafeMutableBufferPointer { component.sample(into: $0, using: &stream) }
+            return
+        }
         for p in 0..<batch.count {
             for i in 0..<d { batch.values[p * d + i] = components[i].sample(using: &stream) }
         }
+    }
+
+    /// Σᵢ log pᵢ(xᵢ) for every point, summed from 0 in coordinate order as
+    /// ``logDensity(_:)-(UnsafeBufferPointer<Double>)`` sums, one batch call per component.
+    public func logDensity(_ batch: PointBatch) -> [Double] {
+        let d = components.count
+        precondition(batch.dimension == d)
+        let n = batch.count
+        var out = [Double](repeating: 0, count: n)
+        var column = [Double](repeating: 0, count: n)
+        var coordinate = [Double](repeating: 0, count: d == 1 ? 0 : n)
+        batch.values.withUnsafeBufferPointer { values in
+            for (i, component) in components.enumerated() {
+                column.withUnsafeMutableBufferPointer { lp in
+                    if d == 1 {
+                        component.logDensity(of: values, into: lp)
+                    } else {
+                        coordinate.withUnsafeMutableBufferPointer { xs in
+                            for p in 0..<n { xs[p] = values[p * d + i] }
+                            component.logDensity(of: UnsafeBufferPointer(xs), into: lp)
+                        }
+                    }
+                }
+                for p in 0..<n { out[p] += column[p] }
+            }
+        }
+        return out
     }
 
     public var support: [Interval] { components.map(\.support) }

@@ -7,6 +7,8 @@ public protocol MultivariateDistribution: Sendable {
     func sample(into batch: inout PointBatch, using stream: inout RandomStream)
     /// The smallest box containing the support, one interval per coordinate.
     var support: [Interval] { get }
+    /// log p at every point of `batch` (of this dimension). Default: point by point.
+    func logDensity(_ batch: PointBatch) -> [Double]
 }
 
 // MARK: - Default implementations

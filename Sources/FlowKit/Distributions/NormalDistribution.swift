@@ -42,6 +42,11 @@ public struct NormalDistribution: UnivariateDistribution {
     public func survival(_ x: Double) -> Double { Special.normalSurvival((x - mu) / sigma) }
     public func quantile(_ p: Double) -> Double { mu + sigma * Special.normalQuantile(p) }
     @inlinable public func sample(using stream: inout RandomStream) -> Double { mu + sigma * stream.nextStandardNormal() }
+    /// μ + σ Zᵢ with the Zᵢ drawn in one pass (``RandomStream/fillStandardNormal(_:)``).
+    public func sample(into buffer: UnsafeMutableBufferPointer<Double>, using stream: inout RandomStream) {
+        stream.fillStandardNormal(buffer)
+        for i in buffer.indices { buffer[i] = mu + sigma * buffer[i] }
+    }
     public var support: Interval { .real }
     public var mean: Double? { mu }
     public var variance: Double? { sigma * sigma }

@@ -23,6 +23,14 @@ public protocol UnivariateDistribution: Sendable {
     var mean: Double? { get }
     /// Var[X], or nil where it is not finite.
     var variance: Double? { get }
+    /// Fills `buffer` with independent draws, in order: the same values as `buffer.count`
+    /// calls of ``sample(using:)``. Default: that loop (one dynamic call per batch when the
+    /// distribution is an existential).
+    func sample(into buffer: UnsafeMutableBufferPointer<Double>, using stream: inout RandomStream)
+    /// out[i] = log p(x[i]), the same values as ``logDensity(_:)``; counts must match.
+    func logDensity(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>)
+    /// out[i] = F(x[i]), the same values as ``cdf(_:)``; counts must match.
+    func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>)
 }
 
 // MARK: - Default implementations
@@ -34,6 +42,20 @@ extension UnivariateDistribution {
 
     /// Fills `buffer` with independent draws.
     public func sample(into buffer: inout [Double], using stream: inout RandomStream) {
+        buffer.withUnsafeMutableBufferPointer { sample(into: $0, using: &stream) }
+    }
+
+    public func sample(into buffer: UnsafeMutableBufferPointer<Double>, using stream: inout RandomStream) {
         for i in buffer.indices { buffer[i] = sample(using: &stream) }
+    }
+
+    public func logDensity(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == out.count, "one output per input")
+        for i in x.indices { out[i] = logDensity(x[i]) }
+    }
+
+    public func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == out.count, "one output per input")
+        for i in x.indices { out[i] = cdf(x[i]) }
     }
 }

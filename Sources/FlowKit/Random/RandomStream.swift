@@ -29,14 +29,7 @@ public struct RandomStream: Sendable {
     /// The next 32 random bits.
     @inlinable
     public mutating func nextUInt32() -> UInt32 {
-        if buffered == 0 {
-            buffer = generator.block((UInt32(truncatingIfNeeded: position),
-                                      UInt32(truncatingIfNeeded: position >> 32),
-                                      UInt32(truncatingIfNeeded: streamIndex),
-                                      UInt32(truncatingIfNeeded: streamIndex >> 32)))
-            position &+= 1
-            buffered = 4
-        }
+        if buffered == 0 { refill() }
         buffered -= 1
         switch buffered {
         case 3: return buffer.0
@@ -47,10 +40,39 @@ public struct RandomStream: Sendable {
     }
 
     /// The next 64 random bits (two 32-bit outputs, the first in the high half).
+    ///
+    /// Fast path: when the buffered outputs are aligned on a pair (4, 2 or 0 left), the two
+    /// words are taken together, without going through ``nextUInt32()`` twice; the bits are
+    /// the same as the two-call path's.
     @inlinable
     public mutating func nextUInt64() -> UInt64 {
-        let hi = UInt64(nextUInt32())
-        return (hi << 32) | UInt64(nextUInt32())
+        switch buffered {
+        case 4:
+            buffered = 2
+            return UInt64(buffer.0) << 32 | UInt64(buffer.1)
+        case 2:
+            buffered = 0
+            return UInt64(buffer.2) << 32 | UInt64(buffer.3)
+        case 0:
+            refill()
+            buffered = 2
+            return UInt64(buffer.0) << 32 | UInt64(buffer.1)
+        default:
+            let hi = UInt64(nextUInt32())
+            return (hi << 32) | UInt64(nextUInt32())
+        }
+    }
+
+    /// Computes the next block of four outputs and advances the position. Out of line, so
+    /// that the callers' buffered fast paths stay small enough to inline.
+    @usableFromInline @inline(never)
+    mutating func refill() {
+        buffer = generator.block((UInt32(truncatingIfNeeded: position),
+                                  UInt32(truncatingIfNeeded: position >> 32),
+                                  UInt32(truncatingIfNeeded: streamIndex),
+                                  UInt32(truncatingIfNeeded: streamIndex >> 32)))
+        position &+= 1
+        buffered = 4
     }
 
     /// A double in [0, 1) from the top 53 bits: k · 2⁻⁵³, k uniform on 0..<2⁵³.

@@ -65,24 +65,60 @@ extension RandomStream {
     @inlinable
     public mutating func nextStandardNormal() -> Double {
         let table = NormalZiggurat.shared
+        return table.widths.withUnsafeBufferPointer { widths in
+            table.thresholds.withUnsafeBufferPointer { thresholds in
+                nextStandardNormal(widths: widths, thresholds: thresholds)
+            }
+        }
+    }
+
+    /// Fills `buffer` with standard normal draws, in order: the same values as calling
+    /// ``nextStandardNormal()`` `buffer.count` times, with the tables fetched once.
+    @inlinable
+    public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        let table = NormalZiggurat.shared
+        table.widths.withUnsafeBufferPointer { widths in
+            table.thresholds.withUnsafeBufferPointer { thresholds in
+                for i in buffer.indices { buffer[i] = nextStandardNormal(widths: widths, thresholds: thresholds) }
+            }
+        }
+    }
+
+    /// The ziggurat's fast path on the tables' buffers (in release builds unsafe buffer
+    /// subscripts are not bounds-checked; the layer is 8 bits and the tables have 256 entries),
+    /// with no access to the shared tables per draw; the rare rest is out of line in
+    /// ``normalSlowPath(_:_:)``.
+    @inlinable @inline(__always)
+    mutating func nextStandardNormal(widths: UnsafeBufferPointer<Double>,
+                                     thresholds: UnsafeBufferPointer<UInt64>) -> Double {
         while true {
             let bits = nextUInt64()
             let layer = Int(truncatingIfNeeded: bits & 0xFF)
-            let negative = (bits >> 8) & 1 == 1
             let u = (bits >> 9) & 0x000F_FFFF_FFFF_FFFF
-            let x = Double(u) * table.widths[layer]
-            if u < table.thresholds[layer] { return negative ? -x : x }
-            if layer == 0 {
-                let r = NormalZiggurat.tailStart
-                while true {
-                    let a = -Foundation.log(nextOpenUniform()) / r
-                    let b = -Foundation.log(nextOpenUniform())
-                    if b + b > a * a { return negative ? -(r + a) : r + a }
-                }
-            }
-            let lowerHeight = table.heights[layer]
-            let y = lowerHeight + nextUniform() * (table.heights[layer + 1] - lowerHeight)
-            if y < Foundation.exp(-0.5 * x * x) { return negative ? -x : x }
+            let x = Double(u) * widths[layer]
+            if u < thresholds[layer] { return (bits >> 8) & 1 == 1 ? -x : x }
+            if let result = normalSlowPath(bits, x) { return result }
         }
+    }
+
+    /// The tail (layer 0) and wedge (layers ≥ 1) tests of ``nextStandardNormal()``; nil when
+    /// the wedge test rejects and the caller starts over.
+    @usableFromInline @inline(never)
+    mutating func normalSlowPath(_ bits: UInt64, _ x: Double) -> Double? {
+        let table = NormalZiggurat.shared
+        let layer = Int(truncatingIfNeeded: bits & 0xFF)
+        let negative = (bits >> 8) & 1 == 1
+        if layer == 0 {
+            let r = NormalZiggurat.tailStart
+            while true {
+                let a = -Foundation.log(nextOpenUniform()) / r
+                let b = -Foundation.log(nextOpenUniform())
+                if b + b > a * a { return negative ? -(r + a) : r + a }
+            }
+        }
+        let lowerHeight = table.heights[layer]
+        let y = lowerHeight + nextUniform() * (table.heights[layer + 1] - lowerHeight)
+        if y < Foundation.exp(-0.5 * x * x) { return negative ? -x : x }
+        return nil
     }
 }

@@ -1,8 +1,9 @@
 /// A ``ScalarBijection`` applied to every coordinate: T(x)_j = t(x_j), so the Jacobian is
 /// diagonal and log|det J_T(x)| = Σ_j log|t'(x_j)|.
 ///
-/// Generic over the map, so that the per-sample loop calls `Map.forward` directly rather
-/// than through an existential.
+/// Generic over the map; the per-value loop is the map's batch requirement
+/// (``ScalarBijection/forward(_:dimension:logAbsDet:)``), specialised for each map type, so
+/// that a chain of `any Bijection` makes one dynamic call per batch, not one per value.
 public struct Elementwise<Map: ScalarBijection>: Bijection {
     public let map: Map
 
@@ -33,17 +34,7 @@ public struct Elementwise<Map: ScalarBijection>: Bijection {
         let d = batch.dimension
         precondition(logAbsDet.count == batch.count, "one log-det entry per point")
         batch.values.withUnsafeMutableBufferPointer { values in
-            logAbsDet.withUnsafeMutableBufferPointer { sums in
-                for i in 0..<sums.count {
-                    var sum = 0.0
-                    for j in (i * d)..<((i + 1) * d) {
-                        let result = map.forward(values[j])
-                        values[j] = result.value
-                        sum += result.logAbsDet
-                    }
-                    sums[i] += sum
-                }
-            }
+            logAbsDet.withUnsafeMutableBufferPointer { sums in map.forward(values, dimension: d, logAbsDet: sums) }
         }
     }
 
@@ -51,17 +42,7 @@ public struct Elementwise<Map: ScalarBijection>: Bijection {
         let d = batch.dimension
         precondition(logAbsDet.count == batch.count, "one log-det entry per point")
         batch.values.withUnsafeMutableBufferPointer { values in
-            logAbsDet.withUnsafeMutableBufferPointer { sums in
-                for i in 0..<sums.count {
-                    var sum = 0.0
-                    for j in (i * d)..<((i + 1) * d) {
-                        let result = map.inverse(values[j])
-                        values[j] = result.value
-                        sum += result.logAbsDet
-                    }
-                    sums[i] += sum
-                }
-            }
+            logAbsDet.withUnsafeMutableBufferPointer { sums in map.inverse(values, dimension: d, logAbsDet: sums) }
         }
     }
 }

@@ -25,12 +25,45 @@ public protocol ScalarBijection: Sendable {
     func forward(_ x: Double) -> (value: Double, logAbsDet: Double)
     /// y ↦ (T⁻¹(y), log|(T⁻¹)'(y)|).
     func inverse(_ y: Double) -> (value: Double, logAbsDet: Double)
+    /// Applies ``forward(_:)`` to every value in place, `dimension` values per point, and adds
+    /// each point's Σ_j log|T'(x_j)| (summed from 0 in coordinate order) to `logAbsDet[i]`.
+    /// Default: that loop, specialised for each conforming type, so that ``Elementwise``
+    /// makes one dynamic call per batch rather than one per value.
+    func forward(_ values: UnsafeMutableBufferPointer<Double>, dimension: Int, logAbsDet: UnsafeMutableBufferPointer<Double>)
+    /// The batch form of ``inverse(_:)``, as ``forward(_:dimension:logAbsDet:)``.
+    func inverse(_ values: UnsafeMutableBufferPointer<Double>, dimension: Int, logAbsDet: UnsafeMutableBufferPointer<Double>)
 }
 
 // MARK: - Default implementations
 extension ScalarBijection {
     public var hasClosedFormInverse: Bool { true }
     public var hasConstantJacobian: Bool { false }
+
+    public func forward(_ values: UnsafeMutableBufferPointer<Double>, dimension d: Int, logAbsDet sums: UnsafeMutableBufferPointer<Double>) {
+        precondition(values.count == sums.count * d, "one log-det entry per point")
+        for i in 0..<sums.count {
+            var sum = 0.0
+            for j in (i * d)..<((i + 1) * d) {
+                let result = forward(values[j])
+                values[j] = result.value
+                sum += result.logAbsDet
+            }
+            sums[i] += sum
+        }
+    }
+
+    public func inverse(_ values: UnsafeMutableBufferPointer<Double>, dimension d: Int, logAbsDet sums: UnsafeMutableBufferPointer<Double>) {
+        precondition(values.count == sums.count * d, "one log-det entry per point")
+        for i in 0..<sums.count {
+            var sum = 0.0
+            for j in (i * d)..<((i + 1) * d) {
+                let result = inverse(values[j])
+                values[j] = result.value
+                sum += result.logAbsDet
+            }
+            sums[i] += sum
+        }
+    }
 
     /// T(interval ∩ domain) from monotonicity: the images of the end points, ordered, with
     /// the closedness of the end each comes from. Infinite end points are mapped by their

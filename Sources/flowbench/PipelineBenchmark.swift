@@ -1,0 +1,203 @@
+import FlowKit
+import Foundation
+import Report
+
+/// The whole one-dimensional streaming pass (``SamplePass/run(jobs:progress:)``) of
+/// reports/lognormal.yaml's experiment, set up as ``UnivariateRun`` sets it up (pilot chunk,
+/// automatic ranges, the figure plan's histogram requests), at 10⁶ and 10⁷ samples on 1 and
+/// 2 jobs: ns per sample, and the peak resident set size of each run (VmHWM, reset before
+/// the run), which must not grow with the sample count.
+///
+/// Then where the time of 10⁹ samples goes: each phase of a chunk timed alone
+/// (``phaseBreakdown``) and extrapolated, against the whole pass extrapolated.
+enum PipelineBenchmark {
+    static let specPath = "reports/lognormal.yaml"
+
+    /// numpy's time for the parts of a sample of this pass that numpy has one call for: a
+    /// normal draw, an exp and one histogram insert per filled histogram (three figure
+    /// histograms and the streaming KS histogram).
+    static let histogramsPerSample = 4
+    static var numpyPerSample: Double {
+        NumpyReference.normal + NumpyReference.exp + Double(histogramsPerSample) * NumpyReference.histogram
+    }
+
+    /// The pass of `experiment` at `samples`, with the histogram requests of its figure plan.
+    static func pass(_ experiment: Experiment, samples: Int) -> SamplePass {
+        let maps = experiment.maps
+        var supports = [experiment.base.support.first ?? .real]
+        for map in maps { supports.append(map.image(of: [supports[supports.count - 1]])[0]) }
+        let planner = SamplePass(flow: experiment.flow, maps: maps, samples: samples, seed: experiment.seed,
+                                 stageSupports: supports, requests: [], reference: experiment.reference)
+        let pilot = planner.chunk(0)
+        let ranges = zip(pilot.stages, supports).map { values, support in
+            AutomaticRange.range(of: values, support: support) ?? -1...1
+        }
+        let plan = UnivariateFigurePlan(experiment: experiment, stageRanges: ranges)
+        return SamplePass(flow: experiment.flow, maps: maps, samples: samples, seed: experiment.seed,
+                          stageSupports: supports, requests: plan.histogramRequests, reference: experiment.reference)
+    }
+
+    struct Measured {
+        var wallPerSample: Double
+        var cpuPerSample: Double
+        var peakBytes: Int?
+        var summary: String
+    }
+
+    /// Best of `repetitions` runs of the pass (wall clock, and process CPU time of the same
+    /// run); the peak RSS is the largest over the runs.
+    static func measure(_ pass: SamplePass, jobs: Int, repetitions: Int) throws -> Measured {
+        var peak: Int?
+        var summary = ""
+        var best = (wall: Double.infinity, cpu: Double.infinity)
+        for _ in 0..<repetitions {
+            Timing.resetPeakResident()
+            let wall0 = Timing.now(.wall), cpu0 = Timing.now(.process)
+            let totals = try pass.run(jobs: jobs)
+            let wall = Double(Timing.now(.wall) - wall0), cpu = Double(Timing.now(.process) - cpu0)
+            if wall < best.wall { best = (wall, cpu) }
+            if let p = Timing.peakResidentBytes() { peak = max(peak ?? 0, p) }
+            let output = totals.moments[totals.moments.count - 1]
+            summary = String(format: "mean y %.17g, KS D %.17g", output.mean, totals.ks?.statistic ?? .nan)
+        }
+        let n = Double(pass.samples)
+        return Measured(wallPerSample: best.wall / n, cpuPerSample: best.cpu / n, peakBytes: peak, summary: summary)
+    }
+
+    static func megabytes(_ bytes: Int?) -> String {
+        bytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "n/a"
+    }
+
+    static let wholePass = Benchmark(name: "pipeline", summary: "SamplePass.run of \(specPath) at 10^6 and 10^7 samples, 1 and 2 jobs: ns/sample, peak RSS") {
+        let experiment = try SpecLoader.load(path: specPath)
+        var rows: [BenchmarkRow] = []
+        var notes: [String] = []
+        var peaks: [Int: [Int: Int]] = [:]
+        var perSample: [Int: Double] = [:]
+        for samples in [1_000_000, 10_000_000] {
+            let pass = pass(experiment, samples: samples)
+            for jobs in [1, 2] {
+                let m = try measure(pass, jobs: jobs, repetitions: samples >= 10_000_000 ? 2 : 3)
+                if let p = m.peakBytes { peaks[samples, default: [:]][jobs] = p }
+                if samples == 10_000_000 { perSample[jobs] = jobs == 1 ? m.cpuPerSample : m.wallPerSample }
+                let label = samples == 1_000_000 ? "10^6" : "10^7"
+                // One job: CPU time (the wall clock on a shared machine measures the queue);
+                // two jobs: wall clock, the time a user waits.
+                rows.append(BenchmarkRow(
+                    name: "pipeline \(label), \(jobs) job\(jobs == 1 ? " (cpu)" : "s (wall)")",
+                    value: jobs == 1 ? m.cpuPerSample : m.wallPerSample, unit: "ns",
+                    reference: numpyPerSample, target: samples == 10_000_000 ? .timesNumpy(jobs == 1 ? 1.5 : 1) : nil,
+                    detail: String(format: "wall %.0f ns, cpu %.0f ns; peak RSS %@; %@", m.wallPerSample, m.cpuPerSample,
+                                   megabytes(m.peakBytes), m.summary)))
+            }
+        }
+        for jobs in [1, 2] {
+            guard let small = peaks[1_000_000]?[jobs], let large = peaks[10_000_000]?[jobs] else { continue }
+            rows.append(BenchmarkRow(
+                name: "peak RSS 10^7 / 10^6, \(jobs) job\(jobs == 1 ? "" : "s")", value: Double(large) / Double(small), unit: "×",
+                reference: nil, target: .atMost(1.1),
+                detail: "\(megabytes(large)) at 10^7 vs \(megabytes(small)) at 10^6 (10^6 keeps its outputs for the exact KS test)"))
+        }
+        notes.append("pipeline numpy reference: normal + exp + \(histogramsPerSample) histogram inserts = \(BenchmarkTable.number(numpyPerSample)) ns per sample (numpy has no single call for the CDFs, moments and support counts the pass also computes)")
+        notes += try phaseBreakdown(experiment, wholePass: perSample)
+        return BenchmarkOutput(rows: rows, notes: notes)
+    }
+
+    /// Each phase of a chunk of the pass timed alone on one chunk of 2¹⁶ samples (best of
+    /// several runs), and the whole pass per sample, extrapolated to 10⁹ samples. The phases
+    /// mirror ``SamplePass`` (kept in step with it by hand): base draws, base log density, the
+    /// maps with a copy of every stage, moments and support counts per stage, the stage
+    /// histograms, and u = F_ref(y) for the PIT and KS histograms.
+    static func phaseBreakdown(_ experiment: Experiment, wholePass: [Int: Double]) throws -> [String] {
+        let n = SamplePass.chunkSize
+        let pass = pass(experiment, samples: 10_000_000)
+        let flow = experiment.flow
+        let reps = 30
+        var points = PointBatch(dimension: 1, count: n)
+        var phases: [(String, Double)] = []
+        func time(_ name: String, _ body: () throws -> Void) rethrows {
+            let ns = try Timing.best(repetitions: reps, clock: .thread, body)
+            phases.append((name, ns / Double(n)))
+        }
+        time("base draws (normal)") {
+            var stream = RandomStream(seed: 7, stream: 3)
+            flow.base.sample(into: &points, using: &stream)
+        }
+        time("base log density") { blackHole(flow.base.logDensity(points)) }
+        var stages: [[Double]] = []
+        time("maps forward + stage copies") {
+            var current = points
+            var logAbsDet = [Double](repeating: 0, count: n)
+            stages = [current.values]
+            for map in experiment.maps {
+                map.forward(&current, logAbsDet: &logAbsDet)
+                stages.append(current.values)
+            }
+        }
+        time("moments + support counts") {
+            // As SamplePass: two stages per loop, two independent division chains.
+            var outside = 0
+            func scan(_ v: Double, _ support: Interval, _ moments: inout RunningMoments) {
+                guard v.isFinite else { return }
+                if v < support.lower || v > support.upper { outside += 1 }
+                moments.add(v)
+            }
+            var s = 0
+            while s < stages.count {
+                var a = RunningMoments(), b = RunningMoments()
+                let sa = pass.stageSupports[s]
+                if s + 1 < stages.count {
+                    let sb = pass.stageSupports[s + 1]
+                    for i in 0..<n {
+                        scan(stages[s][i], sa, &a)
+                        scan(stages[s + 1][i], sb, &b)
+                    }
+                } else {
+                    for v in stages[s] { scan(v, sa, &a) }
+                }
+                blackHole(a)
+                blackHole(b)
+                s += 2
+            }
+            blackHole(outside)
+        }
+        let stageRequests = pass.requests.filter { if case .stage = $0.source { return true } else { return false } }
+        try time("stage histograms (\(stageRequests.count))") {
+            for request in stageRequests {
+                guard case let .stage(s) = request.source else { continue }
+                var h = try Histogram(low: request.low, high: request.high, binCount: request.bins)
+                stages[s].withUnsafeBufferPointer { h.insert(contentsOf: $0) }
+                blackHole(h)
+            }
+        }
+        if let reference = experiment.reference {
+            var u = [Double](repeating: 0, count: n)
+            time("u = F_ref(y)") {
+                stages[stages.count - 1].withUnsafeBufferPointer { y in
+                    u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) }
+                }
+            }
+            let uHistograms = pass.requests.count - stageRequests.count + 1
+            try time("u histograms (\(uHistograms), one of 2^16 bins for KS)") {
+                for k in 0..<uHistograms {
+                    var h = try Histogram(low: 0, high: 1, binCount: k == 0 ? SamplePass.streamingKSBins : 100)
+                    u.withUnsafeBufferPointer { h.insert(contentsOf: $0) }
+                    blackHole(h)
+                }
+            }
+        }
+        let phaseSum = phases.reduce(0) { $0 + $1.1 }
+        var lines = ["where the time of 10^9 samples goes (one job, phases timed alone on a chunk of 2^16, extrapolated):"]
+        // ns per sample × 10⁹ samples = seconds.
+        func line(_ name: String, _ ns: Double, _ rest: String) -> String {
+            "  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7.1f s  (%5.1f ns/sample%@)", ns, ns, rest)
+        }
+        for (name, ns) in phases { lines.append(line(name, ns, String(format: ", %4.1f%%", 100 * ns / phaseSum))) }
+        lines.append(line("sum of phases", phaseSum, ""))
+        if let one = wholePass[1] {
+            lines.append(line("whole pass, 1 job (cpu, measured at 10^7)", one, String(format: "; beyond the phases %.1f ns", one - phaseSum)))
+        }
+        if let two = wholePass[2] { lines.append(line("whole pass, 2 jobs (wall, measured at 10^7)", two, "")) }
+        return lines
+    }
+}
