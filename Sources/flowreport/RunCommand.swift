@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @Argument(help: "Spec files (YAML).") var specs: [String]
-    @Option(help: "Folder for the reports (default: reports/ next to each spec).") var out: String?
+    @Option(help: "Folder that receives <name>/ and index.html (default: the folder of each spec).") var out: String?
     @Option(help: "Number of samples, overriding the spec.") var samples: Int?
     @Option(help: "Random seed, overriding the spec.") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var jobs: Int?

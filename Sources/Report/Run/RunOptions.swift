@@ -1,6 +1,7 @@
 /// Command-line overrides for `flowreport run`; nil fields keep the spec's values.
 public struct RunOptions: Sendable {
-    /// Where reports go (default: `reports/` next to each spec).
+    /// The folder that receives `<name>/` and `index.html` (default: the folder of each spec,
+    /// so `reports/lognormal.yaml` gives `reports/lognormal/`).
     public var outputDirectory: String?
     /// Overrides the spec's `samples`.
     public var samples: Int?

@@ -65,10 +65,7 @@ public struct UnivariateRun: Sendable {
         var metrics: [ReportMetric] = []
         var warnings: [String] = []
         func judge(_ name: CheckName, _ value: Double, _ summary: String) {
-            let setting = experiment.check(name)
-            guard setting.enabled else { return }
-            checks.append(CheckResult(name: name.rawValue, value: value, limit: setting.limit,
-                                      passed: name.passes(value: value, limit: setting.limit), summary: summary))
+            if let result = experiment.checkResult(name, value: value, summary: summary) { checks.append(result) }
         }
         let gridText = "on \(Self.checkGridPoints) points of [\(Self.format(outputRange.lowerBound)), \(Self.format(outputRange.upperBound))]"
         judge(.eq4VsEq5, DensityGrid.maxAbsoluteDifference(checkGrid.logEq4, checkGrid.logEq5),

@@ -96,10 +96,7 @@ public struct MultivariateRun: Sendable {
         var metrics: [ReportMetric] = []
         var warnings: [String] = []
         func judge(_ name: CheckName, _ value: Double, _ summary: String) {
-            let setting = experiment.check(name)
-            guard setting.enabled else { return }
-            checks.append(CheckResult(name: name.rawValue, value: value, limit: setting.limit,
-                                      passed: name.passes(value: value, limit: setting.limit), summary: summary))
+            if let result = experiment.checkResult(name, value: value, summary: summary) { checks.append(result) }
         }
         for (energy, entry) in normalizers.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             metrics.append(ReportMetric(name: "normalizer_\(energy.name)", value: entry.value,
