@@ -20,6 +20,17 @@ public struct KSResult: Sendable, Equatable, CustomStringConvertible {
         /// The asymptotic Kolmogorov series with Stephens' (1970) correction:
         /// p = Q_KS((√n + 0.12 + 0.11/√n)·D), Q_KS(λ) = 2 Σ_{j≥1} (−1)^{j−1} e^{−2j²λ²}.
         case asymptoticStephens
+
+        /// The method in words, for reports.
+        public var summary: String {
+            switch self {
+            case .empty: return "no samples"
+            case .closedForm: return "exact closed form (Ruben & Gambino 1982)"
+            case .doubledSmirnov: return "exact one-sided Smirnov sum, doubled (Simard & L'Ecuyer 2011)"
+            case .durbinMatrix: return "exact Kolmogorov distribution by the Durbin matrix (Marsaglia, Tsang & Wang 2003)"
+            case .asymptoticStephens: return "asymptotic Kolmogorov series with Stephens' correction"
+            }
+        }
     }
 
     /// D = sup_x |F_n(x) − F(x)| (for the streaming test: its lower bound from bin edges).

@@ -81,9 +81,9 @@ public struct UnivariateRun: Sendable {
                 ? "streaming, from \(SamplePass.streamingKSBins) bins of u = F_ref(y); D within ±\(Self.format(ks.statisticErrorBound))"
                 : "exact, from the sorted sample"
             judge(.ksStatistic, ks.statistic, "Kolmogorov–Smirnov D of \(ks.sampleCount) samples against F_ref (\(how))")
-            judge(.ksPValue, ks.pValue, "Kolmogorov–Smirnov p-value (\(ks.method.rawValue)); passes when ≥ the limit")
+            judge(.ksPValue, ks.pValue, "Kolmogorov–Smirnov p-value, \(ks.method.summary); passes when ≥ the limit")
             metrics.append(ReportMetric(name: "ks_statistic", value: ks.statistic, description: "KS statistic D against the reference CDF"))
-            metrics.append(ReportMetric(name: "ks_pvalue", value: ks.pValue, description: "KS p-value (\(ks.method.rawValue))"))
+            metrics.append(ReportMetric(name: "ks_pvalue", value: ks.pValue, description: "KS p-value, \(ks.method.summary)"))
         }
         if experiment.check(.integral).enabled {
             let outputSupport = supports[supports.count - 1]
