@@ -31,3 +31,25 @@ public struct PointBatch: Sendable, Equatable {
         Array(values[(i * dimension)..<((i + 1) * dimension)])
     }
 }
+
+// MARK: - Transform support
+extension PointBatch {
+    /// Walks the points of the batch for a transform: checks that the batch has `dimension`
+    /// coordinates and that `logAbsDet` has one entry per point, then calls `body` with a
+    /// pointer to each point's coordinates (to update in place) and its log-det entry.
+    @inlinable
+    public mutating func updateEachPoint(
+        logAbsDet: inout [Double], transform name: String, dimension: Int,
+        _ body: (UnsafeMutablePointer<Double>, inout Double) -> Void
+    ) {
+        precondition(self.dimension == dimension, "\(name): batch dimension \(self.dimension), expected \(dimension)")
+        precondition(logAbsDet.count == count, "\(name): one log-det entry per point")
+        let n = count
+        logAbsDet.withUnsafeMutableBufferPointer { logDet in
+            values.withUnsafeMutableBufferPointer { values in
+                guard let base = values.baseAddress else { return }
+                for p in 0..<n { body(base + p * dimension, &logDet[p]) }
+            }
+        }
+    }
+}

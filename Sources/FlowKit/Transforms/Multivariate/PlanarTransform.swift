@@ -157,23 +157,14 @@ public struct PlanarTransform: Bijection {
 
     public func forward(_ batch: inout PointBatch, logAbsDet: inout [Double]) {
         let d = size
-        precondition(batch.dimension == d, "planar: batch dimension \(batch.dimension), expected \(d)")
-        precondition(logAbsDet.count == batch.count, "planar: one log-det entry per point")
-        let n = batch.count
         w.withUnsafeBufferPointer { w in
             uHat.withUnsafeBufferPointer { uHat in
-                logAbsDet.withUnsafeMutableBufferPointer { logDet in
-                    batch.values.withUnsafeMutableBufferPointer { values in
-                        guard let base = values.baseAddress else { return }
-                        for p in 0..<n {
-                            let z = base + p * d
-                            var a = b
-                            for j in 0..<d { a += w[j] * z[j] }
-                            let (t, s) = Self.tanhAndSech2(a)
-                            for j in 0..<d { z[j] += uHat[j] * t }
-                            logDet[p] += logOnePlusCSech2(tanh: t, sech2: s)
-                        }
-                    }
+                batch.updateEachPoint(logAbsDet: &logAbsDet, transform: "planar", dimension: d) { z, logDet in
+                    var a = b
+                    for j in 0..<d { a += w[j] * z[j] }
+                    let (t, s) = Self.tanhAndSech2(a)
+                    for j in 0..<d { z[j] += uHat[j] * t }
+                    logDet += logOnePlusCSech2(tanh: t, sech2: s)
                 }
             }
         }
@@ -181,24 +172,15 @@ public struct PlanarTransform: Bijection {
 
     public func inverse(_ batch: inout PointBatch, logAbsDet: inout [Double]) {
         let d = size
-        precondition(batch.dimension == d, "planar: batch dimension \(batch.dimension), expected \(d)")
-        precondition(logAbsDet.count == batch.count, "planar: one log-det entry per point")
-        let n = batch.count
         w.withUnsafeBufferPointer { w in
             uHat.withUnsafeBufferPointer { uHat in
-                logAbsDet.withUnsafeMutableBufferPointer { logDet in
-                    batch.values.withUnsafeMutableBufferPointer { values in
-                        guard let base = values.baseAddress else { return }
-                        for p in 0..<n {
-                            let y = base + p * d
-                            var target = 0.0
-                            for j in 0..<d { target += w[j] * y[j] }
-                            let a = solveProjection(target: target)
-                            let (t, s) = Self.tanhAndSech2(a + b)
-                            for j in 0..<d { y[j] -= uHat[j] * t }
-                            logDet[p] -= logOnePlusCSech2(tanh: t, sech2: s)
-                        }
-                    }
+                batch.updateEachPoint(logAbsDet: &logAbsDet, transform: "planar", dimension: d) { y, logDet in
+                    var target = 0.0
+                    for j in 0..<d { target += w[j] * y[j] }
+                    let a = solveProjection(target: target)
+                    let (t, s) = Self.tanhAndSech2(a + b)
+                    for j in 0..<d { y[j] -= uHat[j] * t }
+                    logDet -= logOnePlusCSech2(tanh: t, sech2: s)
                 }
             }
         }

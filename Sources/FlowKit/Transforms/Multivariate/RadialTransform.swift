@@ -84,57 +84,39 @@ public struct RadialTransform: Bijection {
 
     public func forward(_ batch: inout PointBatch, logAbsDet: inout [Double]) {
         let d = size
-        precondition(batch.dimension == d, "radial: batch dimension \(batch.dimension), expected \(d)")
-        precondition(logAbsDet.count == batch.count, "radial: one log-det entry per point")
-        let n = batch.count
         z0.withUnsafeBufferPointer { c in
-            logAbsDet.withUnsafeMutableBufferPointer { logDet in
-                batch.values.withUnsafeMutableBufferPointer { values in
-                    guard let base = values.baseAddress else { return }
-                    for p in 0..<n {
-                        let z = base + p * d
-                        var squared = 0.0
-                        for j in 0..<d {
-                            let e = z[j] - c[j]
-                            squared += e * e
-                        }
-                        let r = squared.squareRoot()
-                        let factor = (alphaPlusBeta + r) / (alpha + r)
-                        for j in 0..<d { z[j] = c[j] + factor * (z[j] - c[j]) }
-                        logDet[p] += logAbsDeterminant(radius: r)
-                    }
+            batch.updateEachPoint(logAbsDet: &logAbsDet, transform: "radial", dimension: d) { z, logDet in
+                var squared = 0.0
+                for j in 0..<d {
+                    let e = z[j] - c[j]
+                    squared += e * e
                 }
+                let r = squared.squareRoot()
+                let factor = (alphaPlusBeta + r) / (alpha + r)
+                for j in 0..<d { z[j] = c[j] + factor * (z[j] - c[j]) }
+                logDet += logAbsDeterminant(radius: r)
             }
         }
     }
 
     public func inverse(_ batch: inout PointBatch, logAbsDet: inout [Double]) {
         let d = size
-        precondition(batch.dimension == d, "radial: batch dimension \(batch.dimension), expected \(d)")
-        precondition(logAbsDet.count == batch.count, "radial: one log-det entry per point")
-        let n = batch.count
         z0.withUnsafeBufferPointer { c in
-            logAbsDet.withUnsafeMutableBufferPointer { logDet in
-                batch.values.withUnsafeMutableBufferPointer { values in
-                    guard let base = values.baseAddress else { return }
-                    for p in 0..<n {
-                        let y = base + p * d
-                        var squared = 0.0
-                        for j in 0..<d {
-                            let e = y[j] - c[j]
-                            squared += e * e
-                        }
-                        let gamma = squared.squareRoot()
-                        let r = radius(imageRadius: gamma)
-                        if gamma > 0 {
-                            let factor = (alpha + r) / (alphaPlusBeta + r)
-                            for j in 0..<d { y[j] = c[j] + factor * (y[j] - c[j]) }
-                        } else {
-                            for j in 0..<d { y[j] = c[j] }
-                        }
-                        logDet[p] -= logAbsDeterminant(radius: r)
-                    }
+            batch.updateEachPoint(logAbsDet: &logAbsDet, transform: "radial", dimension: d) { y, logDet in
+                var squared = 0.0
+                for j in 0..<d {
+                    let e = y[j] - c[j]
+                    squared += e * e
                 }
+                let gamma = squared.squareRoot()
+                let r = radius(imageRadius: gamma)
+                if gamma > 0 {
+                    let factor = (alpha + r) / (alphaPlusBeta + r)
+                    for j in 0..<d { y[j] = c[j] + factor * (y[j] - c[j]) }
+                } else {
+                    for j in 0..<d { y[j] = c[j] }
+                }
+                logDet -= logAbsDeterminant(radius: r)
             }
         }
     }
