@@ -58,16 +58,26 @@ final class MultivariateReportTests: XCTestCase {
         XCTAssertTrue(found[1].hint?.contains("rezende") ?? false)
     }
 
-    func testShippedTwoDimensionalSpecsRunAndPass() throws {
+    /// Every shipped spec (`reports/*.yaml`, 1-D and d-dimensional) runs end to end with all its
+    /// checks passing, at a reduced sample count.
+    func testEveryShippedSpecRunsAndPasses() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("mv-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let specs = ["rezende-fig1", "energies", "toy-datasets", "realnvp-coupling"].map {
-            Self.root.appendingPathComponent("reports/\($0).yaml").path
+        let reports = Self.root.appendingPathComponent("reports")
+        let specs = try FileManager.default.contentsOfDirectory(atPath: reports.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { reports.appendingPathComponent($0).path }
+        for required in ["lognormal", "affine-normal", "neglog-uniform", "sigmoid-normal", "normal-cdf", "pareto-chain",
+                         "rezende-fig1", "energies", "toy-datasets", "realnvp-coupling"] {
+            XCTAssertTrue(specs.contains { $0.hasSuffix("/\(required).yaml") }, "shipped spec \(required).yaml")
         }
         let outcomes = try ReportRunner.run(specPaths: specs, options: RunOptions(outputDirectory: out, samples: 20_000, jobs: 2,
                                                                                   formats: ["svg"], quiet: true))
-        XCTAssertEqual(outcomes.count, 4)
-        for outcome in outcomes { XCTAssertTrue(outcome.allChecksPassed, outcome.reportDirectory) }
+        XCTAssertEqual(outcomes.count, specs.count)
+        for outcome in outcomes {
+            XCTAssertTrue(outcome.allChecksPassed, outcome.reportDirectory)
+            let figures = try FileManager.default.contentsOfDirectory(atPath: outcome.reportDirectory + "/figures")
+            XCTAssertFalse(figures.isEmpty, outcome.reportDirectory)
+        }
         let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/rezende-fig1/figures")
         XCTAssertEqual(Set(figures), ["stages.svg", "density.svg", "samples.svg", "warped_grid.svg", "marginals.svg"])
         // Normalisers against flows.md §4 (trapezoid, 4001² points) to 1e-4 relative.
