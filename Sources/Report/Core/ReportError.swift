@@ -48,7 +48,8 @@ public struct SpecDiagnostic: Sendable, Equatable {
 
     /// The diagnostic as printed on stderr.
     public var rendered: String {
-        var out = "\(file):\(line):\(column): error: \(message)"
+        // Line 0 means the problem is the whole input (a file, or an option such as --at).
+        var out = line > 0 ? "\(file):\(line):\(column): error: \(message)" : "\(file): error: \(message)"
         if let sourceLine, line > 0 {
             out += "\n    \(sourceLine)\n    " + String(repeating: " ", count: max(0, column - 1)) + "^"
         }
