@@ -17,13 +17,7 @@ public struct LineMark: Mark {
     }
 
     public func bounds(x xs: ScaleKind, y ys: ScaleKind) -> DataBounds {
-        var b = DataBounds()
-        for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite {
-            if (xs == .log && x[i] <= 0) || (ys == .log && y[i] <= 0) { continue }
-            b.include(x: x[i], scale: xs)
-            b.include(y: y[i], scale: ys)
-        }
-        return b
+        DataBounds(x: x, y: y, xScale: xs, yScale: ys)
     }
 
     /// The page path: one sub-path per run of drawable points.

@@ -76,6 +76,16 @@ public struct DataBounds: Sendable, Hashable {
 
     public init() {}
 
+    /// The extent of the points (x[i], y[i]) that are drawable on both scales: a point counts
+    /// only when both coordinates are finite and, on a log scale, positive (lines and scatters).
+    public init(x: [Double], y: [Double], xScale: ScaleKind, yScale: ScaleKind) {
+        for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite {
+            if (xScale == .log && x[i] <= 0) || (yScale == .log && y[i] <= 0) { continue }
+            include(x: x[i], scale: xScale)
+            include(y: y[i], scale: yScale)
+        }
+    }
+
     public var hasX: Bool { xMin <= xMax }
     public var hasY: Bool { yMin <= yMax }
 
