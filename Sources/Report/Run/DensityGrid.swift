@@ -13,13 +13,10 @@ public struct DensityGrid: Sendable {
     /// of a step so that a range that starts at a support boundary (0 for a log-normal) is
     /// evaluated inside the support.
     public init(flow: Flow, reference: (any UnivariateDistribution)?, range: ClosedRange<Double>, count: Int) {
-        let n = max(count, 2)
-        let step = (range.upperBound - range.lowerBound) / Double(n - 1)
-        let inset = step * 1e-3
-        let points = (0..<n).map { i -> Double in
-            let v = range.lowerBound + Double(i) * step
-            return i == 0 ? v + inset : (i == n - 1 ? range.upperBound - inset : v)
-        }
+        var points = range.equallySpaced(count)
+        let inset = (points[1] - points[0]) * 1e-3
+        points[0] += inset
+        points[points.count - 1] -= inset
         y = points
         let batch = PointBatch(scalars: points)
         logEq4 = flow.logDensityByForward(batch)

@@ -201,7 +201,7 @@ public struct UnivariateFigurePlan: Sendable {
             let points = options.points ?? 801
             if stage == 0 {
                 if let base = experiment.univariateBase {
-                    let grid = Self.grid(r, points)
+                    let grid = r.equallySpaced(points)
                     p.line(x: grid, y: grid.map { base.density($0) }, color: .black, width: width, label: "analytic")
                 }
             } else {
@@ -271,7 +271,7 @@ public struct UnivariateFigurePlan: Sendable {
         var (figure, options) = newFigure(request, rows: 2)
         let r = range(request, panel: 0, stage: 0)
         let domain = experiment.maps.first?.domain(dimension: 1)[0] ?? .real
-        let x = Self.grid(r, options.points ?? 801).filter { domain.contains($0) }
+        let x = r.equallySpaced(options.points ?? 801).filter { domain.contains($0) }
         var batch = PointBatch(scalars: x)
         var logAbsDet = [Double](repeating: 0, count: x.count)
         experiment.flow.chain.forward(&batch, logAbsDet: &logAbsDet)
@@ -313,7 +313,7 @@ public struct UnivariateFigurePlan: Sendable {
             p.histogram(edges: h.edges, heights: h.densities(normalizedBy: .allSamples), fill: c, alpha: options.alpha ?? 0.4,
                         label: "samples")
             let r = range(request, panel: panel, stage: stage)
-            let grid = Self.grid(r, options.points ?? 801)
+            let grid = r.equallySpaced(options.points ?? 801)
             if let partial = try? TransformChain(maps: Array(experiment.maps.prefix(stage)), dimension: 1),
                let flow = try? Flow(base: experiment.base, chain: partial) {
                 let logP = flow.logDensityByInverse(PointBatch(scalars: grid))
@@ -382,12 +382,6 @@ public struct UnivariateFigurePlan: Sendable {
     }
 
     // MARK: - Helpers
-
-    static func grid(_ r: ClosedRange<Double>, _ count: Int) -> [Double] {
-        let n = max(count, 2)
-        let step = (r.upperBound - r.lowerBound) / Double(n - 1)
-        return (0..<n).map { r.lowerBound + Double($0) * step }
-    }
 
     /// exp of a log density, NaN (a break in the line) where it is not finite.
     static func expOrNaN(_ logP: Double) -> Double { logP.isFinite ? exp(logP) : (logP == -.infinity ? 0 : .nan) }

@@ -72,7 +72,7 @@ extension MultivariateFigurePlan {
                     let h = run.marginals[MarginalRequest(coordinate: i, range: r[i], bins: n)]
                     let heights = h?.densities(normalizedBy: .allSamples) ?? []
                     let law = closed?.marginal(i)
-                    let xs = Self.linspace(r[i], 201)
+                    let xs = r[i].equallySpaced(201)
                     let curve = law.map { m in xs.map { GaussianMarginals.density($0, mean: m.mean, standardDeviation: m.standardDeviation) } } ?? []
                     let top = max(heights.filter(\.isFinite).max() ?? 0, curve.max() ?? 0)
                     let scale = top > 0 ? 0.9 * span / top : 0
@@ -89,7 +89,7 @@ extension MultivariateFigurePlan {
                         notes.append("x\(Self.subscriptDigits(i + 1)): none")
                     }
                 } else if let pair = pairGrid(row: i, column: j, ranges: r, bins: n, run: run) {
-                    p.histogram2D(xEdges: Self.linspace(r[j], n + 1), yEdges: Self.linspace(r[i], n + 1), counts: pair.grid,
+                    p.histogram2D(xEdges: r[j].equallySpaced(n + 1), yEdges: r[i].equallySpaced(n + 1), counts: pair.grid,
                                   colorMap: map, emptyIsClear: true)
                 }
                 figure[i, j] = p

@@ -284,18 +284,12 @@ public struct MultivariateFigurePlan: Sendable {
         return positive[min(positive.count - 1, Int(0.995 * Double(positive.count)))]
     }
 
-    /// Equally spaced values.
-    static func linspace(_ r: ClosedRange<Double>, _ count: Int) -> [Double] {
-        let n = max(count, 2)
-        return (0..<n).map { r.lowerBound + (r.upperBound - r.lowerBound) * Double($0) / Double(n - 1) }
-    }
-
     /// The lines of a regular grid on `box` (`lines` per axis, `points` per line) mapped by
     /// `transform` (a batch map); each line is a polyline, NaN where the map fails.
     static func warpedLines(box: [ClosedRange<Double>], lines: Int, points: Int,
                             transform: (inout PointBatch) -> Void) -> [(x: [Double], y: [Double])] {
-        let ticks = [linspace(box[0], lines), linspace(box[1], lines)]
-        let along = [linspace(box[0], points), linspace(box[1], points)]
+        let ticks = [box[0].equallySpaced(lines), box[1].equallySpaced(lines)]
+        let along = [box[0].equallySpaced(points), box[1].equallySpaced(points)]
         var out: [(x: [Double], y: [Double])] = []
         for axis in 0..<2 {
             for t in ticks[1 - axis] {
