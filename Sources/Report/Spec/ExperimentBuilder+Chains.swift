@@ -18,6 +18,8 @@ extension ExperimentBuilder {
     /// `variants.radial.flow`) for inputs of `dimension` dimensions with support `support`.
     /// Each map's dimension must equal the input's; its domain must contain the input support.
     func buildChain(_ node: Node, what listName: String, dimension: Int?, support: [Interval]?) -> BuiltChain {
+        // Without a top-level base (already reported) a variant's own base still fixes the dimension.
+        let dimension = dimension ?? support?.count
         var chain = BuiltChain(outputSupport: support)
         guard let items = read.sequence(node, listName) else { return chain }
         if items.isEmpty {
@@ -60,10 +62,36 @@ extension ExperimentBuilder {
                     chain.complete = false
                     continue
                 }
-                chain.outputSupport = map.image(of: support)
+                let image = map.image(of: support)
+                if let j = Self.overflowingCoordinate(support: support, domain: domain, image: image) {
+                    let coordinate = support.count == 1 ? "" : " (coordinate \(j + 1))"
+                    sink.error(at: entry.nameNode,
+                               "\(what) '\(entry.name)' overflows: it maps the bounded support \(Self.box(support)) to \(Self.box(image))\(coordinate), beyond the largest finite number",
+                               hint: "scale the base or the map down so that the values stay below about 1e308")
+                    chain.outputSupport = nil
+                    chain.complete = false
+                    continue
+                }
+                chain.outputSupport = image
             }
         }
         return chain
+    }
+
+    /// The first coordinate where a map sends a bounded input interval, whose ends lie in the
+    /// map's domain, to an interval with an infinite (or NaN) end: that can only be overflow,
+    /// since maps are continuous on their domains (a singularity such as log at 0 sits at an
+    /// end outside the domain and does not count).
+    static func overflowingCoordinate(support: [Interval], domain: [Interval], image: [Interval]) -> Int? {
+        for (j, (input, output)) in zip(support, image).enumerated() {
+            guard input.lower.isFinite, input.upper.isFinite else { continue }
+            let allowed = j < domain.count ? domain[j] : .real
+            let endsInDomain = (allowed.contains(input.lower) || input.lower == input.upper)
+                && allowed.contains(input.upper)
+            guard endsInDomain else { continue }
+            if !output.lower.isFinite || !output.upper.isFinite { return j }
+        }
+        return nil
     }
 
     /// The top-level `variants:` mapping: name → {label?, base?, flow?}; what a variant omits
