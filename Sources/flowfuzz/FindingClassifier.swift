@@ -45,7 +45,8 @@ enum FindingClassifier {
                     return finding("nonsense", "eval exited 0 printing '\(row)'", detail: "")
                 }
             case "run":
-                if let metrics, metrics.contains("NaN") || metrics.contains("Infinity") || metrics.contains("\"nan\"") || metrics.contains("inf\"") {
+                // metrics.json writes non-finite numbers as the strings "NaN", "Infinity", "-Infinity".
+                if let metrics, ["\"NaN\"", "\"Infinity\"", "\"-Infinity\""].contains(where: metrics.contains) {
                     return finding("nonsense", "run exited 0 with a non-finite value in metrics.json", detail: "")
                 }
             default: break

@@ -73,7 +73,7 @@ final class CLIHardeningTests: XCTestCase {
                 let result = try cli.run([command, name, "--quiet"].filter { command == "run" || $0 != "--quiet" }, in: directory)
                 assertNoTrap(result, "\(command) \(name)")
                 XCTAssertEqual(result.status, 2, "\(command) \(name): \(result.stderr)")
-                XCTAssertTrue(result.stderr.hasPrefix("\(name):6:17: error: range ["), result.stderr)
+                XCTAssertTrue(result.stderr.hasPrefix("\(name):6:25: error: range ["), result.stderr)
                 XCTAssertTrue(result.stderr.contains("cannot be drawn"), result.stderr)
             }
         }

@@ -56,9 +56,9 @@ public struct Scale: Sendable, Hashable {
 
     /// Data value at page position `p`.
     public func invert(_ p: Double) -> Double {
-        let t0 = transform(domain.lower), t1 = transform(domain.upper)
+        let t0 = transform(domain.lower) / 2, t1 = transform(domain.upper) / 2
         let fraction = (p - range.start) / (range.end - range.start)
-        return untransform(t0 + fraction * (t1 / 2 - t0 / 2) * 2)
+        return untransform((t0 + fraction * (t1 - t0)) * 2)
     }
 
     /// Whether `v` lies within the domain (inclusive, with a relative slack of 1e-9 of the span).
