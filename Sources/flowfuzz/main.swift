@@ -42,6 +42,12 @@ struct Options {
     }
 }
 
+/// Writes a line to stdout at once (print is block-buffered into a log file), so that findings
+/// show up while the fuzzer runs.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 struct FuzzError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -81,7 +87,7 @@ func main() throws {
         \(outcome.stderr.prefix(4000))
         """
         try Data(report.utf8).write(to: folder.appendingPathComponent("finding.txt"))
-        print("FINDING \(findings) [\(finding.kind)] \(finding.summary.prefix(200)) → \(folder.path)")
+        say("FINDING \(findings) [\(finding.kind)] \(finding.summary.prefix(200)) → \(folder.path)")
     }
 
     var index: UInt64 = 0
@@ -105,7 +111,8 @@ func main() throws {
 
         let out = scratch.appendingPathComponent("out")
         try? FileManager.default.removeItem(at: out)
-        let run = try runner.run(["run", "mutant.yaml", "--samples", "400", "--out", "out", "--format", "svg", "--quiet", "--jobs", "1"],
+        let format = mutator.pick(["svg", "svg", "png", "pdf"])
+        let run = try runner.run(["run", "mutant.yaml", "--samples", "400", "--out", "out", "--format", format, "--quiet", "--jobs", "1"],
                                  timeout: 60)
         let metrics = try? String(contentsOf: out.appendingPathComponent("mutant/metrics.json"), encoding: .utf8)
         if let f = FindingClassifier.classify(run, command: "run", metrics: metrics) {
@@ -124,7 +131,7 @@ func main() throws {
         }
     }
     let elapsed = Date().timeIntervalSince(start)
-    print("flowfuzz: \(mutants) mutants (\(accepted) accepted by check) in \(Int(elapsed)) s, seed \(options.seed): \(findings) distinct finding\(findings == 1 ? "" : "s")\(findings > 0 ? " in \(findingsFolder.path)" : "")")
+    say("flowfuzz: \(mutants) mutants (\(accepted) accepted by check) in \(Int(elapsed)) s, seed \(options.seed): \(findings) distinct finding\(findings == 1 ? "" : "s")\(findings > 0 ? " in \(findingsFolder.path)" : "")")
     if findings > 0 { exit(1) }
 }
 

@@ -78,20 +78,18 @@ extension ExperimentBuilder {
         return chain
     }
 
-    /// The first coordinate where a map sends a bounded input interval, whose ends lie in the
-    /// map's domain, to an interval with an infinite (or NaN) end: that can only be overflow,
-    /// since maps are continuous on their domains (a singularity such as log at 0 sits at an
-    /// end outside the domain and does not count).
+    /// The first coordinate with an infinite (or NaN) end in the image of a bounded box whose
+    /// corners all lie in the map's domain: that can only be overflow, since maps are
+    /// continuous on their domains and a continuous image of a compact box is bounded (a
+    /// singularity such as log at 0 sits at an end outside the domain and does not count; an
+    /// unbounded coordinate anywhere may spread through a multivariate map and does not count).
     static func overflowingCoordinate(support: [Interval], domain: [Interval], image: [Interval]) -> Int? {
-        for (j, (input, output)) in zip(support, image).enumerated() {
-            guard input.lower.isFinite, input.upper.isFinite else { continue }
+        for (j, input) in support.enumerated() {
+            guard input.lower.isFinite, input.upper.isFinite else { return nil }
             let allowed = j < domain.count ? domain[j] : .real
-            let endsInDomain = (allowed.contains(input.lower) || input.lower == input.upper)
-                && allowed.contains(input.upper)
-            guard endsInDomain else { continue }
-            if !output.lower.isFinite || !output.upper.isFinite { return j }
+            guard allowed.contains(input.lower), allowed.contains(input.upper) else { return nil }
         }
-        return nil
+        return image.firstIndex { !$0.lower.isFinite || !$0.upper.isFinite }
     }
 
     /// The top-level `variants:` mapping: name → {label?, base?, flow?}; what a variant omits
