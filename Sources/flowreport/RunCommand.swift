@@ -73,7 +73,7 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         for outcome in outcomes where !quiet {
-            print("\(outcome.allChecksPassed ? "passed" : "FAILED"): \(outcome.reportDirectory)")
+            print(TerminalText.escaped("\(outcome.allChecksPassed ? "passed" : "FAILED"): \(outcome.reportDirectory)"))
         }
         if outcomes.contains(where: { !$0.allChecksPassed }) {
             throw CommandFailure(code: CommandFailure.checkFailed, message: "")

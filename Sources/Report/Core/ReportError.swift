@@ -16,11 +16,11 @@ public enum ReportError: Error, Sendable, CustomStringConvertible {
         case let .invalidSpec(diagnostics):
             return diagnostics.map(\.rendered).joined(separator: "\n")
         case let .io(path, message):
-            return TerminalText.escaped("\(path): error: \(message)")
+            return TerminalText.escapedLines("\(path): error: \(message)")
         case let .rendering(message):
-            return TerminalText.escaped("error: rendering failed: \(message)")
+            return TerminalText.escapedLines("error: rendering failed: \(message)")
         case let .template(path, message):
-            return TerminalText.escaped("\(path): error: template: \(message)")
+            return TerminalText.escapedLines("\(path): error: template: \(message)")
         }
     }
 }

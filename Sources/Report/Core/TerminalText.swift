@@ -18,6 +18,12 @@ public enum TerminalText {
         return out
     }
 
+    /// Escapes each line of a multi-line message of our own (an error with an excerpt below
+    /// it), keeping its line breaks.
+    public static func escapedLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
+    }
+
     /// Escapes a source line and moves a 1-based `column` (in Unicode scalars) along with the
     /// escapes, so that a caret still points at the same character.
     static func escaped(line: String, column: Int) -> (line: String, column: Int) {
