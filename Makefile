@@ -3,6 +3,7 @@
 #   make test     install what is missing, run the whole test suite
 #   make gallery  render every shipped spec and the plot gallery
 #   make bench    run the speed and memory benchmarks (release mode)
+#   make fuzz     fuzz check/run/sample/eval with mutants of reports/*.yaml for SECONDS (default 60)
 
 SWIFT      ?= swift
 RELEASE    := $(SWIFT) build -c release
@@ -10,7 +11,7 @@ BIN        := .build/release
 APT_PKGS   := libcairo2-dev zlib1g-dev pkg-config poppler-utils fonts-dejavu-core
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test report gallery bench clean
+.PHONY: deps build test report gallery bench fuzz clean
 
 ## Install the Debian packages a fresh machine lacks (Cairo headers, pkg-config, poppler, DejaVu).
 deps:
@@ -42,6 +43,15 @@ gallery: build
 bench: deps
 	$(RELEASE) --product flowbench
 	$(BIN)/flowbench bench
+
+## Mutation fuzzing (release mode): every distinct crash, hang or success on nonsense is written
+## with its input to fuzz-findings/; exits 1 when there is any. make fuzz SECONDS=600 FUZZ_SEED=2
+SECONDS    ?= 60
+FUZZ_SEED  ?= 1
+fuzz: deps
+	$(RELEASE) --product flowreport
+	$(RELEASE) --product flowfuzz
+	$(BIN)/flowfuzz --seconds $(SECONDS) --seed $(FUZZ_SEED) --binary $(BIN)/flowreport --findings fuzz-findings reports/*.yaml
 
 clean:
 	rm -rf .build

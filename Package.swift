@@ -13,6 +13,7 @@ let package = Package(
         // MARK: - Executables
         .executable(name: "flowreport", targets: ["flowreport"]),
         .executable(name: "flowbench", targets: ["flowbench"]),
+        .executable(name: "flowfuzz", targets: ["flowfuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -49,6 +50,8 @@ let package = Package(
             dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"]),
+        // A mutation fuzzer that runs the flowreport binary on mutants of the shipped specs (`make fuzz`).
+        .executableTarget(name: "flowfuzz", dependencies: ["FlowKit"]),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport"),

@@ -134,7 +134,8 @@ public final class CairoRenderer: Renderer {
     }
 
     public func drawText(_ text: String, at origin: Point, font: Font, color: Color, angle: Double) {
-        guard !text.isEmpty, color.alpha > 0 else { return }
+        // A non-finite origin or angle would make Cairo's matrix invalid (and the context unusable).
+        guard !text.isEmpty, color.alpha > 0, origin.x.isFinite, origin.y.isFinite, angle.isFinite else { return }
         select(font)
         setSource(color)
         cairo_save(cr)
@@ -146,7 +147,9 @@ public final class CairoRenderer: Renderer {
     }
 
     public func drawImage(_ image: RGBAImage, in rect: Rect, smooth: Bool) {
-        guard image.width > 0, image.height > 0, rect.width > 0, rect.height > 0,
+        // An image scaled to (nearly) nothing, or to a non-finite rectangle, draws nothing; Cairo
+        // would reject the singular matrix and stop drawing altogether.
+        guard image.width > 0, image.height > 0, Self.isDrawable(rect, width: image.width, height: image.height),
               let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width), Int32(image.height))
         else { return }
         defer { cairo_surface_destroy(surface) }
@@ -183,8 +186,18 @@ public final class CairoRenderer: Renderer {
 
     public func clip(to rect: Rect) {
         cairo_new_path(cr)
-        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
-        cairo_clip(cr)
+        if rect.x.isFinite, rect.y.isFinite, rect.width.isFinite, rect.height.isFinite {
+            cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        }
+        cairo_clip(cr)   // an empty path clips everything away
+    }
+
+    /// Whether an image of `width` × `height` pixels can be scaled into `rect`: finite, and the
+    /// scale factors neither below 1e-6 (a singular matrix to Cairo) nor above 1e6.
+    static func isDrawable(_ rect: Rect, width: Int, height: Int) -> Bool {
+        let sx = rect.width / Double(width), sy = rect.height / Double(height)
+        return rect.x.isFinite && rect.y.isFinite && sx.isFinite && sy.isFinite
+            && sx >= 1e-6 && sy >= 1e-6 && sx <= 1e6 && sy <= 1e6
     }
 
     public func save() { cairo_save(cr) }

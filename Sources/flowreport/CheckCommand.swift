@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
         for path in specs {
             do {
                 let experiment = try SpecLoader.load(path: path)
-                if !quiet { print("\(path): ok: \(experiment.title)") }
+                if !quiet { print(TerminalText.escaped("\(path): ok: \(experiment.title)")) }
             } catch {
                 let failure = CommandFailure(error)
                 Terminal.printError(failure.message)

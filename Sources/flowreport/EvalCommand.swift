@@ -8,7 +8,8 @@ struct EvalCommand: ParsableCommand {
         abstract: "Print the flow's log density at given points as CSV.",
         discussion: """
         Columns: x, log_p_eq4 (forward log-dets at the preimage), log_p_eq5 (inverse pass), \
-        and log_p_reference when the spec has a reference; -inf outside the support. For \
+        and log_p_reference when the spec has a reference; -inf outside the support. A NaN \
+        or +inf log density is numerical trouble: nothing is printed and the exit status is 1. For \
         d-dimensional specs the point columns are x1,...,xd and --at separates points with ';'.
 
         Example:
@@ -41,7 +42,9 @@ struct EvalCommand: ParsableCommand {
             } else {
                 throw CommandFailure(code: CommandFailure.badInput, message: "give exactly one of --at and --points")
             }
-            print(Evaluation.densityCSV(experiment, at: batch.value), terminator: "")
+            let csv = Evaluation.densityCSV(experiment, at: batch.value)
+            try NumericalTrouble.check(csv, evaluated: true, spec: spec)
+            print(csv, terminator: "")
         } catch let error as ReportError {
             throw CommandFailure(error)
         }

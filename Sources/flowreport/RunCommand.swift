@@ -35,12 +35,31 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--samples must be a positive integer ≤ 10^10")
         }
         if let jobs, jobs <= 0 || jobs > 1024 { throw ValidationError("--jobs must be in 1 … 1024") }
+        if let out, let problem = Self.folderProblem(out) { throw ValidationError("--out \(TerminalText.escaped(out)): \(problem)") }
         if let formats {
             let known = OutputOptions.Format.allCases.map(\.rawValue)
             if formats.isEmpty { throw ValidationError("--format needs at least one of png, pdf, svg") }
             for f in formats where !known.contains(f) {
                 throw ValidationError("unknown format '\(f)' for --format (known: png, pdf, svg)")
             }
+        }
+    }
+
+    /// Why `path` cannot be (or become) a folder: an existing file, or a parent that is not a
+    /// folder (`/dev/null/x`); nil when it can.
+    static func folderProblem(_ path: String) -> String? {
+        guard !path.isEmpty else { return "the folder name is empty" }
+        var current = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while true {
+            if FileManager.default.fileExists(atPath: current.path, isDirectory: &isDirectory) {
+                if isDirectory.boolValue { return nil }
+                return current.path == URL(fileURLWithPath: path).standardizedFileURL.path
+                    ? "it is a file, not a folder" : "'\(TerminalText.escaped(current.path))' is a file, not a folder"
+            }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return nil }
+            current = parent
         }
     }
 
@@ -54,7 +73,7 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         for outcome in outcomes where !quiet {
-            print("\(outcome.allChecksPassed ? "passed" : "FAILED"): \(outcome.reportDirectory)")
+            print(TerminalText.escaped("\(outcome.allChecksPassed ? "passed" : "FAILED"): \(outcome.reportDirectory)"))
         }
         if outcomes.contains(where: { !$0.allChecksPassed }) {
             throw CommandFailure(code: CommandFailure.checkFailed, message: "")

@@ -7,7 +7,9 @@ struct SampleCommand: ParsableCommand {
         abstract: "Print samples of the flow's output with their log densities as CSV.",
         discussion: """
         Columns: x (x1,...,xd in d dimensions) and log_p, the log density from the forward \
-        pass alone (Rezende & Mohamed eq. 7). The same spec and seed give the same numbers.
+        pass alone (Rezende & Mohamed eq. 7). The same spec and seed give the same numbers. \
+        A sample that overflows or saturates (not finite, or rounded onto the edge of a map's \
+        range) is numerical trouble: nothing is printed and the exit status is 1.
 
         Example:
           flowreport sample reports/lognormal.yaml --count 5 --seed 7
@@ -27,8 +29,12 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         do {
             let experiment = try SpecLoader.load(path: spec)
-            print(Evaluation.sampleCSV(experiment, count: count, seed: seed ?? experiment.seed), terminator: "")
-        } catch {
+            let csv = Evaluation.sampleCSV(experiment, count: count, seed: seed ?? experiment.seed)
+            try NumericalTrouble.check(csv, evaluated: false, spec: spec)
+            print(csv, terminator: "")
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch let error as ReportError {
             throw CommandFailure(error)
         }
     }

@@ -104,4 +104,22 @@ final class OutputPDFWrapTests: XCTestCase {
     func testSingleLine() {
         XCTAssertEqual(PDFTextPage.singleLine("a\nb\tc\r\nd"), "a b c d")
     }
+
+    /// Long words break between characters, each line the longest prefix that fits (the
+    /// recording renderer measures 6 pt per character at 10 pt, so 10 characters per 60 pt).
+    func testLongWordsBreakIntoFullLines() {
+        let page = PDFTextPage(document: OutputFixtures.document(), figureTitles: [], renderer: RecordingRenderer(), width: 60)
+        let font = Font(family: .sans, size: 10)
+        XCTAssertEqual(page.wrap(String(repeating: "a", count: 25), font: font, width: 60),
+                       ["aaaaaaaaaa", "aaaaaaaaaa", "aaaaa"])
+        XCTAssertEqual(page.wrap("xy " + String(repeating: "b", count: 23), font: font, width: 60),
+                       ["xy", "bbbbbbbbbb", "bbbbbbbbbb", "bbb"])
+        XCTAssertEqual(page.wrap("ab cd_" + String(repeating: "e", count: 12), font: font, width: 60),
+                       ["ab", "cd_", "eeeeeeeeee", "ee"])
+        XCTAssertEqual(page.wrap("w", font: font, width: 3), ["w"], "one character per line at least")
+        // A description of 200,000 characters (issue 9: O(n · line) measurements took seconds).
+        let lines = page.wrap(String(repeating: "z", count: 200_000), font: font, width: 60)
+        XCTAssertEqual(lines.count, 20_000)
+        XCTAssertTrue(lines.allSatisfy { $0.count == 10 })
+    }
 }

@@ -104,3 +104,50 @@ final class RunCoreTests: XCTestCase {
         }
     }
 }
+
+/// Fuzzing findings inside the run (issue 9): specs that `check` accepts must run to a report,
+/// with numerical trouble as a failed check (exit 1), never an I/O failure (exit 3) or a crash.
+final class RunExtremeInputTests: XCTestCase {
+    static let specs: [(name: String, text: String)] = [
+        ("logistic-huge", """
+        base: {logistic: {loc: 0, scale: 1e308}}
+        flow: [sigmoid]
+        """),
+        ("affine-huge", """
+        base: {normal: {mean: 0, std: 1}}
+        flow: [{affine: {scale: 1e308}}]
+        """),
+        ("linear-huge-3d", """
+        base: {normal: {mean: [0, 0, 0], std: [1, 1, 1]}}
+        flow: [{linear: {matrix: [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [1.7976931348623157e308, 0.5, 0.7]]}}]
+        figures: [pairs]
+        """),
+        ("subnormal-width", """
+        base: {uniform: {low: [0, 0], high: [5e-323, 1]}}
+        flow: [reverse]
+        figures: [warped_grid, samples]
+        """),
+        ("subnormal-width-3d", """
+        base: {uniform: {low: [0, 0, 0], high: [5e-323, 1, 1]}}
+        flow: [reverse]
+        figures: [pairs]
+        """),
+    ]
+
+    func testExtremeSpecsRunToAReportWithoutIOFailure() throws {
+        let directory = try RunEndToEnd.temporaryDirectory(for: self)
+        for spec in Self.specs {
+            let file = directory.appendingPathComponent("\(spec.name).yaml")
+            try "title: \(spec.name)\nseed: 3\nsamples: 3000\n\(spec.text)\noutput: {formats: [png]}\n".write(to: file, atomically: true, encoding: .utf8)
+            let result = try RunEndToEnd.run(["run", "\(spec.name).yaml", "--quiet"], in: directory)
+            XCTAssertTrue([0, 1].contains(result.status), "\(spec.name): exit \(result.status): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("Backtrace"), spec.name)
+            let metrics = try RunEndToEnd.metrics(directory.appendingPathComponent(spec.name))
+            // Whatever passes must have measured something finite.
+            for check in metrics.checks where check.passed { XCTAssertTrue(check.value.isFinite, "\(spec.name): \(check.name)") }
+            if metrics.metrics.contains(where: { !$0.value.isFinite }) {
+                XCTAssertFalse(try XCTUnwrap(metrics.checks.first { $0.name == "numerical_trouble" }).passed, spec.name)
+            }
+        }
+    }
+}

@@ -49,6 +49,16 @@ final class SpecMalformedTests: XCTestCase {
         ("root-is-list", 1, 1, "a spec must be a mapping"),
         ("base-two-names", 5, 3, "base must name one distribution"),
         ("empty-flow", 5, 7, "at least one map"),
+        // Issue 9: extreme input.
+        ("range-too-wide", 7, 18, "range [-1e308, 1e308] cannot be drawn: it is wider than the largest finite number"),
+        ("range-too-narrow", 7, 18, "range [0, 1e-310] cannot be drawn: it is too narrow"),
+        ("range-box-too-narrow", 7, 36, "range [0, 5e-323] cannot be drawn: it is too narrow"),
+        ("duplicate-key-bare-cr", 3, 25, "duplicate key 'std'"),
+        ("variant-dimension-without-base", 1, 1, "missing required key 'base'"),
+        ("cov-ragged", 4, 45, "parameter 'cov': row 2 has 1 entry but row 1 has 2"),
+        ("std-empty-list", 4, 23, "parameter 'mean' must list at least one number"),
+        ("support-image-overflows", 6, 6, "flow[0] 'affine' overflows: it maps the bounded support [-1e+308, 1] to (−∞, 10]"),
+        ("control-characters", 5, 15, "control characters are not allowed"),
     ]
 
     /// Hints that must appear, by file stem.
@@ -126,6 +136,82 @@ final class SpecMalformedTests: XCTestCase {
         let experiment = try SpecLoader.load(text: text, path: "u.yaml")
         // End points may be open or closed (measure zero); the bounds are what matter.
         XCTAssertEqual(experiment.flow.support.map { [$0.lower, $0.upper] }, [[-.infinity, 0]])
+    }
+
+    // MARK: - Issue 9 regressions
+
+    func diagnostics(_ text: String, path: String = "x.yaml") -> [SpecDiagnostic] {
+        do {
+            _ = try SpecLoader.load(text: text, path: path)
+            XCTFail("\(path): loaded without error")
+            return []
+        } catch {
+            guard case let .invalidSpec(diagnostics) = error else { XCTFail("\(error)"); return [] }
+            return diagnostics
+        }
+    }
+
+    func testBareCarriageReturnLinesGetTheirExcerptAndLine() {
+        // Crashed with an inverted range: lines were split on LF while the parser counts CR.
+        let found = diagnostics("title: a\rseed: 1\rbase: {normal: {std: 1, std: 2}}")
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found.first?.sourceLine, "base: {normal: {std: 1, std: 2}}")
+        XCTAssertEqual(found.first?.hint, "'std' is first set at line 3, column 17; keep one")
+        for ending in ["\r\n", "\u{85}", "\u{2028}"] {
+            let lines = diagnostics(["title: a", "seed: 1", "base: {normal: {std: 1, sdt: 2}}", "flow: [exp]"].joined(separator: ending))
+            XCTAssertEqual(lines.first.map { [$0.line, $0.column] }, [3, 25], ending.debugDescription)
+            XCTAssertEqual(lines.first?.sourceLine, "base: {normal: {std: 1, sdt: 2}}", ending.debugDescription)
+        }
+        XCTAssertEqual(SourceLines.split("a\rb\r\nc\nd\u{85}e").map(String.init), ["a", "b", "c", "d", "e"])
+        XCTAssertTrue(SourceLines.position(ofScalarOffset: 5, in: "a\r\nbc\rd") == (line: 2, column: 3))
+    }
+
+    func testVariantBaseFixesTheDimensionWithoutATopLevelBase() {
+        // Crashed in LinearTransform.image(of:) (a 3 × 3 matrix on a 2-D box).
+        let found = diagnostics("variants: {v: {base: {uniform: {low: [0, 0], high: [1, 1]}}, flow: [{linear: {matrix: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}}]}}")
+        XCTAssertTrue(found.contains { $0.message.contains("variants.v.flow[0] 'linear': linear parameter 'matrix': expected dimension 2, found 3") },
+                      found.map(\.message).description)
+    }
+
+    func testAFailedBaseCausesNoKnockOnErrors() {
+        for base in ["{normal: {mean: [0, 0], cov: [[1, 1], [1]]}}", "{normal: {mean: [], std: []}}", "{normal: {std: []}}"] {
+            let found = diagnostics("title: t\nbase: \(base)\nflow: [reverse]\n")
+            XCTAssertFalse(found.isEmpty)
+            XCTAssertTrue(found.allSatisfy { $0.line == 2 }, "only the base is wrong: \(found.map(\.rendered))")
+            XCTAssertFalse(found.contains { $0.message.contains("expected dimension 0, found 0") || $0.message.contains("expected dimension 2, found 2") })
+        }
+    }
+
+    func testDecoderWordingIsPlain() {
+        let head = "title: t\nbase: {normal: {mean: [0, 0], std: [1, 1]}}\nflow:\n  - coupling:\n      mask: [1, 0]\n"
+        let activation = diagnostics(head + "      conditioner: {activation: sigmoid, layers: [{weights: [[1]], bias: [0]}, {weights: [[1], [1]], bias: [0, 0]}]}\n")
+        XCTAssertEqual(activation.first?.message, "flow[0] 'coupling': parameter 'conditioner.activation' must be one of tanh, relu, found 'sigmoid'")
+        let mapping = diagnostics(head + "      conditioner: 3\n")
+        XCTAssertEqual(mapping.first?.message, "flow[0] 'coupling': parameter 'conditioner' must be a mapping (key: value), found '3' (a number)")
+        let list = diagnostics(head + "      conditioner: {layers: 3}\n")
+        XCTAssertEqual(list.first?.message, "flow[0] 'coupling': parameter 'conditioner.layers' must be a list, found '3' (a number)")
+        for d in activation + mapping + list {
+            XCTAssertFalse(d.message.contains("Sequence") || d.message.contains("Mapping") || d.message.contains("Cannot initialize"), d.message)
+        }
+    }
+
+    func testControlCharactersAreEscapedWithTheCaretAligned() {
+        let found = diagnostics("title: t\nbase: {normal: {mean: 0, std: 1}}\nflow: [exp]\nfigures: [\"\\e[2Jdensitys\"]\n")
+        let rendered = found.first?.rendered ?? ""
+        XCTAssertFalse(rendered.unicodeScalars.contains { $0.value == 0x1B }, rendered)
+        XCTAssertTrue(rendered.contains("unknown figure kind '\\u{1B}[2Jdensitys'"), rendered)
+        let escaped = TerminalText.escaped(line: "a\u{1B}b", column: 3)
+        XCTAssertEqual(escaped.line, "a\\u{1B}b")
+        XCTAssertEqual(escaped.column, 8, "the caret stays under 'b'")
+        XCTAssertEqual(TerminalText.escaped("plain"), "plain")
+    }
+
+    func testBoundedSupportsThatOverflowAreErrorsButSingularitiesAreNot() throws {
+        let overflow = diagnostics("title: t\nbase: {uniform: {low: 0, high: 1000}}\nflow: [exp]\n")
+        XCTAssertTrue(overflow.first?.message.contains("flow[0] 'exp' overflows") ?? false, overflow.map(\.message).description)
+        // log at the end 0 of uniform(0, 1) is a singularity outside log's domain, not an overflow.
+        XCTAssertNoThrow(try SpecLoader.load(text: "title: t\nbase: {uniform: {low: 0, high: 1}}\nflow: [log, {affine: {scale: 2}}]\n", path: "u.yaml"))
+        XCTAssertNoThrow(try SpecLoader.load(text: "title: t\nbase: {uniform: {low: 0, high: 700}}\nflow: [exp]\n", path: "e.yaml"))
     }
 
     func testDidYouMeanRanksByEditDistance() {

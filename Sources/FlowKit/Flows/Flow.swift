@@ -62,13 +62,23 @@ public struct Flow: Sendable {
 
     /// Overwrites `points` with `points.count` draws and `logDensity` (same count) with their
     /// log densities, log p₀(x₀) − Σ_k log|det ∂f_k/∂x_{k−1}|, reusing the caller's buffers.
+    ///
+    /// A draw that leaves a map's codomain on the way (an output rounded onto an open end,
+    /// such as σ(x) = 1 for x ≳ 37, or an overflow to ±∞ or NaN) gets log density −∞: the
+    /// forward log-dets belong to the unrounded point, not to the one printed, and Eq. 4 and
+    /// Eq. 5 give −∞ there too. Callers treat a non-finite sample or log density as numerical
+    /// trouble.
     public func sample(into points: inout PointBatch, logDensity: inout [Double], using stream: inout RandomStream) {
         precondition(points.dimension == dimension && logDensity.count == points.count, "buffers must match the flow")
         base.sample(into: &points, using: &stream)
         let logBase = base.logDensity(points)
         for i in logDensity.indices { logDensity[i] = 0 }
-        chain.forward(&points, logAbsDet: &logDensity)
-        for i in logDensity.indices { logDensity[i] = logBase[i] - logDensity[i] }
+        var valid = [Bool](repeating: true, count: points.count)
+        for map in chain.maps {
+            map.forward(&points, logAbsDet: &logDensity)
+            Self.markOutside(points, of: map.codomain(dimension: dimension), valid: &valid)
+        }
+        for i in logDensity.indices { logDensity[i] = valid[i] ? logBase[i] - logDensity[i] : -.infinity }
     }
 
     /// log p(y) by "Eq. 5": the inverse pass f_K⁻¹, …, f_1⁻¹ with the inverse log-dets.
@@ -132,6 +142,25 @@ public struct Flow: Sendable {
                     valid[i] = false
                     for j in 0..<d { values[i * d + j] = interiorPoint(of: box[j]) }
                 }
+            }
+        }
+    }
+
+    /// Marks points with a coordinate outside `box` (or NaN) invalid, leaving them in place.
+    private static func markOutside(_ batch: PointBatch, of box: [Interval], valid: inout [Bool]) {
+        let d = batch.dimension
+        if box.allSatisfy({ $0 == .real }) {
+            // Only NaN and ±∞ leave ℝ.
+            batch.values.withUnsafeBufferPointer { values in
+                for i in 0..<valid.count where valid[i] {
+                    for j in 0..<d where !values[i * d + j].isFinite { valid[i] = false }
+                }
+            }
+            return
+        }
+        batch.values.withUnsafeBufferPointer { values in
+            for i in 0..<valid.count where valid[i] {
+                for j in 0..<d where !box[j].contains(values[i * d + j]) { valid[i] = false }
             }
         }
     }

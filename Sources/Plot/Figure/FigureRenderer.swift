@@ -73,16 +73,23 @@ public enum FigureRenderer {
             else if dMin == 0 { (lo, hi) = (-1, 1) }
             else { (lo, hi) = (dMin - 0.1 * abs(dMin), dMax + 0.1 * abs(dMax)) }
         } else {
-            let span = t(dMax) - t(dMin)
-            lo = u(t(dMin) - axis.margin * span)
-            hi = u(t(dMax) + axis.margin * span)
+            // The margin from half spans: t(dMax) − t(dMin) overflows for extents near ±1.8e308.
+            // (Scaling by 2 is exact, so this equals margin·span whenever that is finite.)
+            let marginSpan = axis.margin * (t(dMax) / 2 - t(dMin) / 2) * 2
+            lo = u(t(dMin) - marginSpan)
+            hi = u(t(dMax) + marginSpan)
+            if !lo.isFinite { lo = dMin }
+            if !hi.isFinite { hi = dMax }
             for s in sticky where s <= dMin && s > lo { lo = s }
             for s in sticky where s >= dMax && s < hi { hi = s }
         }
         if let l = axis.lower, l.isFinite, kind == .linear || l > 0 { lo = l }
         if let h = axis.upper, h.isFinite, kind == .linear || h > 0 { hi = h }
         if !(hi > lo) { hi = kind == .log ? lo * 10 : lo + 1 }
-        return (lo, hi)
+        // Degenerate limits (too narrow to label, non-finite, overflowing) become the nearest
+        // drawable ones, so that no scale maps to non-finite page positions.
+        let drawable = AxisRange.drawable(lower: lo, upper: hi, kind: kind)
+        return (drawable.lower, drawable.upper)
     }
 
     static func resolveLimits(_ f: Figure) -> [(x: (Double, Double), y: (Double, Double))] {
@@ -177,12 +184,19 @@ public enum FigureRenderer {
         let factor = max(0.5, maxWidth / l.width)
         l = TextLayout(markup, font: font.withSize(font.size * factor * 0.999), renderer: renderer)
         if l.width <= maxWidth || MathText.containsMath(markup) { return l }
-        var chars = Array(markup)
-        while !chars.isEmpty && l.width > maxWidth {
-            chars.removeLast()
-            l = TextLayout(String(chars) + "…", font: font.withSize(font.size * factor * 0.999), renderer: renderer)
+        // The longest prefix that fits with an ellipsis, by bisection on its length (widths grow
+        // with the prefix): O(log n) layouts, so labels of any length lay out in milliseconds.
+        let chars = Array(markup)
+        let small = font.withSize(font.size * factor * 0.999)
+        func truncated(_ count: Int) -> TextLayout {
+            TextLayout(String(chars[..<count]) + "…", font: small, renderer: renderer)
         }
-        return l
+        var fits = 0, tooWide = chars.count   // prefix lengths known to fit / not to fit
+        while tooWide - fits > 1 {
+            let middle = fits + (tooWide - fits) / 2
+            if truncated(middle).width <= maxWidth { fits = middle } else { tooWide = middle }
+        }
+        return truncated(fits)
     }
 
     // MARK: - Layout

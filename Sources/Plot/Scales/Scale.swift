@@ -48,14 +48,17 @@ public struct Scale: Sendable, Hashable {
     /// Page position of data value `v`; NaN when `v` has none (NaN, or ≤ 0 on a log scale).
     @inline(__always)
     public func map(_ v: Double) -> Double {
-        let t0 = transform(domain.lower), t1 = transform(domain.upper)
-        return range.start + (transform(v) - t0) / (t1 - t0) * (range.end - range.start)
+        // Differences of halves: exact where the plain differences are, and finite for any
+        // finite domain (t₁ − t₀ overflows for domains wider than ~1.8e308).
+        let t0 = transform(domain.lower) / 2, t1 = transform(domain.upper) / 2
+        return range.start + (transform(v) / 2 - t0) / (t1 - t0) * (range.end - range.start)
     }
 
     /// Data value at page position `p`.
     public func invert(_ p: Double) -> Double {
-        let t0 = transform(domain.lower), t1 = transform(domain.upper)
-        return untransform(t0 + (p - range.start) / (range.end - range.start) * (t1 - t0))
+        let t0 = transform(domain.lower) / 2, t1 = transform(domain.upper) / 2
+        let fraction = (p - range.start) / (range.end - range.start)
+        return untransform((t0 + fraction * (t1 - t0)) * 2)
     }
 
     /// Whether `v` lies within the domain (inclusive, with a relative slack of 1e-9 of the span).

@@ -18,7 +18,7 @@ public enum TickFormatter {
             let decimals = max(0, e - stepExp)
             return values.map { v in
                 if v == 0 { return "0" }
-                let mant = fixed(v / TickLocator.pow10(e), decimals: decimals)
+                let mant = fixed(TickLocator.mantissa(v, exponent: e), decimals: decimals)
                 return "$\(mant)\\times10^{\(e)}$"
             }
         }
@@ -36,7 +36,7 @@ public enum TickFormatter {
         }
         if v >= 1e5 || v < 1e-3 {
             let e = Int(floor(k + 1e-9))
-            let mant = shortest(v / TickLocator.pow10(e))
+            let mant = shortest(TickLocator.mantissa(v, exponent: e))
             return "$\(mant)\\times10^{\(minusSign(e))}$"
         }
         return shortest(v)

@@ -6,13 +6,22 @@ public enum TickLocator {
     /// Exact powers of ten, 10^e, parsed from decimal text so they are correctly rounded.
     static func pow10(_ e: Int) -> Double { Double("1e\(e)") ?? .nan }
 
+    /// v / 10^e, also for the exponents of subnormal values (10^e underflows below e = −323).
+    static func mantissa(_ v: Double, exponent e: Int) -> Double {
+        e >= -300 ? v / pow10(e) : v * pow10(300) / pow10(e + 300)
+    }
+
     /// The nice step m·10^e, m ∈ {1, 2, 5}, smallest with span/step ≤ maxIntervals
     /// (d3's `tickIncrement` rule).
     public static func niceStep(span: Double, maxIntervals: Int) -> (mantissa: Int, exponent: Int) {
-        let raw = span / Double(max(maxIntervals, 1))
+        niceStep(raw: span / Double(max(maxIntervals, 1)))
+    }
+
+    /// The nice step m·10^e, m ∈ {1, 2, 5}, just above the raw step `raw`.
+    static func niceStep(raw: Double) -> (mantissa: Int, exponent: Int) {
         guard raw.isFinite, raw > 0 else { return (1, 0) }
         var e = Int(floor(log10(raw)))
-        let f = raw / pow10(e)
+        let f = mantissa(raw, exponent: e)
         let m: Int
         if f <= 1 + 1e-9 { m = 1 } else if f <= 2 + 1e-9 { m = 2 } else if f <= 5 + 1e-9 { m = 5 } else { m = 1; e += 1 }
         return (m, e)
@@ -22,8 +31,10 @@ public enum TickLocator {
     /// multiplication or division by an exact power of ten, so 3·0.1 gives 0.3 and never
     /// 0.30000000000000004 (d3's trick).
     static func value(_ k: Int, _ m: Int, _ e: Int) -> Double {
-        let n = Double(k * m)
-        return e >= 0 ? n * pow10(e) : n / pow10(-e)
+        let n = Double(k) * Double(m)
+        if e >= 0 { return n * pow10(e) }
+        // 10^−e overflows for e < −308 (subnormal steps): divide in two correctly rounded steps.
+        return -e <= 308 ? n / pow10(-e) : n / pow10(-e - 300) / pow10(300)
     }
 
     /// Nice 1-2-5 ticks covering [lower, upper] with at most `maxIntervals` intervals:
@@ -33,10 +44,18 @@ public enum TickLocator {
         guard lo.isFinite, hi.isFinite, hi > lo else { return (lo.isFinite ? [lo] : [], 0) }
         var intervals = max(maxIntervals, 1)
         while true {
-            let (m, e) = niceStep(span: hi - lo, maxIntervals: intervals)
+            // (hi − lo)/n computed from halves: hi − lo overflows for spans beyond ~1.8e308.
+            let (m, e) = niceStep(raw: (hi / 2 - lo / 2) / (Double(intervals) / 2))
             let step = value(1, m, e)
             let slack = 1e-9
-            let k0 = Int(ceil(lo / step - slack)), k1 = Int(floor(hi / step + slack))
+            // A step that overflows or underflows, or multiples that do not fit an Int, leave
+            // the range without nice ticks: label its two ends.
+            guard step.isFinite, step > 0,
+                  let k0 = Int(exactly: ceil(lo / step - slack)), let k1 = Int(exactly: floor(hi / step + slack)),
+                  k1 - k0 <= 4 * intervals + 4 else {
+                if intervals < 64 { intervals *= 2; continue }
+                return ([lo, hi], hi / 2 - lo / 2)
+            }
             if k1 - k0 + 1 >= 2 || intervals >= 64 {
                 let values = (k0...max(k0, k1)).map { value($0, m, e) }.filter { $0 >= lo - step * slack && $0 <= hi + step * slack }
                 return (values, step)

@@ -16,11 +16,11 @@ public enum ReportError: Error, Sendable, CustomStringConvertible {
         case let .invalidSpec(diagnostics):
             return diagnostics.map(\.rendered).joined(separator: "\n")
         case let .io(path, message):
-            return "\(path): error: \(message)"
+            return TerminalText.escapedLines("\(path): error: \(message)")
         case let .rendering(message):
-            return "error: rendering failed: \(message)"
+            return TerminalText.escapedLines("error: rendering failed: \(message)")
         case let .template(path, message):
-            return "\(path): error: template: \(message)"
+            return TerminalText.escapedLines("\(path): error: template: \(message)")
         }
     }
 }
@@ -49,11 +49,14 @@ public struct SpecDiagnostic: Sendable, Equatable {
     /// The diagnostic as printed on stderr.
     public var rendered: String {
         // Line 0 means the problem is the whole input (a file, or an option such as --at).
+        // Control characters from the spec are escaped, never sent raw to the terminal.
+        let file = TerminalText.escaped(file), message = TerminalText.escaped(message)
         var out = line > 0 ? "\(file):\(line):\(column): error: \(message)" : "\(file): error: \(message)"
         if let sourceLine, line > 0 {
-            out += "\n    \(sourceLine)\n    " + String(repeating: " ", count: max(0, column - 1)) + "^"
+            let (shown, caret) = TerminalText.escaped(line: sourceLine, column: column)
+            out += "\n    \(shown)\n    " + String(repeating: " ", count: max(0, caret - 1)) + "^"
         }
-        if let hint { out += "\n  hint: \(hint)" }
+        if let hint { out += "\n  hint: \(TerminalText.escaped(hint))" }
         return out
     }
 }

@@ -241,12 +241,24 @@ struct PDFTextPage {
                 }
                 if !current.isEmpty { lines.append(current) }
                 current = ""
-                for character in piece {
-                    if current.isEmpty || fits(current + String(character)) {
-                        current.append(character)
-                    } else {
+                // Between characters: the longest prefix that fits, by bisection over at most
+                // `cap` characters (a line never holds more), so that a word of n characters
+                // costs O(n / cap · log cap) measurements, not O(n · cap).
+                var rest = Array(piece)[...]
+                let cap = max(8, 2 * Int(width / (font.size * 0.2)))
+                while !rest.isEmpty {
+                    let most = min(rest.count, cap)
+                    var good = 0, bad = most + 1
+                    while bad - good > 1 {
+                        let middle = (good + bad) / 2
+                        if fits(current + String(rest.prefix(middle))) { good = middle } else { bad = middle }
+                    }
+                    if good == 0 && current.isEmpty { good = 1 }   // one character per line at least
+                    current += String(rest.prefix(good))
+                    rest = rest.dropFirst(good)
+                    if good < most || (good == 0 && !rest.isEmpty) {
                         lines.append(current)
-                        current = String(character)
+                        current = ""
                     }
                 }
             }

@@ -49,6 +49,10 @@ public enum Evaluation {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let nan = fields.first(where: { $0.lowercased() == "nan" }) {
+                throw .invalidSpec([SpecDiagnostic(file: source, line: lineNumber, column: 1,
+                                                   message: Self.notAPoint(nan))])
+            }
             let numbers = fields.map(parseNumber)
             if numbers.contains(where: { $0 == nil }) {
                 if values.isEmpty && lineNumber == 1 { continue }  // header
@@ -75,6 +79,9 @@ public enum Evaluation {
                                                    message: "each point needs \(dimension) values, found '\(group.joined(separator: ","))'")])
             }
             for field in group {
+                if field.trimmingCharacters(in: .whitespaces).lowercased() == "nan" {
+                    throw .invalidSpec([SpecDiagnostic(file: "--at", line: 0, column: 0, message: Self.notAPoint(String(field)))])
+                }
                 guard let value = parseNumber(field.trimmingCharacters(in: .whitespaces)) else {
                     throw .invalidSpec([SpecDiagnostic(file: "--at", line: 0, column: 0,
                                                        message: "'\(field)' is not a number")])
@@ -86,6 +93,11 @@ public enum Evaluation {
             throw .invalidSpec([SpecDiagnostic(file: "--at", line: 0, column: 0, message: "no points given")])
         }
         return PointBatch(dimension: dimension, values: values)
+    }
+
+    /// The message for a `nan` coordinate.
+    static func notAPoint(_ field: String) -> String {
+        "'\(field)' is not a point: NaN has no density; give finite numbers or ±inf"
     }
 
     static func parseNumber(_ text: String) -> Double? {

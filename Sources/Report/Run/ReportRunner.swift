@@ -55,7 +55,7 @@ public enum ReportRunner {
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         } catch {
-            throw .io(path: root, message: "cannot create the reports folder: \(error.localizedDescription)")
+            throw .io(path: root, message: "cannot create the reports folder: \(ReportStaging.reason(error))")
         }
         let progress = ProgressBar(label: experiment.name, enabled: !options.quiet)
         let run = try Run(experiment: experiment, samples: samples, seed: seed, jobs: jobs,

@@ -218,7 +218,7 @@ struct RunChecks {
             warnings.append("\(count) of \(samples) samples fall outside the support \(Self.boxText(supports[s])) after stage \(s).")
         }
         if totals.badLogDensity > 0 {
-            warnings.append("\(totals.badLogDensity) samples have a NaN or +∞ log density.")
+            warnings.append("\(totals.badLogDensity) samples inside the support have a log density that is not finite (NaN, +∞, or −∞ where a map saturated).")
         }
         let nonFiniteMetrics = metrics.filter { !$0.value.isFinite }.map(\.name)
         if !nonFiniteMetrics.isEmpty {

@@ -110,8 +110,8 @@ public struct SamplePass: Sendable {
         public var nonFinite: [Int]
         /// Per stage: finite points outside the closure of the stage's propagated support.
         public var outsideSupport: [Int]
-        /// Output points whose log density is NaN or +∞ (−∞ is a point outside the support,
-        /// already counted there).
+        /// Finite output points inside the output's support whose log density is not finite
+        /// (NaN, +∞, or −∞ after a map saturated: sigmoid rounding to exactly 1).
         public var badLogDensity: Int
         /// The KS test of the output against the reference (1-D with a reference).
         public var ks: KSResult?
@@ -197,7 +197,7 @@ public struct SamplePass: Sendable {
                 }
             }
             for i in 0..<count { logDensity[i] -= logAbsDet[i] }
-            partial.badLogDensity = logDensity.count { $0.isNaN || $0 == .infinity }
+            partial.badLogDensity = badLogDensities(points, logDensity)
             for (r, request) in planes.enumerated() where request.source == .flow {
                 partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
             }
@@ -253,6 +253,23 @@ public struct SamplePass: Sendable {
         }
         partial.nonFinite[stage] += nonFinite
         partial.outsideSupport[stage] += outside
+    }
+
+    /// The finite output points inside the closure of the output's support whose log density
+    /// is not finite (the others are already counted as non-finite or outside).
+    private func badLogDensities(_ points: PointBatch, _ logDensity: [Double]) -> Int {
+        let d = points.dimension
+        let support = flow.support
+        var bad = 0
+        for i in logDensity.indices where !logDensity[i].isFinite {
+            var counted = true
+            for j in 0..<d {
+                let x = points[i, j]
+                if !x.isFinite || x < support[j].lower || x > support[j].upper { counted = false }
+            }
+            if counted { bad += 1 }
+        }
+        return bad
     }
 
     /// u = F_ref(y), computed once per chunk for the PIT histograms and the streaming KS test,

@@ -37,6 +37,12 @@ struct CatalogBuilder {
             let built = try YAMLDecoder().decode(Built<Value>.self, from: node, userInfo: [MakeBox<Value>.key: box])
             return built.value
         } catch let error as FlowKitError {
+            if case let .invalidParameter(parameter, _, _) = error, parameter == "dimension", dimension == nil,
+               mapping.keys.allSatisfy({ $0.scalar?.string != "dimension" }), !sink.isEmpty {
+                // The dimension is unknown because the base failed, which is already reported;
+                // "set 'dimension' explicitly" would only mislead.
+                return nil
+            }
             report(error, mapping: mapping, nameNode: nameNode, entry: entry.name, what: what)
         } catch let error as DecodingError {
             report(error, mapping: mapping, nameNode: nameNode, entry: entry.name, what: what)
@@ -83,17 +89,33 @@ struct CatalogBuilder {
                 }
                 return
             }
+            if items.isEmpty {
+                sink.error(at: node, "\(label) must list at least one number (one per dimension), found an empty list")
+            }
             for item in items { checkNumber(item, label: label) }
         case .matrix:
             guard let rows = node.sequence else {
                 sink.error(at: node, "\(label) must be a list of rows (a matrix)")
                 return
             }
-            for row in rows {
+            if rows.isEmpty {
+                sink.error(at: node, "\(label) must have at least one row, found an empty list")
+            }
+            var firstLength: Int?
+            for (index, row) in rows.enumerated() {
                 guard let items = row.sequence else {
                     sink.error(at: row, "\(label): each row must be a list of numbers")
                     continue
                 }
+                if items.isEmpty {
+                    sink.error(at: row, "\(label): row \(index + 1) is empty")
+                    continue
+                }
+                if let firstLength, items.count != firstLength {
+                    sink.error(at: row, "\(label): row \(index + 1) has \(items.count) entr\(items.count == 1 ? "y" : "ies") but row 1 has \(firstLength); every row needs the same number of entries")
+                    continue
+                }
+                firstLength = firstLength ?? items.count
                 for item in items { checkNumber(item, label: label) }
             }
         case .flag:
@@ -149,7 +171,7 @@ struct CatalogBuilder {
         switch error {
         case let .typeMismatch(type, context):
             path = context.codingPath
-            message = "expected \(Self.describe(type))"
+            message = "must be \(Self.describe(type))"
         case let .valueNotFound(type, context):
             path = context.codingPath
             message = "expected \(Self.describe(type)), found nothing"
@@ -175,8 +197,19 @@ struct CatalogBuilder {
                 names.append(key.stringValue)
             }
         }
-        let parameter = names.first.map { " parameter '\($0)'" } ?? ""
-        sink.error(at: path.isEmpty ? nameNode : node, "\(what) '\(entry)':\(parameter) \(message)")
+        // The full path to the value, e.g. 'conditioner.layers[0].weights'.
+        let dotted = names.enumerated().map { $0.offset > 0 && !$0.element.hasPrefix("[") ? "." + $0.element : $0.element }.joined()
+        let parameter = names.isEmpty ? "" : " parameter '\(dotted)'"
+        var text = Self.plain(message)
+        if case .typeMismatch = error { text += ", found \(SpecReader.describe(node))" }
+        sink.error(at: path.isEmpty ? nameNode : node, "\(what) '\(entry)':\(parameter) \(text)")
+    }
+
+    /// Decoder wording made plain: Swift's "Cannot initialize T from invalid String value v"
+    /// names a type the user never sees.
+    static func plain(_ message: String) -> String {
+        guard message.hasPrefix("Cannot initialize "), let range = message.range(of: " value ") else { return message }
+        return "'\(message[range.upperBound...])' is not one of the allowed values"
     }
 
     private static func describe(_ type: Any.Type) -> String {
@@ -187,7 +220,14 @@ struct CatalogBuilder {
         case is String.Type: return "a string"
         case is [Double].Type: return "a list of numbers"
         case is [[Double]].Type: return "a matrix (a list of rows)"
-        default: return "\(type)"
+        case is Node.Mapping.Type: return "a mapping (key: value)"
+        case is Node.Sequence.Type: return "a list"
+        case is Node.Scalar.Type: return "a single value (a number or a word)"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array<") || name.hasPrefix("[") { return "a list" }
+            if name.hasPrefix("Dictionary<") { return "a mapping (key: value)" }
+            return "a value of another kind"
         }
     }
 }

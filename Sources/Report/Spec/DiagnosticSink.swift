@@ -9,7 +9,7 @@ final class DiagnosticSink {
 
     init(file: String, text: String) {
         self.file = file
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = SourceLines.split(text)
     }
 
     var isEmpty: Bool { diagnostics.isEmpty }

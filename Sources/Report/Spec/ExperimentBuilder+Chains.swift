@@ -18,6 +18,8 @@ extension ExperimentBuilder {
     /// it (``TransformChain/firstDomainViolation(startingFrom:)``, checked on the maps built
     /// before the first that failed).
     func buildChain(_ node: Node, what listName: String, dimension: Int?, support: [Interval]?) -> BuiltChain {
+        // Without a top-level base (already reported) a variant's own base still fixes the dimension.
+        let dimension = dimension ?? support?.count
         var chain = BuiltChain()
         /// The name nodes of the maps built so far, while none has failed.
         var builtPrefix: [Node]? = []
@@ -54,18 +56,46 @@ extension ExperimentBuilder {
             }
             builtPrefix?.append(entry.nameNode)
         }
-        // Support propagation: each map must admit the support reaching it.
+        // Support propagation: each map must admit the support reaching it, and must not
+        // carry a bounded support beyond the largest finite number.
         if let nodes = builtPrefix, let support, let d = dimension,
-           let prefix = try? TransformChain(maps: Array(chain.maps.prefix(nodes.count)), dimension: d),
-           let violation = prefix.firstDomainViolation(startingFrom: support) {
-            let k = violation.step
-            sink.error(at: nodes[k],
-                       "\(listName)[\(k)] '\(chain.steps[k].name)' needs inputs in \(Self.box(violation.domain)) but its input support is \(Self.box(violation.support))",
-                       hint: k == 0 ? "the base's support is \(Self.box(violation.support)); choose a base inside the domain or add a map before '\(chain.steps[k].name)'"
-                                    : "the support after \(listName)[\(k - 1)] is \(Self.box(violation.support)); add a map that brings it inside the domain")
-            chain.complete = false
+           let prefix = try? TransformChain(maps: Array(chain.maps.prefix(nodes.count)), dimension: d) {
+            if let violation = prefix.firstDomainViolation(startingFrom: support) {
+                let k = violation.step
+                sink.error(at: nodes[k],
+                           "\(listName)[\(k)] '\(chain.steps[k].name)' needs inputs in \(Self.box(violation.domain)) but its input support is \(Self.box(violation.support))",
+                           hint: k == 0 ? "the base's support is \(Self.box(violation.support)); choose a base inside the domain or add a map before '\(chain.steps[k].name)'"
+                                        : "the support after \(listName)[\(k - 1)] is \(Self.box(violation.support)); add a map that brings it inside the domain")
+                chain.complete = false
+            } else {
+                let stages = prefix.stageSupports(from: support)
+                for (k, map) in prefix.maps.enumerated() {
+                    let domain = map.domain(dimension: d)
+                    guard let j = Self.overflowingCoordinate(support: stages[k], domain: domain, image: stages[k + 1]) else { continue }
+                    let coordinate = d == 1 ? "" : " (coordinate \(j + 1))"
+                    sink.error(at: nodes[k],
+                               "\(listName)[\(k)] '\(chain.steps[k].name)' overflows: it maps the bounded support \(Self.box(stages[k])) to \(Self.box(stages[k + 1]))\(coordinate), beyond the largest finite number",
+                               hint: "scale the base or the map down so that the values stay below about 1e308")
+                    chain.complete = false
+                    break
+                }
+            }
         }
         return chain
+    }
+
+    /// The first coordinate with an infinite (or NaN) end in the image of a bounded box whose
+    /// corners all lie in the map's domain: that can only be overflow, since maps are
+    /// continuous on their domains and a continuous image of a compact box is bounded (a
+    /// singularity such as log at 0 sits at an end outside the domain and does not count; an
+    /// unbounded coordinate anywhere may spread through a multivariate map and does not count).
+    static func overflowingCoordinate(support: [Interval], domain: [Interval], image: [Interval]) -> Int? {
+        for (j, input) in support.enumerated() {
+            guard input.lower.isFinite, input.upper.isFinite else { return nil }
+            let allowed = j < domain.count ? domain[j] : .real
+            guard allowed.contains(input.lower), allowed.contains(input.upper) else { return nil }
+        }
+        return image.firstIndex { !$0.lower.isFinite || !$0.upper.isFinite }
     }
 
     /// The top-level `variants:` mapping: name → {label?, base?, flow?}; what a variant omits

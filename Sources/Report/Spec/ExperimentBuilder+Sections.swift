@@ -102,7 +102,8 @@ extension ExperimentBuilder {
                     if ColorMap.named(text) != nil { o.colorMap = text } else {
                         let names = ColorMap.all.map(\.name)
                         sink.error(at: value, "unknown colour map '\(text)'",
-                                   hint: Suggestion.hint(for: text, in: names, kind: "colour maps") ?? "colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
+                                   hint: Suggestion.closest(to: text, in: names).map { "did you mean '\($0)'?" }
+                                       ?? "colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
                     }
                 }
             case "contours": o.contours = read.integer(value, "contours", in: 0...50, requirement: "a number of levels in 0 … 50")
@@ -202,8 +203,9 @@ extension ExperimentBuilder {
                 guard let length = context.chainLengths[name] else {
                     let known = context.chainLengths.keys.sorted()
                     sink.error(at: keyNode, "unknown chain '\(name)' in rows: use 'flow' or a name under 'variants'",
-                               hint: Suggestion.hint(for: name, in: known, kind: "chains")
-                                   ?? (context.variantsGiven ? nil : "define it under the top-level key 'variants'"))
+                               hint: Suggestion.closest(to: name, in: known).map { "did you mean '\($0)'?" }
+                                   ?? (context.variantsGiven ? "known chains: " + known.joined(separator: ", ")
+                                                             : "define it under the top-level key 'variants'"))
                     return nil
                 }
                 guard let stages = stageList(value, length: length, chain: name) else { return nil }

@@ -27,11 +27,22 @@ public enum SpecLoader {
            size > SpecLimits.maximumBytes {
             throw .invalidSpec([tooLarge(path: path, bytes: size)])
         }
+        // Read through a handle, at most one byte past the limit: devices and pipes
+        // (/dev/null, /dev/zero, a FIFO) report size 0 and Data(contentsOf:) refuses them.
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let reason = FileManager.default.isReadableFile(atPath: path) ? "cannot open it" : "permission denied"
+            throw .io(path: path, message: "cannot read: \(reason)")
+        }
+        defer { try? handle.close() }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try handle.read(upToCount: SpecLimits.maximumBytes + 1) ?? Data()
         } catch {
-            throw .io(path: path, message: "cannot read: \(error.localizedDescription)")
+            throw .io(path: path, message: "cannot read: \(ReportStaging.reason(error))")
+        }
+        if data.count > SpecLimits.maximumBytes {
+            throw .invalidSpec([SpecDiagnostic(file: path, line: 1, column: 1,
+                                               message: "the spec is more than \(SpecLimits.maximumBytes) bytes (1 MiB), the limit")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .invalidSpec([SpecDiagnostic(file: path, line: 1, column: 1, message: "the spec is not valid UTF-8 text")])
@@ -130,8 +141,7 @@ public enum SpecLoader {
              let .composer(context, problem, mark, _):
             var message = "malformed YAML: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-            let line = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .dropFirst(mark.line - 1).first.map(String.init) ?? ""
+            let line = SourceLines.split(text).dropFirst(max(0, mark.line - 1)).first.map(String.init) ?? ""
             var hint: String?
             if problem.contains("cannot start any token"), line.contains("\t") {
                 hint = "YAML does not allow tabs for indentation; use spaces"
@@ -148,13 +158,8 @@ public enum SpecLoader {
                        "duplicate key '\(key)'",
                        hint: "'\(key)' is first set at line \(context.mark.line), column \(context.mark.column); keep one")
         case let .reader(problem, offset, _, _):
-            var line = 1, column = 1
-            if let offset {
-                for c in text.prefix(offset) {
-                    if c == "\n" { line += 1; column = 1 } else { column += 1 }
-                }
-            }
-            sink.error(line: line, column: column, "unreadable text: \(problem)")
+            let position = offset.map { SourceLines.position(ofScalarOffset: $0, in: text) } ?? (line: 1, column: 1)
+            sink.error(line: position.line, column: position.column, "unreadable text: \(problem)")
         default:
             sink.error(line: 1, column: 1, "cannot parse the spec: \(error)")
         }
@@ -162,8 +167,8 @@ public enum SpecLoader {
 
     /// The position of the next occurrence of `key:` as a mapping key after `mark`.
     private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard !key.isEmpty, mark.line >= 1 else { return nil }
+        let lines = SourceLines.split(text)
+        guard !key.isEmpty, mark.line >= 1, mark.line <= lines.count else { return nil }
         for index in (mark.line - 1)..<lines.count {
             let scalars = Array(lines[index].unicodeScalars)
             let keyScalars = Array(key.unicodeScalars)

@@ -1,4 +1,5 @@
 import Foundation
+import Plot
 import Yams
 
 /// Typed reads of YAML nodes that record a diagnostic at the node when the value has the
@@ -140,7 +141,8 @@ struct SpecReader {
         return nil
     }
 
-    /// `[lo, hi]` with lo < hi, both finite.
+    /// `[lo, hi]` with lo < hi, both finite, and drawable on an axis (``AxisRange``): its
+    /// width neither overflows nor is too narrow to carry distinct tick labels.
     func range(_ node: Node, _ what: String) -> ClosedRange<Double>? {
         guard let items = node.sequence, items.count == 2 else {
             sink.error(at: node, "\(what) must be a pair [low, high], found \(Self.describe(node))")
@@ -149,6 +151,12 @@ struct SpecReader {
         guard let low = number(items[0], what), let high = number(items[1], what) else { return nil }
         guard low < high else {
             sink.error(at: items[0], "\(what) must have low < high, found [\(low), \(high)]")
+            return nil
+        }
+        if let problem = AxisRange.problem(lower: low, upper: high) {
+            let text = "[\(items[0].scalar?.string ?? "\(low)"), \(items[1].scalar?.string ?? "\(high)")]"
+            sink.error(at: node, "\(what) \(text) cannot be drawn: \(problem)",
+                       hint: "choose a range whose width is finite and at least 1e-12 of its largest end, e.g. [-1e300, 1e300] or [0, 1e-300]")
             return nil
         }
         return low...high

@@ -25,7 +25,7 @@ struct YAMLPrescan {
         var quote: Unicode.Scalar?        // inside a quoted scalar that may span lines
         var blockScalarParentIndent: Int?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in SourceLines.split(text) {
             lineNumber += 1
             let line = Array(rawLine.unicodeScalars)
             let indent = line.prefix { $0 == " " }.count

@@ -11,6 +11,18 @@ public struct MLPParameters: Codable, Sendable, Equatable {
     /// The hidden activation.
     public enum Activation: String, Codable, Sendable, CaseIterable {
         case tanh, relu
+
+        /// Decodes a name; an unknown one fails with the allowed names in the message.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let name = try container.decode(String.self)
+            guard let value = Activation(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "must be one of " + Self.allCases.map(\.rawValue).joined(separator: ", ") + ", found '\(name)'")
+            }
+            self = value
+        }
     }
 
     /// One affine layer: `weights` is out×in (row i gives output i), `bias` has out entries.
