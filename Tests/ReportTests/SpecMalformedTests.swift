@@ -49,6 +49,9 @@ final class SpecMalformedTests: XCTestCase {
         ("root-is-list", 1, 1, "a spec must be a mapping"),
         ("base-two-names", 5, 3, "base must name one distribution"),
         ("empty-flow", 5, 7, "at least one map"),
+        ("figure-unknown-colormap", 7, 25, "unknown colour map 'rainbow'"),
+        ("figure-rows-undefined-chain", 9, 26, "unknown chain 'radial' in rows"),
+        ("figure-rows-unknown-variant", 11, 26, "unknown chain 'narrow' in rows"),
     ]
 
     /// Hints that must appear, by file stem.
@@ -59,6 +62,9 @@ final class SpecMalformedTests: XCTestCase {
         "check-unknown-name": "did you mean 'eq4_vs_eq5'?",
         "unknown-parameter": "did you mean 'std'?",
         "tab-indentation": "tabs",
+        "figure-unknown-colormap": "known colour maps: viridis, magma, cividis, jet, rezende, greys (a _r suffix reverses)",
+        "figure-rows-undefined-chain": "define it under the top-level key 'variants'",
+        "figure-rows-unknown-variant": "known chains: flow, wide",
     ]
 
     static var malformedDirectory: URL {
