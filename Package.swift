@@ -1,5 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
+
+/// Our own targets build without a single warning: every warning is an error (SE-0443). SwiftPM
+/// applies this to this package's targets only, never to the dependencies' code.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "flowreport",
@@ -21,8 +25,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - Libraries
-        .target(name: "FlowKit"),
-        .target(name: "Plot"),
+        .target(name: "FlowKit", swiftSettings: strict),
+        .target(name: "Plot", swiftSettings: strict),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -33,28 +37,31 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib"]),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib"], swiftSettings: strict),
         .target(
             name: "Report",
             dependencies: [
                 "FlowKit", "Plot", "PlotCairo",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            ],
+            swiftSettings: strict
         ),
 
         // MARK: - Executables
         .executableTarget(
             name: "flowreport",
-            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
         ),
-        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"]),
+        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"], swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
-        .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),
+        .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
     ]
 )
