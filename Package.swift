@@ -37,7 +37,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib"], swiftSettings: strict),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+        ),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib", "CPNG"], swiftSettings: strict),
         .target(
             name: "Report",
             dependencies: [
