@@ -33,16 +33,11 @@ let package = Package(
             providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]
         ),
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
-        ),
-        .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib", "CPNG"], swiftSettings: strict),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CPNG"], swiftSettings: strict),
         .target(
             name: "Report",
             dependencies: [

@@ -85,32 +85,6 @@ extension PlotBenchmark {
             raster.append(Double(b - a) / 1e6)
             encode.append(Double(Timing.now(.thread) - b) / 1e6)
         }
-        // TEMPORARY: the hand-written encoder against libpng, interleaved in one run.
-        var legacy: [Double] = [], libpng: [Double] = [], legacyExport: [Double] = [], libpngExport: [Double] = []
-        var legacyBytes = 0, libpngBytes = 0, legacyExportBytes = 0, libpngExportBytes = 0
-        let image = try PNGImage.rasterize(fig, dpi: 150)
-        for _ in 0..<41 {
-            var t = Timing.now(.thread)
-            legacyBytes = try LegacyPNGEncoder.encode(image, dpi: 150).count
-            legacy.append(Double(Timing.now(.thread) - t) / 1e6)
-            t = Timing.now(.thread)
-            libpngBytes = try PNGEncoder.encode(image, dpi: 150).count
-            libpng.append(Double(Timing.now(.thread) - t) / 1e6)
-            t = Timing.now(.thread)
-            legacyExportBytes = try fig.legacyPNGData(dpi: 150).count
-            legacyExport.append(Double(Timing.now(.thread) - t) / 1e6)
-            t = Timing.now(.thread)
-            libpngExportBytes = try fig.pngData(dpi: 150).count
-            libpngExport.append(Double(Timing.now(.thread) - t) / 1e6)
-        }
-        func summary(_ v: [Double]) -> String {
-            let s = v.sorted()
-            return String(format: "median %.3f ms, min %.3f, quartiles %.3f–%.3f", s[s.count / 2], s[0], s[s.count / 4], s[3 * s.count / 4])
-        }
-        print("COMPARE encode RGBA legacy: \(summary(legacy)), \(legacyBytes) B")
-        print("COMPARE encode RGBA libpng: \(summary(libpng)), \(libpngBytes) B")
-        print("COMPARE export RGB legacy: \(summary(legacyExport)), \(legacyExportBytes) B")
-        print("COMPARE export RGB libpng: \(summary(libpngExport)), \(libpngExportBytes) B")
         return BenchmarkOutput(rows: [
             BenchmarkRow(name: "plot raster only (to RGBA)", value: raster.sorted()[raster.count / 2], unit: "ms",
                          reference: nil, target: nil, detail: "median of 15, CPU time"),
