@@ -90,14 +90,15 @@ static inline int flowreport_png_write(unsigned int width, unsigned int height, 
     if (pixels_per_metre > 0) {
         png_set_pHYs(png, info, pixels_per_metre, pixels_per_metre, PNG_RESOLUTION_METER);
     }
-    // Both filters at the start, so that libpng keeps the previous row for Up; then one of
-    // them per row (libpng allows changing the filter between rows).
+    // Both filters while the first row is written: libpng sets up its row buffers then, and
+    // keeps the previous row (which Up needs) only if Up is allowed at that point. From the
+    // second row on, one filter per row (libpng allows changing the filter between rows).
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE | PNG_FILTER_UP);
     png_set_compression_level(png, level);
     png_write_info(png, info);
     for (unsigned int y = 0; y < height; y++) {
         int same = row(context, y, row_buffer);
-        png_set_filter(png, PNG_FILTER_TYPE_BASE, y > 0 && same ? PNG_FILTER_UP : PNG_FILTER_NONE);
+        if (y > 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, same ? PNG_FILTER_UP : PNG_FILTER_NONE);
         png_write_row(png, row_buffer);
     }
     png_write_end(png, NULL);

@@ -173,6 +173,23 @@ final class PNGEncoderTests: XCTestCase {
         XCTAssertNoThrow(try PNGEncoder.encode(RGBAImage(width: 2, height: 2)))
     }
 
+    /// Rows equal to the row above are written with the Up filter (all zeros after filtering).
+    /// The test rows are 36,000 bytes of hash noise, longer than deflate's 32 KiB window: with
+    /// the None filter a repeated row could not refer back to its copy and would cost its full
+    /// size again, so the file would be about 8 rows long instead of about 1.
+    func testRepeatedRowsAreFilteredWithUp() throws {
+        let (w, h) = (12_000, 8)
+        let px = [UInt32]((0..<(w * h)).map { 0xFF00_0000 | pattern($0 % w, 0) })
+        let png = try px.withUnsafeBytes {
+            try PNGEncoder.encode(cairoPixels: $0.baseAddress!, width: w, height: h, stride: w * 4, hasAlpha: false, dpi: nil)
+        }
+        let row = w * 3
+        XCTAssertGreaterThan(png.count, row, "one row of noise does not compress")
+        XCTAssertLessThan(png.count, row + row / 10, "the 7 repeated rows cost almost nothing")
+        let img = try PNGImage.decode(png)
+        XCTAssertEqual(img[w - 1, h - 1], img[w - 1, 0])
+    }
+
     /// Without a dpi there is no `pHYs` chunk.
     func testNoDPIWritesNoPHYs() throws {
         let png = try PNGEncoder.encode(RGBAImage(width: 3, height: 2))
