@@ -19,7 +19,10 @@ import Plot
 ///     let bytes = try PNGEncoder.encode(image, dpi: 150)
 public enum PNGEncoder {
     /// zlib's compression level: 1 (`Z_BEST_SPEED`). On the plot gallery, level 6 makes the
-    /// files about 20 % smaller and takes three times as long.
+    /// files about 20 % smaller and takes three times as long. With this level and row-filter
+    /// rule, libpng encodes the benchmark figure about 5 % slower than the hand-written encoder
+    /// it replaced (7.2 against 6.8 ms; seven interleaved runs of `flowbench bench plot-raster`
+    /// on a loaded 2-core machine, median ratio 1.05), into a file 0.1 % larger.
     static let compressionLevel: Int32 = 1
 
     /// The PNG of straight-alpha RGBA pixels (colour type 6, RGBA), `dpi` recorded in `pHYs`
