@@ -8,12 +8,12 @@
 SWIFT      ?= swift
 RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release
-APT_PKGS   := libcairo2-dev zlib1g-dev pkg-config poppler-utils fonts-dejavu-core
+APT_PKGS   := libcairo2-dev libpng-dev pkg-config poppler-utils fonts-dejavu-core
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test report gallery bench fuzz clean
 
-## Install the Debian packages a fresh machine lacks (Cairo headers, pkg-config, poppler, DejaVu).
+## Install the Debian packages a fresh machine lacks (Cairo and libpng headers, pkg-config, poppler, DejaVu).
 deps:
 	@missing=""; \
 	for p in $(APT_PKGS); do \

@@ -1,5 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
+
+/// Our own targets build without a single warning: every warning is an error (SE-0443). SwiftPM
+/// applies this to this package's targets only, never to the dependencies' code.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "flowreport",
@@ -22,42 +26,45 @@ let package = Package(
     ],
     targets: [
         // MARK: - Libraries
-        .target(name: "FlowKit"),
-        .target(name: "Plot"),
+        .target(name: "FlowKit", swiftSettings: strict),
+        .target(name: "Plot", swiftSettings: strict),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]
         ),
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CZlib"]),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CPNG"], swiftSettings: strict),
         .target(
             name: "Report",
             dependencies: [
                 "FlowKit", "Plot", "PlotCairo",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            ],
+            swiftSettings: strict
         ),
 
         // MARK: - Executables
         .executableTarget(
             name: "flowreport",
-            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
         ),
-        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"]),
+        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"], swiftSettings: strict),
         // A mutation fuzzer that runs the flowreport binary on mutants of the shipped specs (`make fuzz`).
-        .executableTarget(name: "flowfuzz", dependencies: ["FlowKit"]),
+        .executableTarget(name: "flowfuzz", dependencies: ["FlowKit"], swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
-        .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),
+        .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
     ]
 )

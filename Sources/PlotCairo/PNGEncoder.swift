@@ -1,31 +1,29 @@
-import CZlib
+import CPNG
 import Foundation
 import Plot
 
-/// A PNG writer (8-bit RGB or RGBA, non-interlaced) tuned for plots, used instead of Cairo's
-/// `cairo_surface_write_to_png_stream`.
+/// A PNG writer (8-bit RGB or RGBA, non-interlaced) through libpng, with the settings that
+/// suit plots, used instead of Cairo's `cairo_surface_write_to_png_stream`.
 ///
-/// Cairo hands its pixels to libpng, which tries all five row filters on every row and deflates
-/// at zlib's default level 6; for a 960 × 720 figure that is most of the export time. Plots are
-/// mostly flat colour, so a cheaper recipe loses little size: each row is filtered with *Up*
-/// when it equals the row above (it then deflates to almost nothing) and *None* otherwise, and the
-/// result is deflated at level 1 (`Z_BEST_SPEED`). The file is: signature, `IHDR`, `pHYs` (the
-/// resolution, so that LaTeX and print tools size the image correctly), one `IDAT` and `IEND`,
-/// each chunk with its CRC-32 (PNG specification, 2nd edition, W3C 2003, §5 and §11; zlib,
-/// RFC 1950/1951). Nothing depends on time or memory addresses, so the same pixels always give
-/// the same bytes (for one zlib version).
+/// Cairo's writer lets libpng try all five row filters on every row and deflate at zlib's
+/// default level 6; for a 960 × 720 figure that is most of the export time. Plots are mostly
+/// flat colour, so a cheaper recipe loses little size: each row is filtered with *Up* when it
+/// equals the row above (it then becomes all zeros and deflates to almost nothing) and *None*
+/// otherwise, decided here instead of by libpng's trial of filters on every row, and the
+/// result is deflated at level 1 (`Z_BEST_SPEED`). The C side, with libpng's setjmp error
+/// handling, is `flowreport_png_write` in `Sources/CPNG/shim.h`. The file is: signature,
+/// `IHDR`, `pHYs` (the resolution, so that LaTeX and print tools size the image correctly),
+/// `IDAT` and `IEND` (PNG specification, 2nd edition, W3C 2003, §5 and §11). No time stamp or
+/// text is written, so the same pixels always give the same bytes (for one libpng and zlib).
 ///
 ///     let bytes = try PNGEncoder.encode(image, dpi: 150)
 public enum PNGEncoder {
     /// zlib's compression level: 1 (`Z_BEST_SPEED`). On the plot gallery, level 6 makes the
-    /// files about 20 % smaller and takes three times as long; with this level and row-filter
-    /// rule the gallery's PNGs are 8 % larger than libpng's (level 6, adaptive filters) and the
-    /// benchmark figure's 4 % smaller, while its PNG export (same rasterization) fell from
-    /// 33.5 ms to 9.5 ms (`flowbench bench plot-two-panel`).
+    /// files about 20 % smaller and takes three times as long. With this level and row-filter
+    /// rule, libpng encodes the benchmark figure about 5 % slower than the hand-written encoder
+    /// it replaced (7.2 against 6.8 ms; seven interleaved runs of `flowbench bench plot-raster`
+    /// on a loaded 2-core machine, median ratio 1.05), into a file 0.1 % larger.
     static let compressionLevel: Int32 = 1
-
-    /// Rows converted per `deflate` call: a strip of this many rows stays in cache.
-    static let stripRows = 16
 
     /// The PNG of straight-alpha RGBA pixels (colour type 6, RGBA), `dpi` recorded in `pHYs`
     /// when given.
@@ -35,9 +33,11 @@ public enum PNGEncoder {
                 throw CairoError(message: "empty image", operation: "encode PNG")
             }
             let rowBytes = image.width * 4
-            return try encode(width: image.width, height: image.height, hasAlpha: true, dpi: dpi,
-                              sameAsPrevious: { y in memcmp(base + y * rowBytes, base + (y - 1) * rowBytes, rowBytes) == 0 },
-                              convertRow: { y, out in out.copyMemory(from: base + y * rowBytes, byteCount: rowBytes) })
+            return try encode(width: image.width, height: image.height, hasAlpha: true, dpi: dpi) { y, out in
+                if y > 0, memcmp(base + y * rowBytes, base + (y - 1) * rowBytes, rowBytes) == 0 { return true }
+                out.copyMemory(from: base + y * rowBytes, byteCount: rowBytes)
+                return false
+            }
         }
     }
 
@@ -47,127 +47,77 @@ public enum PNGEncoder {
     /// Cairo's own PNG writer does: c = ⌊(c′·255 + ⌊a/2⌋) / a⌋, and 0 where a = 0.
     static func encode(cairoPixels data: UnsafeRawPointer, width: Int, height: Int, stride: Int,
                        hasAlpha: Bool, dpi: Double?) throws -> [UInt8] {
-        try encode(width: width, height: height, hasAlpha: hasAlpha, dpi: dpi,
-                   sameAsPrevious: { y in memcmp(data + y * stride, data + (y - 1) * stride, width * 4) == 0 },
-                   convertRow: { y, out in
-                       let src = (data + y * stride).assumingMemoryBound(to: UInt32.self)
-                       let dst = out.assumingMemoryBound(to: UInt8.self)
-                       if hasAlpha {
-                           for x in 0..<width {
-                               let v = src[x], a = v >> 24, o = 4 * x
-                               if a == 255 {
-                                   dst[o] = UInt8(truncatingIfNeeded: v >> 16); dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                                   dst[o + 2] = UInt8(truncatingIfNeeded: v); dst[o + 3] = 255
-                               } else if a == 0 {
-                                   dst[o] = 0; dst[o + 1] = 0; dst[o + 2] = 0; dst[o + 3] = 0
-                               } else {
-                                   let h = a / 2
-                                   dst[o] = UInt8(truncatingIfNeeded: (((v >> 16) & 0xFF) * 255 + h) / a)
-                                   dst[o + 1] = UInt8(truncatingIfNeeded: (((v >> 8) & 0xFF) * 255 + h) / a)
-                                   dst[o + 2] = UInt8(truncatingIfNeeded: ((v & 0xFF) * 255 + h) / a)
-                                   dst[o + 3] = UInt8(truncatingIfNeeded: a)
-                               }
-                           }
-                       } else {
-                           for x in 0..<width {
-                               let v = src[x], o = 3 * x
-                               dst[o] = UInt8(truncatingIfNeeded: v >> 16)
-                               dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                               dst[o + 2] = UInt8(truncatingIfNeeded: v)
-                           }
-                       }
-                   })
-    }
-
-    /// The encoder proper. `convertRow(y, out)` writes row `y`'s unfiltered bytes (3 or 4 per
-    /// pixel) to `out`; `sameAsPrevious(y)` (called for y ≥ 1) tells whether row `y` equals row
-    /// `y − 1`, in which case it is not converted and is written as an all-zero *Up* row.
-    static func encode(width: Int, height: Int, hasAlpha: Bool, dpi: Double?,
-                       sameAsPrevious: (Int) -> Bool,
-                       convertRow: (Int, UnsafeMutableRawPointer) -> Void) throws -> [UInt8] {
-        guard width > 0, height > 0, width < 1 << 28, height < 1 << 28 else {
-            throw CairoError(message: "invalid image size \(width)×\(height)", operation: "encode PNG")
-        }
-        let channels = hasAlpha ? 4 : 3
-        let rowBytes = 1 + width * channels // filter byte + pixels
-        let rawSize = rowBytes * height
-
-        var stream = z_stream()
-        guard flowreport_deflate_init(&stream, compressionLevel) == Z_OK else {
-            throw CairoError(message: "zlib deflateInit2 failed", operation: "encode PNG")
-        }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(rawSize)))
-
-        // signature 8 + IHDR 25 + pHYs 21 + IDAT header 8 + data + CRC 4 + IEND 12
-        let capacity = 8 + 25 + 21 + 8 + bound + 4 + 12
-        var deflateStatus = Z_OK
-        let png = [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
-            guard let out = buf.baseAddress else { return }
-            var n = 0
-            func put(_ bytes: [UInt8]) { for b in bytes { out[n] = b; n += 1 } }
-            func put32(_ v: UInt32) { put([UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]) }
-            /// Writes a chunk's length, type and data, then its CRC-32 over type and data.
-            func chunk(_ type: String, _ body: [UInt8]) {
-                put32(UInt32(body.count))
-                let start = n
-                put(Array(type.utf8))
-                put(body)
-                put32(UInt32(crc32(0, out + start, uInt(n - start))))
-            }
-            func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
-
-            put([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-            // Bit depth 8; colour type 6 (RGBA) or 2 (RGB); deflate; adaptive filtering; no interlace.
-            chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, hasAlpha ? 6 : 2, 0, 0, 0])
-            if let dpi, dpi.isFinite, dpi > 0 {
-                let perMetre = UInt32(min((dpi / 0.0254).rounded(), Double(UInt32.max)))
-                chunk("pHYs", be32(perMetre) + be32(perMetre) + [1]) // unit 1 = metre
-            }
-
-            // IDAT: the length is patched in after deflating.
-            let idatLength = n
-            put32(0)
-            let idatType = n
-            put(Array("IDAT".utf8))
-            let strip = UnsafeMutableRawPointer.allocate(byteCount: rowBytes * stripRows, alignment: 16)
-            defer { strip.deallocate() }
-            stream.next_out = out + n
-            stream.avail_out = uInt(capacity - n - 16)
-            var y = 0
-            while y < height {
-                let rows = min(stripRows, height - y)
-                for r in 0..<rows {
-                    let row = strip + r * rowBytes
-                    let yy = y + r
-                    if yy > 0, sameAsPrevious(yy) {
-                        row.storeBytes(of: 2, as: UInt8.self) // Up: each byte minus the byte above = 0
-                        (row + 1).initializeMemory(as: UInt8.self, repeating: 0, count: rowBytes - 1)
+        try encode(width: width, height: height, hasAlpha: hasAlpha, dpi: dpi) { y, out in
+            // A row equal to the one above is already in the buffer.
+            if y > 0, memcmp(data + y * stride, data + (y - 1) * stride, width * 4) == 0 { return true }
+            let src = (data + y * stride).assumingMemoryBound(to: UInt32.self)
+            let dst = out.assumingMemoryBound(to: UInt8.self)
+            if hasAlpha {
+                for x in 0..<width {
+                    let v = src[x], a = v >> 24, o = 4 * x
+                    if a == 255 {
+                        dst[o] = UInt8(truncatingIfNeeded: v >> 16); dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        dst[o + 2] = UInt8(truncatingIfNeeded: v); dst[o + 3] = 255
+                    } else if a == 0 {
+                        dst[o] = 0; dst[o + 1] = 0; dst[o + 2] = 0; dst[o + 3] = 0
                     } else {
-                        row.storeBytes(of: 0, as: UInt8.self) // None
-                        convertRow(yy, row + 1)
+                        let h = a / 2
+                        dst[o] = UInt8(truncatingIfNeeded: (((v >> 16) & 0xFF) * 255 + h) / a)
+                        dst[o + 1] = UInt8(truncatingIfNeeded: (((v >> 8) & 0xFF) * 255 + h) / a)
+                        dst[o + 2] = UInt8(truncatingIfNeeded: ((v & 0xFF) * 255 + h) / a)
+                        dst[o + 3] = UInt8(truncatingIfNeeded: a)
                     }
                 }
-                y += rows
-                stream.next_in = strip.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(rows * rowBytes)
-                let flush = y == height ? Z_FINISH : Z_NO_FLUSH
-                deflateStatus = deflate(&stream, flush)
-                guard deflateStatus == (flush == Z_FINISH ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else { return }
+            } else {
+                for x in 0..<width {
+                    let v = src[x], o = 3 * x
+                    dst[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    dst[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    dst[o + 2] = UInt8(truncatingIfNeeded: v)
+                }
             }
-            let idatSize = Int(stream.total_out)
-            n += idatSize
-            let saved = n
-            n = idatLength
-            put32(UInt32(idatSize))
-            n = saved
-            put32(UInt32(crc32(0, out + idatType, uInt(n - idatType))))
-            chunk("IEND", [])
-            count = n
+            return false
         }
-        guard deflateStatus == Z_STREAM_END else {
-            throw CairoError(message: "zlib deflate failed (status \(deflateStatus))", operation: "encode PNG")
-        }
-        return png
     }
+
+    /// The encoder proper. `fillRow(y, out)` writes row `y`'s bytes (3 or 4 per pixel) to `out`
+    /// and returns false, or returns true and leaves `out` unchanged when row `y` equals row
+    /// `y − 1` (`out` still holds that row, which is then written with the *Up* filter).
+    static func encode(width: Int, height: Int, hasAlpha: Bool, dpi: Double?,
+                       fillRow: (Int, UnsafeMutableRawPointer) -> Bool) throws -> [UInt8] {
+        guard width > 0, height > 0, width < 1 << 24, height < 1 << 24 else {
+            throw CairoError(message: "invalid image size \(width)×\(height)", operation: "encode PNG")
+        }
+        // pHYs in pixels per metre: 150 dpi = 5906 (150 / 0.0254 = 5905.5…).
+        var perMetre: UInt32 = 0
+        if let dpi, dpi.isFinite, dpi > 0 {
+            perMetre = UInt32(min((dpi / 0.0254).rounded(), Double(UInt32.max)))
+        }
+        let row = UnsafeMutableRawPointer.allocate(byteCount: width * 4, alignment: 16)
+        defer { row.deallocate() }
+        var output = flowreport_png_output()
+        defer { free(output.bytes) }
+        let status = withoutActuallyEscaping(fillRow) { fill in
+            var source = RowSource(fill: fill)
+            return withUnsafeMutablePointer(to: &source) { context in
+                flowreport_png_write(UInt32(width), UInt32(height), hasAlpha ? 1 : 0, perMetre, compressionLevel,
+                                     { context, y, row in
+                                         guard let context, let row else { return 0 }
+                                         let source = context.assumingMemoryBound(to: RowSource.self)
+                                         return source.pointee.fill(Int(y), UnsafeMutableRawPointer(row)) ? 1 : 0
+                                     },
+                                     context, row.assumingMemoryBound(to: UInt8.self), &output)
+            }
+        }
+        guard status == 0, let bytes = output.bytes else {
+            let message = withUnsafeBytes(of: output.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw CairoError(message: "libpng: \(message)", operation: "encode PNG")
+        }
+        return Array(UnsafeBufferPointer(start: bytes, count: output.count))
+    }
+}
+
+/// The row callback, reached from C through the context pointer.
+private struct RowSource {
+    let fill: (Int, UnsafeMutableRawPointer) -> Bool
 }

@@ -13,14 +13,18 @@ struct EvalCommand: ParsableCommand {
         d-dimensional specs the point columns are x1,...,xd and --at separates points with ';'.
 
         Example:
-          flowreport eval reports/lognormal.yaml --at 0.5,1,2 \
-          flowreport eval reports/lognormal.yaml --at=-1,0,1      (use = for a leading minus) \
+          flowreport eval reports/lognormal.yaml --at 0.5,1,2
+          flowreport eval reports/affine-normal.yaml --at -1,0,1
+          flowreport eval reports/rezende-fig1.yaml --at '-1,0.5;0,0'
           flowreport eval reports/lognormal.yaml --points grid.csv
         """
     )
 
     @Argument(help: "The spec file (YAML).") var spec: String
-    @Option(help: "Comma-separated points.") var at: String?
+    /// Parsed unconditionally: the next word is the value even when it starts with '-', so
+    /// that `--at -1,0,1` reads the points rather than taking `-1,0,1` for an option.
+    @Option(parsing: .unconditional, help: "Comma-separated points (d ≥ 2: coordinates by ',', points by ';').")
+    var at: String?
     @Option(help: "A CSV file with one point per line (an optional header line is skipped).") var points: String?
 
     func validate() throws {
@@ -30,23 +34,26 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         do {
             let experiment = try SpecLoader.load(path: spec)
-            let batch: PointBatchInput
-            if let at {
-                batch = .init(try Evaluation.parseAt(at, dimension: experiment.dimension))
+            let batch = if let at {
+                try Evaluation.parseAt(at, dimension: experiment.dimension)
             } else if let points {
-                guard let data = FileManager.default.contents(atPath: points),
-                      let text = String(data: data, encoding: .utf8) else {
-                    throw ReportError.io(path: points, message: "cannot read the points file")
-                }
-                batch = .init(try Evaluation.parsePoints(csv: text, dimension: experiment.dimension, source: points))
+                try Evaluation.parsePoints(csv: try Self.readText(points), dimension: experiment.dimension, source: points)
             } else {
                 throw CommandFailure(code: CommandFailure.badInput, message: "give exactly one of --at and --points")
             }
-            let csv = Evaluation.densityCSV(experiment, at: batch.value)
+            let csv = Evaluation.densityCSV(experiment, at: batch)
             try NumericalTrouble.check(csv, evaluated: true, spec: spec)
             print(csv, terminator: "")
         } catch let error as ReportError {
             throw CommandFailure(error)
         }
+    }
+
+    /// The UTF-8 text of the points file at `path`.
+    private static func readText(_ path: String) throws(ReportError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw .io(path: path, message: "cannot read the points file")
+        }
+        return text
     }
 }

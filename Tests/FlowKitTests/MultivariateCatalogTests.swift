@@ -63,10 +63,13 @@ final class MultivariateCatalogTests: XCTestCase {
     func testDimensionDisagreeingWithTheSpecIsAMismatch() throws {
         for spec in Self.specs {
             XCTAssertThrowsError(try make(spec.name, spec.json, dimension: spec.dimension + 1), spec.json) { error in
-                guard case let FlowKitError.dimensionMismatch(what, expected, found)? = error as? FlowKitError else {
+                guard case let FlowKitError.dimensionMismatch(what, expected, found, parameter)? = error as? FlowKitError else {
                     return XCTFail("\(spec.name): expected a dimension mismatch, got \(error)")
                 }
                 XCTAssertTrue(what.hasPrefix(spec.name), what)
+                // The first vector parameter is blamed, by its spec key.
+                let first = spec.json.dropFirst(2).prefix { $0 != "\"" }
+                XCTAssertEqual(parameter, String(first), spec.json)
                 XCTAssertEqual(expected, spec.dimension + 1)
                 XCTAssertEqual(found, spec.dimension)
             }

@@ -20,12 +20,15 @@ final class MultivariateConstraintTests: XCTestCase {
         return ""
     }
 
-    func assertMismatch(_ prefix: String, expected: Int, found: Int, file: StaticString = #filePath, line: UInt = #line, _ build: () throws -> Any) {
+    /// `build` throws a dimension mismatch whose text starts with `prefix` and that blames the
+    /// spec key `parameter`.
+    func assertMismatch(_ prefix: String, parameter: String, expected: Int, found: Int, file: StaticString = #filePath, line: UInt = #line, _ build: () throws -> Any) {
         do {
             _ = try build()
             XCTFail("expected a dimension mismatch", file: file, line: line)
-        } catch let FlowKitError.dimensionMismatch(what, e, f) {
+        } catch let FlowKitError.dimensionMismatch(what, e, f, blamed) {
             XCTAssertTrue(what.hasPrefix(prefix), what, file: file, line: line)
+            XCTAssertEqual(blamed, parameter, file: file, line: line)
             XCTAssertEqual(e, expected, file: file, line: line)
             XCTAssertEqual(f, found, file: file, line: line)
         } catch {
@@ -40,7 +43,7 @@ final class MultivariateConstraintTests: XCTestCase {
         assertRejects("alpha") { try RadialTransform(RadialParameters(z0: [0, 0], alpha: -2, beta: 3)) }
         assertRejects("alpha") { try RadialTransform(RadialParameters(z0: [0, 0], alpha: .infinity, beta: 1)) }
         assertRejects("z0") { try RadialTransform(RadialParameters(z0: [0, .nan], alpha: 1, beta: 1)) }
-        assertMismatch("radial parameter 'z0'", expected: 3, found: 2) { try RadialTransform(RadialParameters(z0: [0, 0], alpha: 1, beta: 1), dimension: 3) }
+        assertMismatch("radial parameter 'z0'", parameter: "z0", expected: 3, found: 2) { try RadialTransform(RadialParameters(z0: [0, 0], alpha: 1, beta: 1), dimension: 3) }
         // β = −α exactly is allowed (invertible; the Jacobian vanishes at z0 only).
         XCTAssertNoThrow(try RadialTransform(RadialParameters(z0: [0, 0], alpha: 1, beta: -1)))
     }
@@ -50,8 +53,8 @@ final class MultivariateConstraintTests: XCTestCase {
         assertRejects("w") { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1e-200, 0])) }
         assertRejects("u") { try PlanarTransform(PlanarParameters(u: [1, .infinity], w: [1, 0])) }
         assertRejects("b") { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1, 0], b: .nan)) }
-        assertMismatch("planar parameter 'w'", expected: 2, found: 3) { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1, 0, 1])) }
-        assertMismatch("planar parameter 'u'", expected: 5, found: 2) { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1, 0]), dimension: 5) }
+        assertMismatch("planar parameter 'w'", parameter: "w", expected: 2, found: 3) { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1, 0, 1])) }
+        assertMismatch("planar parameter 'u'", parameter: "u", expected: 5, found: 2) { try PlanarTransform(PlanarParameters(u: [1, 2], w: [1, 0]), dimension: 5) }
     }
 
     func testLinearConstraints() {
@@ -61,8 +64,8 @@ final class MultivariateConstraintTests: XCTestCase {
         assertRejects("matrix") { try LinearTransform(LinearParameters(matrix: [[1e20, 0], [0, 1]])) }   // pivot below d·ε·largest
         assertRejects("matrix") { try LinearTransform(LinearParameters(matrix: [[1, .nan], [0, 1]])) }
         assertRejects("shift") { try LinearTransform(LinearParameters(matrix: [[1, 0], [0, 1]], shift: [0, .infinity])) }
-        assertMismatch("linear parameter 'matrix' (a row", expected: 2, found: 3) { try LinearTransform(LinearParameters(matrix: [[1, 0], [0, 1, 2]])) }
-        assertMismatch("linear parameter 'shift'", expected: 2, found: 1) { try LinearTransform(LinearParameters(matrix: [[1, 0], [0, 1]], shift: [1])) }
+        assertMismatch("linear parameter 'matrix' (a row", parameter: "matrix", expected: 2, found: 3) { try LinearTransform(LinearParameters(matrix: [[1, 0], [0, 1, 2]])) }
+        assertMismatch("linear parameter 'shift'", parameter: "shift", expected: 2, found: 1) { try LinearTransform(LinearParameters(matrix: [[1, 0], [0, 1]], shift: [1])) }
         assertRejects("matrix") { try LinearTransform(LinearParameters(matrix: [])) }
     }
 
@@ -79,19 +82,19 @@ final class MultivariateConstraintTests: XCTestCase {
             try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: MLPParameters(layers: [.init(weights: [[1], [2]], bias: [0, .nan])])))
         }
         // Wrong output width: 1 transformed coordinate needs 2 outputs.
-        assertMismatch("conditioner output width", expected: 2, found: 3) {
+        assertMismatch("conditioner output width", parameter: "conditioner", expected: 2, found: 3) {
             try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: MLPParameters(layers: [.init(weights: [[1], [2], [3]], bias: [0, 0, 0])])))
         }
         // Wrong input width: 2 kept coordinates.
-        assertMismatch("conditioner.layers[0].weights", expected: 2, found: 1) {
+        assertMismatch("conditioner.layers[0].weights", parameter: "conditioner", expected: 2, found: 1) {
             try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 1, 0], conditioner: conditioner))
         }
-        assertMismatch("conditioner.layers[1].bias", expected: 2, found: 1) {
+        assertMismatch("conditioner.layers[1].bias", parameter: "conditioner", expected: 2, found: 1) {
             try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: MLPParameters(layers: [
                 .init(weights: [[1], [2], [3]], bias: [0, 0, 0]), .init(weights: [[1, 0, 0], [0, 1, 0]], bias: [0]),
             ])))
         }
-        assertMismatch("coupling parameter 'mask'", expected: 3, found: 2) {
+        assertMismatch("coupling parameter 'mask'", parameter: "mask", expected: 3, found: 2) {
             try AffineCouplingTransform(AffineCouplingParameters(mask: [1, 0], conditioner: conditioner), dimension: 3)
         }
     }
@@ -102,6 +105,6 @@ final class MultivariateConstraintTests: XCTestCase {
         assertRejects("order") { try PermutationTransform(PermutationParameters(order: [-1, 0])) }
         assertRejects("order") { try PermutationTransform(PermutationParameters(order: [])) }
         assertRejects("dimension") { try PermutationTransform.reverse(dimension: 0) }
-        assertMismatch("permute parameter 'order'", expected: 4, found: 3) { try PermutationTransform(PermutationParameters(order: [2, 0, 1]), dimension: 4) }
+        assertMismatch("permute parameter 'order'", parameter: "order", expected: 4, found: 3) { try PermutationTransform(PermutationParameters(order: [2, 0, 1]), dimension: 4) }
     }
 }

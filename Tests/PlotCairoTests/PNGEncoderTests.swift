@@ -3,8 +3,9 @@ import Plot
 import XCTest
 @testable import PlotCairo
 
-/// `PNGEncoder`: files decode (through Cairo's libpng reader) to exactly the pixels encoded,
-/// chunks carry correct CRCs, and figure PNGs hold exactly the rasterized pixels.
+/// `PNGEncoder` (libpng): files decode (through Cairo's libpng reader) to exactly the pixels
+/// encoded, chunks carry correct CRCs, `pHYs` holds the dpi, the deflate level is 1, the same
+/// figure gives the same bytes on every run, and figure PNGs hold exactly the rasterized pixels.
 final class PNGEncoderTests: XCTestCase {
     /// A deterministic 24-bit pattern (integer hash of the position; no random generator).
     func pattern(_ x: Int, _ y: Int) -> UInt32 {
@@ -113,7 +114,10 @@ final class PNGEncoderTests: XCTestCase {
             i += 12 + n
         }
         XCTAssertEqual(i, png.count, "no trailing bytes")
-        XCTAssertEqual(chunks.map(\.0), ["IHDR", "pHYs", "IDAT", "IEND"])
+        // libpng splits the deflate stream over consecutive IDAT chunks; no tIME or text chunk.
+        let idatCount = chunks.filter { $0.0 == "IDAT" }.count
+        XCTAssertGreaterThanOrEqual(idatCount, 1)
+        XCTAssertEqual(chunks.map(\.0), ["IHDR", "pHYs"] + Array(repeating: "IDAT", count: idatCount) + ["IEND"])
         // The raster's size (300 × 240 pt at 150 dpi = 625 × 500 px); 8-bit RGB, deflate, no interlace.
         let raster = try PNGImage.rasterize(PlotBenchmarkFigure.make(), dpi: 150)
         XCTAssertEqual(raster.width, 625)
@@ -126,10 +130,71 @@ final class PNGEncoderTests: XCTestCase {
         XCTAssertEqual(be32(chunks[1].1, 4), 5906)
         XCTAssertEqual(chunks[1].1[8], 1)
         XCTAssertEqual(Array(png.suffix(12)), [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
-        // zlib stream header: deflate, 32 KiB window, header checksum divisible by 31.
+        // zlib stream header: deflate, 32 KiB window, FLEVEL 0 (the fastest levels, 0 and 1),
+        // header checksum divisible by 31: 0x78 0x01.
         let z = chunks[2].1
         XCTAssertEqual(z[0], 0x78)
+        XCTAssertEqual(z[1] >> 6, 0, "FLEVEL of compression level 1")
         XCTAssertEqual((UInt16(z[0]) << 8 | UInt16(z[1])) % 31, 0)
+    }
+
+    /// No time stamp or other varying data: the same figure (RGB and RGBA) and the same image
+    /// give identical bytes every time, and a different dpi changes only `pHYs`.
+    func testSameInputGivesTheSameBytes() throws {
+        var f = PlotBenchmarkFigure.make()
+        XCTAssertEqual(try f.pngData(dpi: 72), try f.pngData(dpi: 72))
+        f.background = .clear
+        let transparent = try f.pngData(dpi: 72)
+        XCTAssertEqual(transparent, try f.pngData(dpi: 72))
+        var image = RGBAImage(width: 40, height: 30)
+        for y in 0..<30 { for x in 0..<40 { image[x, y] = Color(r8: x * 6, g8: y * 8, b8: (x * y) % 256) } }
+        let a = try PNGEncoder.encode(image, dpi: 300), b = try PNGEncoder.encode(image, dpi: 300)
+        XCTAssertEqual(a, b)
+        let other = try PNGEncoder.encode(image, dpi: 96)
+        XCTAssertEqual(a.count, other.count)
+        // IHDR is bytes 8..<33; pHYs' data is bytes 41..<50 and its CRC 50..<54.
+        XCTAssertEqual(a[0..<41], other[0..<41])
+        XCTAssertNotEqual(a[41..<54], other[41..<54])
+        XCTAssertEqual(a[54...], other[54...])
+        // 300 dpi = 11811 px/m, 96 dpi = 3780 px/m.
+        XCTAssertEqual(be32(a, 41), 11811)
+        XCTAssertEqual(be32(other, 41), 3780)
+    }
+
+    /// A libpng error (here its default width limit of 10⁶ pixels) becomes a thrown error with
+    /// libpng's message, through the shim's setjmp, instead of ending the process.
+    func testLibpngErrorsAreThrown() {
+        XCTAssertThrowsError(try PNGEncoder.encode(width: 2_000_000, height: 1, hasAlpha: false, dpi: nil) { _, _ in false }) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("encode PNG: libpng: "), text)
+            XCTAssertGreaterThan(text.count, "encode PNG: libpng: ".count, "libpng's message")
+        }
+        // The encoder still works afterwards.
+        XCTAssertNoThrow(try PNGEncoder.encode(RGBAImage(width: 2, height: 2)))
+    }
+
+    /// Rows equal to the row above are written with the Up filter (all zeros after filtering).
+    /// The test rows are 36,000 bytes of hash noise, longer than deflate's 32 KiB window: with
+    /// the None filter a repeated row could not refer back to its copy and would cost its full
+    /// size again, so the file would be about 8 rows long instead of about 1.
+    func testRepeatedRowsAreFilteredWithUp() throws {
+        let (w, h) = (12_000, 8)
+        let px = [UInt32]((0..<(w * h)).map { 0xFF00_0000 | pattern($0 % w, 0) })
+        let png = try px.withUnsafeBytes {
+            try PNGEncoder.encode(cairoPixels: $0.baseAddress!, width: w, height: h, stride: w * 4, hasAlpha: false, dpi: nil)
+        }
+        let row = w * 3
+        XCTAssertGreaterThan(png.count, row, "one row of noise does not compress")
+        XCTAssertLessThan(png.count, row + row / 10, "the 7 repeated rows cost almost nothing")
+        let img = try PNGImage.decode(png)
+        XCTAssertEqual(img[w - 1, h - 1], img[w - 1, 0])
+    }
+
+    /// Without a dpi there is no `pHYs` chunk.
+    func testNoDPIWritesNoPHYs() throws {
+        let png = try PNGEncoder.encode(RGBAImage(width: 3, height: 2))
+        XCTAssertEqual(String(decoding: png[37..<41], as: UTF8.self), "IDAT")
+        XCTAssertEqual(try PNGImage.decode(png), RGBAImage(width: 3, height: 2))
     }
 
     func testFigurePNGHoldsTheRasterizedPixels() throws {

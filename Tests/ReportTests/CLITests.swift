@@ -96,6 +96,62 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// `--at` takes its value even when it starts with a minus sign (as users type it), in
+    /// every spelling: `--at -1,0,1`, `--at=-1,0,1`, and `;`-separated points in 2-D.
+    func testEvalAcceptsPointsWithALeadingMinus() throws {
+        let directory = try makeTemporaryDirectory()
+        XCTAssertEqual(try run(["init", "lognormal"], in: directory).status, 0)
+        let expected = "x,log_p_eq4,log_p_eq5,log_p_reference\n-1.0,-inf,-inf,-inf\n0.0,-inf,-inf,-inf\n"
+        for arguments in [["eval", "lognormal.yaml", "--at", "-1,0,1"], ["eval", "lognormal.yaml", "--at=-1,0,1"],
+                          ["eval", "--at", "-1,0,1", "lognormal.yaml"]] {
+            let result = try run(arguments, in: directory)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stdout.hasPrefix(expected), "\(arguments): \(result.stdout)")
+            XCTAssertEqual(result.stdout.split(separator: "\n").count, 4, "\(arguments)")
+        }
+        // 2-D: N(0, I) through the identity affine map; log p = −log 2π − |x|²/2.
+        try "title: t\nbase: {normal: {mean: [0, 0], std: [1, 1]}}\nflow: [{affine: {scale: 1, shift: 0}}]\n"
+            .write(to: directory.appendingPathComponent("plane.yaml"), atomically: true, encoding: .utf8)
+        for arguments in [["eval", "plane.yaml", "--at", "-1,0.5;2,-3"], ["eval", "plane.yaml", "--at=-1,0.5;2,-3"]] {
+            let result = try run(arguments, in: directory)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.first, "x1,x2,log_p_eq4,log_p_eq5", "\(arguments)")
+            XCTAssertEqual(lines.count, 3, "\(arguments)")
+            for (line, point) in zip(lines.dropFirst(), [[-1.0, 0.5], [2.0, -3.0]]) {
+                let fields = line.split(separator: ",").compactMap { Double($0) }
+                XCTAssertEqual(Array(fields.prefix(2)), point, "\(arguments)")
+                let exact = -Foundation.log(2 * Double.pi) - (point[0] * point[0] + point[1] * point[1]) / 2
+                for value in fields.dropFirst(2) {
+                    XCTAssertLessThanOrEqual(relativeError(value, exact), 1e-14, "\(arguments): \(line)")
+                }
+            }
+        }
+        // A point of the wrong size is the parser's error, not a missing option value.
+        let wrong = try run(["eval", "plane.yaml", "--at", "-1;2"], in: directory)
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("each point needs 2 values, found '-1'"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains("Missing value"), wrong.stderr)
+    }
+
+    /// The discussion's example commands print one per line (a wrapped paragraph would run
+    /// them together).
+    func testEvalHelpShowsOneExamplePerLine() throws {
+        let help = try run(["eval", "--help"], in: try makeTemporaryDirectory())
+        XCTAssertEqual(help.status, 0)
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let examples = lines.filter { $0.contains("flowreport eval ") && !$0.contains("USAGE") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(examples, [
+            "flowreport eval reports/lognormal.yaml --at 0.5,1,2",
+            "flowreport eval reports/affine-normal.yaml --at -1,0,1",
+            "flowreport eval reports/rezende-fig1.yaml --at '-1,0.5;0,0'",
+            "flowreport eval reports/lognormal.yaml --points grid.csv",
+        ], help.stdout)
+        XCTAssertEqual(lines.firstIndex { $0.hasSuffix("Example:") }.map { $0 + 1 },
+                       lines.firstIndex { $0.contains("flowreport eval reports/lognormal.yaml --at 0.5,1,2") }, help.stdout)
+    }
+
     func testEvalReadsPointsFromCSVAndRejectsBadUsage() throws {
         let directory = try makeTemporaryDirectory()
         XCTAssertEqual(try run(["init", "s"], in: directory).status, 0)

@@ -61,7 +61,7 @@ enum OutputFixtures {
             XCTFail("mkdtemp failed", file: file, line: line)
             throw ReportError.io(path: NSTemporaryDirectory(), message: "mkdtemp failed")
         }
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func read(_ path: String) throws -> String {

@@ -24,7 +24,7 @@ final class OutputIndexTests: XCTestCase {
         let broken = (root as NSString).appendingPathComponent("broken")
         try fileManager.createDirectory(atPath: broken, withIntermediateDirectories: false)
         try Data("{\"schema_version\": 1,".utf8).write(to: URL(fileURLWithPath: (broken as NSString).appendingPathComponent("metrics.json")))
-        fileManager.createFile(atPath: (root as NSString).appendingPathComponent("affine/report.pdf"), contents: Data("%PDF".utf8))
+        XCTAssertTrue(fileManager.createFile(atPath: (root as NSString).appendingPathComponent("affine/report.pdf"), contents: Data("%PDF".utf8)))
         return root
     }
 

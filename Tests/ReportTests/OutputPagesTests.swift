@@ -64,7 +64,7 @@ final class OutputPagesTests: XCTestCase {
 
     func testPDFIsLinkedWhenPresent() throws {
         let directory = try OutputFixtures.temporaryDirectory()
-        FileManager().createFile(atPath: (directory as NSString).appendingPathComponent("report.pdf"), contents: Data("%PDF".utf8))
+        XCTAssertTrue(FileManager().createFile(atPath: (directory as NSString).appendingPathComponent("report.pdf"), contents: Data("%PDF".utf8)))
         try ReportPages.write(OutputFixtures.document(), into: directory)
         let html = try OutputFixtures.read((directory as NSString).appendingPathComponent("index.html"))
         XCTAssertTrue(html.contains(#"<a href="report.pdf">report.pdf</a>"#))

@@ -59,6 +59,9 @@ final class SpecMalformedTests: XCTestCase {
         ("std-empty-list", 4, 23, "parameter 'mean' must list at least one number"),
         ("support-image-overflows", 6, 6, "flow[0] 'affine' overflows: it maps the bounded support [-1e+308, 1] to (−∞, 10]"),
         ("control-characters", 5, 15, "control characters are not allowed"),
+        ("figure-unknown-colormap", 7, 25, "unknown colour map 'rainbow'"),
+        ("figure-rows-undefined-chain", 9, 26, "unknown chain 'radial' in rows"),
+        ("figure-rows-unknown-variant", 11, 26, "unknown chain 'narrow' in rows"),
     ]
 
     /// Hints that must appear, by file stem.
@@ -69,6 +72,9 @@ final class SpecMalformedTests: XCTestCase {
         "check-unknown-name": "did you mean 'eq4_vs_eq5'?",
         "unknown-parameter": "did you mean 'std'?",
         "tab-indentation": "tabs",
+        "figure-unknown-colormap": "known colour maps: viridis, magma, cividis, jet, rezende, greys (a _r suffix reverses)",
+        "figure-rows-undefined-chain": "define it under the top-level key 'variants'",
+        "figure-rows-unknown-variant": "known chains: flow, wide",
     ]
 
     static var malformedDirectory: URL {

@@ -9,8 +9,11 @@ public enum FlowKitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A point is outside the domain of a transform (e.g. `log` of a negative number),
     /// like nflows' `InputOutsideDomain`.
     case outsideDomain(transform: String, value: String, domain: String)
-    /// Two pieces that must agree on the number of dimensions do not.
-    case dimensionMismatch(what: String, expected: Int, found: Int)
+    /// Two pieces that must agree on the number of dimensions do not. `parameter` is the spec
+    /// key of the parameter whose length is wrong (the top-level key of the entry's parameter
+    /// mapping, e.g. `"u"` or `"conditioner"`), nil when no parameter is to blame; the report
+    /// layer points its diagnostic at that key's value.
+    case dimensionMismatch(what: String, expected: Int, found: Int, parameter: String? = nil)
     /// A name that is not in a catalog.
     case unknownName(kind: String, name: String, known: [String])
     /// An iterative method did not reach its tolerance.
@@ -22,7 +25,7 @@ public enum FlowKitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "parameter '\(parameter)' = \(value) is invalid: \(requirement)"
         case let .outsideDomain(transform, value, domain):
             return "\(transform): input \(value) is outside its domain \(domain)"
-        case let .dimensionMismatch(what, expected, found):
+        case let .dimensionMismatch(what, expected, found, _):
             return "\(what): expected dimension \(expected), found \(found)"
         case let .unknownName(kind, name, _):
             return "unknown \(kind) '\(name)'"

@@ -81,11 +81,11 @@ public enum ParameterValidation {
     }
 
     /// The dimension of a vector parameter, checked against the established `dimension` (if
-    /// any): a mismatch is a ``FlowKitError/dimensionMismatch(what:expected:found:)``, an empty
+    /// any): a mismatch is a ``FlowKitError/dimensionMismatch(what:expected:found:parameter:)``, an empty
     /// vector an invalid parameter.
     static func dimension(of count: Int, key: String, transform: String, established dimension: Int?) throws(FlowKitError) -> Int {
         if let dimension, count != dimension {
-            throw .dimensionMismatch(what: "\(transform) parameter '\(key)'", expected: dimension, found: count)
+            throw .dimensionMismatch(what: "\(transform) parameter '\(key)'", expected: dimension, found: count, parameter: key)
         }
         guard count > 0 else {
             throw .invalidParameter(parameter: key, value: "[]", requirement: "must have at least one entry")

@@ -31,7 +31,7 @@ public struct BoxUniformDistribution: MultivariateDistribution {
 
     public init(low: [Double], high: [Double]) throws {
         guard !low.isEmpty, low.count == high.count else {
-            throw FlowKitError.dimensionMismatch(what: "parameter 'high'", expected: low.count, found: high.count)
+            throw FlowKitError.dimensionMismatch(what: "parameter 'high'", expected: low.count, found: high.count, parameter: "high")
         }
         var logVolume = 0.0
         for i in low.indices {

@@ -43,7 +43,7 @@ public struct MultivariateNormalDistribution: MultivariateDistribution {
         var factor = [Double](repeating: 0, count: d * d)
         if let cov = parameters.cov {
             guard cov.count == d, cov.allSatisfy({ $0.count == d }) else {
-                throw FlowKitError.dimensionMismatch(what: "parameter 'cov'", expected: d, found: cov.count)
+                throw FlowKitError.dimensionMismatch(what: "parameter 'cov'", expected: d, found: cov.count, parameter: "cov")
             }
             factor = try Self.cholesky(cov)
         } else {

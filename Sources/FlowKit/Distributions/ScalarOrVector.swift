@@ -32,7 +32,7 @@ public enum ScalarOrVector: Codable, Sendable, Equatable {
         case .scalar(let value): return [Double](repeating: value, count: dimension)
         case .vector(let values):
             guard values.count == dimension else {
-                throw FlowKitError.dimensionMismatch(what: "parameter '\(key)'", expected: dimension, found: values.count)
+                throw FlowKitError.dimensionMismatch(what: "parameter '\(key)'", expected: dimension, found: values.count, parameter: key)
             }
             return values
         }
@@ -45,7 +45,7 @@ public enum ScalarOrVector: Codable, Sendable, Equatable {
         for (key, value) in values {
             guard let n = value?.count else { continue }
             if let d = found, d != n {
-                throw FlowKitError.dimensionMismatch(what: "parameter '\(key)'", expected: d, found: n)
+                throw FlowKitError.dimensionMismatch(what: "parameter '\(key)'", expected: d, found: n, parameter: key)
             }
             found = n
         }

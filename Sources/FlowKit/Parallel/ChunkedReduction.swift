@@ -91,9 +91,16 @@ private final class ResultSlots<Partial>: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The slots in order. Every slot must have been written: a missing one would silently
+    /// drop a chunk from the reduction, so it stops the program instead.
     func collect() -> [Partial] {
         lock.lock()
         defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        return slots.enumerated().map { index, slot in
+            guard let slot else {
+                preconditionFailure("ChunkedReduction: chunk \(index) of a wave of \(slots.count) produced no result")
+            }
+            return slot
+        }
     }
 }

@@ -68,10 +68,6 @@ public enum Special {
         return -0.5 * x * x - Foundation.log(-x) - halfLogTwoPi + Foundation.log(series)
     }
 
-    /// log(1 − Φ(x)) = log Φ(−x), accurate deep in both tails.
-    @inlinable
-    public static func logNormalSurvival(_ x: Double) -> Double { logNormalCDF(-x) }
-
     /// The residual of a product: `a·b − p` exactly when p = fl(a·b) (one fused multiply-add).
     @inlinable
     static func fmaResidual(_ a: Double, _ b: Double, _ p: Double) -> Double {

@@ -2,7 +2,7 @@ extension TransformCatalog {
     /// The multivariate transforms (`linear`, `planar`, `radial`, `coupling`, `permute`,
     /// `reverse`). Each entry decodes its parameter struct, validates it against the dimension
     /// the spec has established (a vector of another length is a
-    /// ``FlowKitError/dimensionMismatch(what:expected:found:)``; with no established dimension
+    /// ``FlowKitError/dimensionMismatch(what:expected:found:parameter:)``; with no established dimension
     /// it is inferred from the parameters) and builds the immutable transform. As for the
     /// distributions, a vector parameter (`shift`, `u`, `w`, `z0`) may be given as one number,
     /// broadcast to every coordinate once the dimension is known (from the spec or from a

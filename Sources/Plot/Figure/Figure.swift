@@ -80,9 +80,4 @@ public struct Figure: Sendable {
         slots.append(Slot(panel: keep, row: row, column: column, rowSpan: rs, columnSpan: cs))
         slots.sort { ($0.row, $0.column) < ($1.row, $1.column) }
     }
-
-    /// Applies `body` to every panel.
-    public mutating func forEachPanel(_ body: (inout Panel) -> Void) {
-        for k in slots.indices { body(&slots[k].panel) }
-    }
 }

@@ -62,13 +62,6 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
         x < other.maxX && other.x < maxX && y < other.maxY && other.y < maxY
     }
 
-    /// Area of the intersection of the two rectangles (0 when disjoint).
-    public func overlapArea(_ other: Rect) -> Double {
-        let w = min(maxX, other.maxX) - max(x, other.x)
-        let h = min(maxY, other.maxY) - max(y, other.y)
-        return w > 0 && h > 0 ? w * h : 0
-    }
-
     /// Whether `other` lies inside this rectangle, allowing `tolerance` points of slack.
     public func contains(_ other: Rect, tolerance: Double = 1e-9) -> Bool {
         other.x >= x - tolerance && other.y >= y - tolerance

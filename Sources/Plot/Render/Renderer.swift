@@ -50,13 +50,6 @@ extension Renderer {
     /// Draws a straight segment.
     public func line(from a: Point, to b: Point, style: StrokeStyle) { stroke(Path.segment(a, b), style: style) }
 
-    /// Runs `body` between `save()` and `restore()`.
-    public func withState(_ body: () throws -> Void) rethrows {
-        save()
-        defer { restore() }
-        try body()
-    }
-
     /// Draws `marker` of diameter `size` points centred at each point, filled with `fill`
     /// and optionally outlined. All markers go into one path per call (fast in every format).
     public func drawMarkers(_ marker: Marker, at points: [Point], size: Double, fill: Color, edge: StrokeStyle? = nil) {

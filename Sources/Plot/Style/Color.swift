@@ -66,8 +66,6 @@ public struct Color: Hashable, Sendable {
     public static let black = Color(red: 0, green: 0, blue: 0)
     public static let white = Color(red: 1, green: 1, blue: 1)
     public static let clear = Color(red: 0, green: 0, blue: 0, alpha: 0)
-    /// Matplotlib's default text/axis grey-black is pure black; the grid uses this light grey.
-    public static let gridGray = Color(r8: 0xB0, g8: 0xB0, b8: 0xB0)
 
     /// Named colours: the basic CSS names plus matplotlib's `tab:` Tableau names.
     public static let named: [String: Color] = {

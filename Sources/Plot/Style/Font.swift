@@ -22,7 +22,6 @@ public struct Font: Sendable, Hashable {
     public func withSize(_ s: Double) -> Font { Font(family: family, size: s, italic: italic, bold: bold) }
     public func withItalic(_ i: Bool) -> Font { Font(family: family, size: size, italic: i, bold: bold) }
     public func withBold(_ b: Bool) -> Font { Font(family: family, size: size, italic: italic, bold: b) }
-    public func withFamily(_ f: Family) -> Font { Font(family: f, size: size, italic: italic, bold: bold) }
 }
 
 /// Measured extent of a run of text: advance width and the font's ascent and descent above

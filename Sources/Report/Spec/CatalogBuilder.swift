@@ -153,11 +153,9 @@ struct CatalogBuilder {
             let target = mapping.first { $0.key.scalar?.string == parameter }
             sink.error(at: target?.value ?? nameNode, "\(what) '\(entry)': \(error.description)",
                        hint: target == nil ? "'\(parameter)' takes its default value here; set it explicitly" : nil)
-        case let .dimensionMismatch(description, expected, _):
-            // Point at the parameter the message names (`planar parameter 'u'`), if any.
-            let target = mapping.first { pair in
-                pair.key.scalar.map { description.contains("'\($0.string)'") || description.hasPrefix($0.string) } ?? false
-            }
+        case let .dimensionMismatch(_, expected, _, parameter):
+            // Point at the parameter the error blames (`u` of planar), if any.
+            let target = parameter.flatMap { key in mapping.first { $0.key.scalar?.string == key } }
             sink.error(at: target?.value ?? nameNode, "\(what) '\(entry)': \(error.description)",
                        hint: "the experiment is \(expected)-dimensional (from the base distribution); give every vector \(expected) entries and every matrix \(expected) × \(expected)")
         default:

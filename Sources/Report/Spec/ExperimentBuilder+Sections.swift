@@ -102,8 +102,8 @@ extension ExperimentBuilder {
                     if ColorMap.named(text) != nil { o.colorMap = text } else {
                         let names = ColorMap.all.map(\.name)
                         sink.error(at: value, "unknown colour map '\(text)'",
-                                   hint: Suggestion.closest(to: text, in: names).map { "did you mean '\($0)'?" }
-                                       ?? "colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
+                                   hint: Suggestion.didYouMean(text, in: names)
+                                       ?? "known colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
                     }
                 }
             case "contours": o.contours = read.integer(value, "contours", in: 0...50, requirement: "a number of levels in 0 … 50")
@@ -117,7 +117,7 @@ extension ExperimentBuilder {
                 if let text = read.string(value, "kind") {
                     if let calibration = CalibrationKind(rawValue: text) { o.calibration = calibration } else {
                         sink.error(at: value, "kind must be one of pit, qq, found '\(text)'",
-                                   hint: Suggestion.closest(to: text, in: CalibrationKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" })
+                                   hint: Suggestion.didYouMean(text, in: CalibrationKind.allCases.map(\.rawValue)))
                     }
                 }
             default: break
@@ -203,7 +203,7 @@ extension ExperimentBuilder {
                 guard let length = context.chainLengths[name] else {
                     let known = context.chainLengths.keys.sorted()
                     sink.error(at: keyNode, "unknown chain '\(name)' in rows: use 'flow' or a name under 'variants'",
-                               hint: Suggestion.closest(to: name, in: known).map { "did you mean '\($0)'?" }
+                               hint: Suggestion.didYouMean(name, in: known)
                                    ?? (context.variantsGiven ? "known chains: " + known.joined(separator: ", ")
                                                              : "define it under the top-level key 'variants'"))
                     return nil
@@ -245,7 +245,7 @@ extension ExperimentBuilder {
             let isHex = text.count == 7 && text.hasPrefix("#") && text.dropFirst().allSatisfy(\.isHexDigit)
             guard isHex || Self.namedColors.contains(text) else {
                 sink.error(at: item, "color must be #RRGGBB or a colour name, found '\(text)'",
-                           hint: Suggestion.closest(to: text, in: Self.namedColors).map { "did you mean '\($0)'?" }
+                           hint: Suggestion.didYouMean(text, in: Self.namedColors)
                                ?? "e.g. \"#336B8B\" (quote it: # starts a YAML comment)")
                 return nil
             }
@@ -337,7 +337,7 @@ extension ExperimentBuilder {
         if let font = mapping["font"], let text = read.string(font, "font") {
             if let value = OutputOptions.Font(rawValue: text) { options.font = value } else {
                 sink.error(at: font, "font must be serif or sans, found '\(text)'",
-                           hint: Suggestion.closest(to: text, in: ["serif", "sans"]).map { "did you mean '\($0)'?" })
+                           hint: Suggestion.didYouMean(text, in: ["serif", "sans"]))
             }
         }
         return options

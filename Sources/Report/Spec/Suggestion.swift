@@ -20,12 +20,15 @@ enum Suggestion {
         return best?.name
     }
 
+    /// "did you mean 'x'?" when a close candidate exists, else nil (so that the caller can
+    /// give its own fallback with `??`).
+    static func didYouMean(_ word: String, in candidates: [String]) -> String? {
+        closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
+    }
+
     /// A hint: "did you mean 'x'?" when a close candidate exists, else the allowed names.
     static func hint(for word: String, in candidates: [String], kind: String) -> String {
-        if let match = closest(to: word, in: candidates) {
-            return "did you mean '\(match)'?"
-        }
-        return "known \(kind): " + candidates.joined(separator: ", ")
+        didYouMean(word, in: candidates) ?? "known \(kind): " + candidates.joined(separator: ", ")
     }
 
     /// Optimal string alignment distance between `a` and `b`.

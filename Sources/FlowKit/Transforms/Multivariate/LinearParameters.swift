@@ -15,7 +15,7 @@ public struct LinearParameters: Codable, Sendable, Equatable {
     public func validate(dimension: Int? = nil) throws(FlowKitError) -> Int {
         let d = try ParameterValidation.dimension(of: matrix.count, key: "matrix", transform: "linear", established: dimension)
         for row in matrix {
-            if row.count != d { throw .dimensionMismatch(what: "linear parameter 'matrix' (a row; the matrix must be square)", expected: d, found: row.count) }
+            if row.count != d { throw .dimensionMismatch(what: "linear parameter 'matrix' (a row; the matrix must be square)", expected: d, found: row.count, parameter: "matrix") }
             try ParameterValidation.requireFinite(row, key: "matrix")
         }
         if let shift {

@@ -69,18 +69,18 @@ public struct MLPParameters: Codable, Sendable, Equatable {
             }
             for row in layer.weights {
                 if row.count != width {
-                    throw .dimensionMismatch(what: "\(name).weights (columns = the layer's inputs\(k == 0 ? ", the kept coordinates" : ""))", expected: width, found: row.count)
+                    throw .dimensionMismatch(what: "\(name).weights (columns = the layer's inputs\(k == 0 ? ", the kept coordinates" : ""))", expected: width, found: row.count, parameter: key)
                 }
                 try ParameterValidation.requireFinite(row, key: "\(name).weights")
             }
             if layer.bias.count != out {
-                throw .dimensionMismatch(what: "\(name).bias (one entry per weight row)", expected: out, found: layer.bias.count)
+                throw .dimensionMismatch(what: "\(name).bias (one entry per weight row)", expected: out, found: layer.bias.count, parameter: key)
             }
             try ParameterValidation.requireFinite(layer.bias, key: "\(name).bias")
             width = out
         }
         if width != outputs {
-            throw .dimensionMismatch(what: "\(key) output width (the last layer's rows: s then t for the transformed coordinates)", expected: outputs, found: width)
+            throw .dimensionMismatch(what: "\(key) output width (the last layer's rows: s then t for the transformed coordinates)", expected: outputs, found: width, parameter: key)
         }
     }
 }
