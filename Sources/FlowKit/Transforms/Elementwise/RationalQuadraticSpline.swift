@@ -60,8 +60,8 @@ public struct RationalQuadraticSpline: ScalarBijection {
         }
         guard !x.isNaN else { return (.nan, .nan) }
         let bin = self.bin(Self.bin(of: x, in: knotsX))
-        let xi = (x - bin.x0) / bin.width
-        return bin.forward(xi: xi)
+        let (y, logDerivative) = bin.forward(xi: (x - bin.x0) / bin.width)
+        return (y, logDerivative)
     }
 
     public func inverse(_ y: Double) -> (value: Double, logAbsDet: Double) {
