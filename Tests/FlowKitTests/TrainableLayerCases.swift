@@ -24,5 +24,7 @@ enum TrainableLayerCases {
         TrainableLayerCase(label: "planar d=3", layer: TrainablePlanar(dimension: 3)),
         TrainableLayerCase(label: "spline_coupling d=2", layer: TrainableSplineCoupling(dimension: 2, hidden: [4], bins: 4, bound: 2.5, activation: .tanh), jacobianStep: 1e-3),
         TrainableLayerCase(label: "spline_coupling d=3 reversed", layer: TrainableSplineCoupling(dimension: 3, hidden: [3], bins: 3, bound: 1.5, reversed: true, activation: .tanh), jacobianStep: 1e-3),
+        TrainableLayerCase(label: "maf d=2", layer: TrainableMAF(dimension: 2, hidden: [4], activation: .tanh)),
+        TrainableLayerCase(label: "maf d=3 reversed", layer: TrainableMAF(dimension: 3, hidden: [5, 4], reversed: true, activation: .tanh)),
     ]
 }
