@@ -62,4 +62,39 @@ final class TrainableExtraLayerTests: XCTestCase {
             XCTAssertTrue((0..<4).contains { i in (0..<4).contains { j in layer.degrees[j] < layer.degrees[i] && abs(jacobian[i][j]) > 1e-6 } })
         }
     }
+
+    /// BNAF's density map is autoregressive (lower triangular Jacobian in its order, reversed
+    /// with `reversed`) with a positive diagonal; the log-det is the sum of the diagonal's logs.
+    func testBNAFJacobianIsTriangularWithPositiveDiagonal() throws {
+        for reversed in [false, true] {
+            let layer = TrainableBNAF(dimension: 3, hidden: 4, layers: 2, reversed: reversed)
+            var stream = RandomStream(seed: 12)
+            let theta = layer.initialParameters(using: &stream)
+            let x = randomVector(3, scale: 1.5, &stream)
+            let jacobian = FiniteDifference.jacobian(of: { (try? apply(layer, .density, theta, $0).output) ?? [] }, at: x)
+            var logDiagonal = 0.0
+            for i in 0..<3 {
+                for j in 0..<3 where reversed ? j < i : j > i {
+                    XCTAssertEqual(jacobian[i][j], 0, accuracy: 1e-12, "reversed \(reversed): ∂F\(i)/∂x\(j)")
+                }
+                XCTAssertGreaterThan(jacobian[i][i], 0)
+                logDiagonal += Foundation.log(jacobian[i][i])
+            }
+            XCTAssertEqual(try apply(layer, .density, theta, x).logDet[0], logDiagonal, accuracy: 1e-8)
+        }
+    }
+
+    /// Sampling inverts the density map by root search for points far in the tails too (the
+    /// gated residual makes F onto ℝ^d); a non-finite point is an error, not a hang.
+    func testBNAFSamplingInvertsFarOut() throws {
+        let layer = TrainableBNAF(dimension: 2, hidden: 5, layers: 1)
+        var stream = RandomStream(seed: 13)
+        let theta = layer.initialParameters(using: &stream)
+        let z: [Double] = [0, 0, 50, -80, -1e6, 3, 0.5, 1e-9]
+        let (x, logDet) = try apply(layer, .sampling, theta, z, count: 4)
+        let (back, backLogDet) = try apply(layer, .density, theta, x, count: 4)
+        for (a, b) in zip(back, z) { XCTAssertTrue(isClose(a, b, relative: 1e-10, absolute: 1e-10), "\(a) vs \(b)") }
+        for (a, b) in zip(logDet, backLogDet) { XCTAssertEqual(a, -b, accuracy: 1e-9) }
+        XCTAssertThrowsError(try apply(layer, .sampling, theta, [.nan, 0]))
+    }
 }

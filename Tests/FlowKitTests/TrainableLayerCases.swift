@@ -26,5 +26,8 @@ enum TrainableLayerCases {
         TrainableLayerCase(label: "spline_coupling d=3 reversed", layer: TrainableSplineCoupling(dimension: 3, hidden: [3], bins: 3, bound: 1.5, reversed: true, activation: .tanh), jacobianStep: 1e-3),
         TrainableLayerCase(label: "maf d=2", layer: TrainableMAF(dimension: 2, hidden: [4], activation: .tanh)),
         TrainableLayerCase(label: "maf d=3 reversed", layer: TrainableMAF(dimension: 3, hidden: [5, 4], reversed: true, activation: .tanh)),
+        TrainableLayerCase(label: "bnaf d=2", layer: TrainableBNAF(dimension: 2, hidden: 3, layers: 1)),
+        TrainableLayerCase(label: "bnaf d=3 reversed, 2 hidden layers", layer: TrainableBNAF(dimension: 3, hidden: 2, layers: 2, reversed: true)),
+        TrainableLayerCase(label: "bnaf d=2 no hidden layer", layer: TrainableBNAF(dimension: 2, hidden: 1, layers: 0)),
     ]
 }
