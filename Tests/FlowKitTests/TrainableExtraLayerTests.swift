@@ -10,7 +10,7 @@ final class TrainableExtraLayerTests: XCTestCase {
     func testInitialParametersGiveTheIdentity() throws {
         let layers: [any TrainableLayer] = [
             TrainableSplineCoupling(dimension: 2, hidden: [8], bins: 5, bound: 3),
-            TrainableSplineCoupling(dimension: 3, hidden: [8], bins: 5, bound: 3, reversed: true),
+            TrainableSplineCoupling(dimension: 3, parity: 1, hidden: [8], bins: 5, bound: 3),
             TrainableMAF(dimension: 3, hidden: [8]),
         ]
         for layer in layers {

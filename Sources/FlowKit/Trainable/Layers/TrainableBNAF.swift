@@ -17,7 +17,8 @@ import Foundation
 /// and each row r is weight-normalised (Salimans & Kingma 2016), w_r = e^{s_r}·v_r/‖v_r‖ with
 /// v_r the masked row. So output i depends only on x_{≤i} and increases in x_i: F is
 /// autoregressive with a positive triangular Jacobian. (BNAF's last flow has no residual; here
-/// every layer has it, because without it each F_i is bounded in x_i and F is not onto ℝ^d.)
+/// every layer has it, because without it each F_i is bounded in x_i and F is not onto ℝ^d.
+/// 1 − σ(g) is evaluated as σ(−g), which stays positive where σ(g) rounds to 1.)
 ///
 /// log|det ∂F/∂x| = Σ_i [softplus(λ_i + g) − softplus(g)] = Σ_i log(σ(g)e^{λ_i} + 1 − σ(g)),
 /// with λ_i = log ∂f_i/∂x_i computed in log space through the diagonal blocks
@@ -234,13 +235,14 @@ public struct TrainableBNAF: TrainableLayer {
             for p in 0..<n { input[i * n + p] = buffers.input[p * d + j] }
         }
         network(theta, tape: tape, g, count: n)
-        let gate = theta[gateOffset], s = TrainableMath.logistic(gate), spGate = TrainableMath.softplus(gate)
+        let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
+        let spGate = TrainableMath.softplus(gate)
         let f = tape + g.pre[matrixCount - 1], lambda = tape + g.lambda
         for p in 0..<n {
             var logDet = 0.0
             for j in 0..<d {
                 let i = internalIndex(j)
-                buffers.output[p * d + j] = s * f[i * n + p] + (1 - s) * input[i * n + p]
+                buffers.output[p * d + j] = s * f[i * n + p] + rest * input[i * n + p]
                 logDet += TrainableMath.softplus(lambda[i * n + p] + gate) - spGate
             }
             buffers.logAbsDet[p] += logDet
@@ -252,7 +254,7 @@ public struct TrainableBNAF: TrainableLayer {
         precondition(direction == .density, "bnaf: only the density direction has a vector–Jacobian product")
         let n = buffers.count, d = dimension, L = matrixCount
         let g = regions(count: n), tape = buffers.tape
-        let gate = theta[gateOffset], s = TrainableMath.logistic(gate)
+        let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
         let input = tape + g.input, f = tape + g.pre[L - 1], lambda = tape + g.lambda
         var delta = tape + g.deltaA, other = tape + g.deltaB
         for l in 1...L {
@@ -268,7 +270,7 @@ public struct TrainableBNAF: TrainableLayer {
                 let i = internalIndex(j)
                 let gy = gradient.output[p * d + j]
                 delta[i * n + p] = s * gy
-                gateGradient += gy * s * (1 - s) * (f[i * n + p] - input[i * n + p])
+                gateGradient += gy * s * rest * (f[i * n + p] - input[i * n + p])
                 let q = TrainableMath.logistic(lambda[i * n + p] + gate)
                 gateGradient += gamma * (q - s)
                 other[i * n + p] = gamma * q
@@ -348,7 +350,7 @@ public struct TrainableBNAF: TrainableLayer {
         for p in 0..<n {
             for j in 0..<d {
                 let i = internalIndex(j)
-                gradient.input[p * d + j] = delta[i * n + p] + (1 - s) * gradient.output[p * d + j]
+                gradient.input[p * d + j] = delta[i * n + p] + rest * gradient.output[p * d + j]
             }
         }
     }
@@ -411,12 +413,13 @@ public struct TrainableBNAF: TrainableLayer {
             tape.withUnsafeMutableBufferPointer { tapeBuffer in
                 guard let theta = thetaBuffer.baseAddress, let t = tapeBuffer.baseAddress else { return }
                 prepareWeights(theta, tape: t, g)
-                let gate = theta[gateOffset], s = TrainableMath.logistic(gate), spGate = TrainableMath.softplus(gate)
+                let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
+                let spGate = TrainableMath.softplus(gate)
                 let x = t + g.input, f = t + g.pre[matrixCount - 1], lambda = t + g.lambda
                 /// F_i and ∂F_i/∂x_i at the current x.
                 func value(_ i: Int) -> (Double, Double) {
                     network(theta, tape: t, g, count: 1)
-                    return (s * f[i] + (1 - s) * x[i], s * Foundation.exp(lambda[i]) + (1 - s))
+                    return (s * f[i] + rest * x[i], s * Foundation.exp(lambda[i]) + rest)
                 }
                 for p in 0..<n where failure == nil {
                     for i in 0..<d { x[i] = 0 }

@@ -4,8 +4,8 @@ import Foundation
 /// Papamakarios 2019, "Neural Spline Flows", §3; the coupling of Dinh et al. 2017) as a
 /// trainable layer, both directions closed form.
 ///
-/// The coordinates split into a kept part x_A (the first ⌊d/2⌋, or with `reversed` the last
-/// ⌊d/2⌋, so that stacked layers alternate) and a transformed part x_B. A conditioner MLP
+/// The coordinates split into a kept part x_A and a transformed part x_B by ``CouplingSplit``
+/// (`parity` 0 keeps the first ⌊d/2⌋, parity 1 the others, so that stacked layers alternate). A conditioner MLP
 /// `hidden` maps x_A to 3K − 1 raw values per transformed coordinate (K = `bins`): θʷ (K),
 /// θʰ (K), θᵈ (K − 1), from which, on [−B, B] (B = `bound`), with minimum bin size m = 1e-3
 /// and minimum derivative δ = 1e-3 (nflows' defaults),
@@ -38,7 +38,7 @@ public struct TrainableSplineCoupling: TrainableLayer {
     public let dimension: Int
     public let bins: Int
     public let bound: Double
-    public let reversed: Bool
+    public let parity: Int
     public let conditioner: TrainableMLP
     public let layout: ParameterLayout
     /// Indices of the kept and the transformed coordinates.
@@ -50,23 +50,18 @@ public struct TrainableSplineCoupling: TrainableLayer {
     /// c = log(e^{1−δ} − 1): softplus(c) + δ = 1.
     static let derivativeShift = Foundation.log(Foundation.expm1(1 - minimumDerivative))
 
-    public init(dimension: Int, hidden: [Int] = [64, 64], bins: Int = 8, bound: Double = 3,
-                reversed: Bool = false, activation: MLPActivation = .relu) {
+    public init(dimension: Int, parity: Int = 0, hidden: [Int] = [64, 64], bins: Int = 8, bound: Double = 3,
+                activation: MLPActivation = .relu) {
         precondition(dimension >= 2, "a coupling needs at least two coordinates")
         precondition(bins >= 1 && bound > 0 && bound.isFinite, "spline_coupling: bins ≥ 1 and a finite bound > 0")
         self.dimension = dimension
         self.bins = bins
         self.bound = bound
-        self.reversed = reversed
-        let keptCount = dimension / 2
-        if reversed {
-            transformed = Array(0..<(dimension - keptCount))
-            kept = Array((dimension - keptCount)..<dimension)
-        } else {
-            kept = Array(0..<keptCount)
-            transformed = Array(keptCount..<dimension)
-        }
-        conditioner = TrainableMLP(widths: [keptCount] + hidden + [transformed.count * (3 * bins - 1)],
+        self.parity = parity
+        let split = CouplingSplit(dimension: dimension, parity: parity)
+        kept = split.kept
+        transformed = split.transformed
+        conditioner = TrainableMLP(widths: [kept.count] + hidden + [transformed.count * (3 * bins - 1)],
                                    activation: activation, zeroLastLayer: true)
         var builder = ParameterLayout.Builder()
         conditioner.addBlocks(to: &builder, prefix: "conditioner")
