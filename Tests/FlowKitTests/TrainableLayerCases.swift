@@ -8,6 +8,10 @@ struct TrainableLayerCase {
     var parameterScale = 0.7
     /// The standard deviation of the "large entries" used for the invertibility check.
     var largeScale = 8.0
+    /// The initial step of the finite-difference Jacobian in the log-det check (nil: its
+    /// default 0.05·max(1, |x|)). Splines are only C¹ at their knots, so a step that straddles
+    /// a knot loses Ridders' extrapolation; they use 1e-3.
+    var jacobianStep: Double? = nil
 }
 
 /// THE list of every trainable layer. Each entry is checked in every direction it supports by
@@ -15,7 +19,9 @@ struct TrainableLayerCase {
 /// against the finite-difference Jacobian, round trip, invertibility for large parameters).
 /// Add new layers here. (lu_linear uses largeScale 3: with exp(±8·N) on the diagonal the
 /// matrix is so ill-conditioned that the round trip loses more than 1e-8, though it stays
-/// invertible.)
+/// invertible. bnaf likewise: its weight-norm scales e^{s} multiply across layers, so at
+/// s ∼ 8·N the map's slope reaches 1e10 or more and F(F⁻¹(z)) can only match z to slope × ulp
+/// of the root, although the root search returns the best double.)
 enum TrainableLayerCases {
     static let all: [TrainableLayerCase] = [
         TrainableLayerCase(label: "planar d=2", layer: TrainablePlanar(dimension: 2)),
@@ -29,5 +35,12 @@ enum TrainableLayerCases {
         TrainableLayerCase(label: "actnorm d=3", layer: TrainableActNorm(dimension: 3)),
         TrainableLayerCase(label: "lu_linear d=2", layer: TrainableLULinear(dimension: 2), largeScale: 3),
         TrainableLayerCase(label: "lu_linear d=4 permutation", layer: TrainableLULinear(dimension: 4, permutation: [2, 0, 3, 1]), largeScale: 3),
+        TrainableLayerCase(label: "spline_coupling d=2", layer: TrainableSplineCoupling(dimension: 2, hidden: [4], bins: 4, bound: 2.5, activation: .tanh), jacobianStep: 1e-3),
+        TrainableLayerCase(label: "spline_coupling d=3 parity 1", layer: TrainableSplineCoupling(dimension: 3, parity: 1, hidden: [3], bins: 3, bound: 1.5, activation: .tanh), jacobianStep: 1e-3),
+        TrainableLayerCase(label: "maf d=2", layer: TrainableMAF(dimension: 2, hidden: [4], activation: .tanh)),
+        TrainableLayerCase(label: "maf d=3 reversed", layer: TrainableMAF(dimension: 3, hidden: [5, 4], reversed: true, activation: .tanh)),
+        TrainableLayerCase(label: "bnaf d=2", layer: TrainableBNAF(dimension: 2, hidden: 3, layers: 1), largeScale: 3),
+        TrainableLayerCase(label: "bnaf d=3 reversed, 2 hidden layers", layer: TrainableBNAF(dimension: 3, hidden: 2, layers: 2, reversed: true), largeScale: 3),
+        TrainableLayerCase(label: "bnaf d=2 no hidden layer", layer: TrainableBNAF(dimension: 2, hidden: 1, layers: 0), largeScale: 3),
     ]
 }

@@ -26,7 +26,7 @@ final class TrainableLayerGradientTests: XCTestCase {
                     let (_, logDet) = try apply(layer, direction, theta, x)
                     let expected = FiniteDifference.logAbsDeterminantOfJacobian(of: { point in
                         (try? apply(layer, direction, theta, point).output) ?? [Double](repeating: .nan, count: point.count)
-                    }, at: x)
+                    }, at: x, step: testCase.jacobianStep)
                     XCTAssertTrue(isClose(logDet[0], expected, relative: 1e-7, absolute: 1e-8),
                                   "\(testCase.label) \(direction): log|det| \(logDet[0]) vs finite-difference \(expected)")
                 }
