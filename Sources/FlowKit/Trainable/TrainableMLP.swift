@@ -222,4 +222,30 @@ public struct TrainableMLP: Sendable {
             }
         }
     }
+
+    /// Σ x[p] with four partial sums in fixed order (used by the BNAF layer).
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var p = 0
+        while p + 4 <= n {
+            s0 += x[p]; s1 += x[p + 1]; s2 += x[p + 2]; s3 += x[p + 3]
+            p += 4
+        }
+        while p < n { s0 += x[p]; p += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Σ x[p]·y[p] with four partial sums in fixed order (used by the BNAF layer).
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var p = 0
+        while p + 4 <= n {
+            s0 += x[p] * y[p]; s1 += x[p + 1] * y[p + 1]; s2 += x[p + 2] * y[p + 2]; s3 += x[p + 3] * y[p + 3]
+            p += 4
+        }
+        while p < n { s0 += x[p] * y[p]; p += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
 }
