@@ -34,6 +34,30 @@ final class FitTests: XCTestCase {
         XCTAssertTrue(result.skippedIterations.isEmpty)
     }
 
+    /// With a 10 % held-out part, the validation NLL of the fitted normal base matches the true
+    /// entropy Σⱼ ½ log(2πe σⱼ²) within sampling error, and the split keeps every point once.
+    func testHeldOutNLLOfAFittedNormalMatchesTheEntropy() throws {
+        let n = 3000
+        let std = [0.5, 2.0]
+        var stream = RandomStream(seed: 31)
+        let values = (0..<(2 * n)).map { i in std[i % 2] * stream.nextStandardNormal() }
+        let split = try TrainValidationSplit(points: PointBatch(dimension: 2, values: values), validationFraction: 0.1, seed: 2)
+        XCTAssertEqual(split.validation.count, 300)
+        XCTAssertEqual((split.training.values + split.validation.values).sorted(), values.sorted())
+        let flow = TrainableFlow(dimension: 2, layers: [])
+        let validation = ValidationObserver(flow: flow, points: split.validation, every: 250)
+        let trainer = Trainer(flow: flow, objective: MaximumLikelihood(data: .points(split.training)),
+                              configuration: TrainingConfiguration(iterations: 1000, batchSize: 128, seed: 5))
+        var adam = Adam()
+        _ = try trainer.fit(from: flow.initialParameters(seed: 1), optimizer: &adam,
+                            schedule: CosineSchedule(base: 0.05, iterations: 1000, minimum: 1e-4), observers: [validation])
+        XCTAssertEqual(validation.history.map(\.iteration), [249, 499, 749, 999])
+        guard let last = validation.history.last else { return XCTFail("no validation") }
+        let entropy = std.reduce(0) { $0 + 0.5 * log(2 * Double.pi * M_E * $1 * $1) }
+        XCTAssertEqual(last.nll, entropy, accuracy: 4 * last.standardError + 0.01, "held-out NLL \(last.nll) ± \(last.standardError)")
+        XCTAssertGreaterThan(last.standardError, 0)
+    }
+
     /// One affine layer (LU linear map on a learnable diagonal normal) fitted by reverse KL to a
     /// correlated Gaussian energy reaches KL(q ‖ p) < 1e-3 (closed form).
     func testAffineLayerFittedByReverseKLToAGaussianEnergy() throws {
