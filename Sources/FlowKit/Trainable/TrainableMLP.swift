@@ -139,6 +139,12 @@ public struct TrainableMLP: Sendable {
         tape + scratchOffset(count: n)
     }
 
+    /// Where ``forward(parameters:input:count:tape:)`` leaves the output (outputs × n,
+    /// feature-major), for a backward pass that needs it again.
+    public func output(tape: UnsafeMutablePointer<Double>, count n: Int) -> UnsafeMutablePointer<Double> {
+        tape + activationOffsets(widths.count - 1, count: n).pre
+    }
+
     /// The weights the products use: Wₖ itself, or M ⊙ W in the tape (written by ``forward``).
     @inline(__always)
     private func effectiveWeights(_ k: Int, parameters: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {

@@ -113,9 +113,7 @@ public struct TrainableMAF: TrainableLayer {
         let n = buffers.count, d = dimension
         let mlpTape = buffers.tape + d * n
         let inputGradient = mlpTape + conditioner.tapeCount(count: n)
-        var offset = 0
-        for k in 1..<(conditioner.widths.count - 1) { offset += 2 * conditioner.widths[k] * n }
-        let out = UnsafePointer(mlpTape + offset)
+        let out = UnsafePointer(conditioner.output(tape: mlpTape, count: n))
         let rawGradient = conditioner.outputGradient(tape: mlpTape, count: n)
         for p in 0..<n {
             let gamma = gradient.logAbsDet[p]

@@ -161,16 +161,14 @@ public struct TrainableSplineCoupling: TrainableLayer {
             for p in 0..<n { r.input[i * n + p] = points[p * d + j] }
         }
         let output = conditioner.forward(parameters: theta, input: r.input, count: n, tape: r.mlp)
-        assert(output == r.mlp + conditionerOutputOffset(count: n), "spline_coupling: the MLP's tape layout changed")
+        assert(output == conditionerOutput(r.mlp, count: n), "spline_coupling: the MLP's tape layout changed")
         return output
     }
 
-    /// Where the conditioner's output sits in its tape: after aₖ and hₖ of the hidden layers
-    /// (``TrainableMLP``'s tape layout; checked against `forward`'s result in debug builds).
-    private func conditionerOutputOffset(count n: Int) -> Int {
-        var offset = 0
-        for k in 1..<(conditioner.widths.count - 1) { offset += 2 * conditioner.widths[k] * n }
-        return offset
+    /// Where the conditioner's output sits in its tape (``TrainableMLP/output(tape:count:)``;
+    /// checked against `forward`'s result in debug builds).
+    private func conditionerOutput(_ mlpTape: UnsafeMutablePointer<Double>, count n: Int) -> UnsafeMutablePointer<Double> {
+        conditioner.output(tape: mlpTape, count: n)
     }
 
     public func pass(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass) {
@@ -207,7 +205,7 @@ public struct TrainableSplineCoupling: TrainableLayer {
                     _ gradient: TrainableGradient) {
         let n = buffers.count, d = dimension, kk = bins, perCoordinate = 3 * bins - 1
         let r = regions(buffers.tape, count: n)
-        let raw = UnsafePointer(r.mlp + conditionerOutputOffset(count: n))
+        let raw = UnsafePointer(conditionerOutput(r.mlp, count: n))
         let rawGradient = conditioner.outputGradient(tape: r.mlp, count: n)
         let knots = r.knots
         let uw = knots + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
