@@ -11,6 +11,7 @@ let package = Package(
     products: [
         // MARK: - Libraries
         .library(name: "FlowKit", targets: ["FlowKit"]),
+        .library(name: "FlowTraining", targets: ["FlowTraining"]),
         .library(name: "Plot", targets: ["Plot"]),
         .library(name: "PlotCairo", targets: ["PlotCairo"]),
         .library(name: "Report", targets: ["Report"]),
@@ -27,6 +28,7 @@ let package = Package(
     targets: [
         // MARK: - Libraries
         .target(name: "FlowKit", swiftSettings: strict),
+        .target(name: "FlowTraining", dependencies: ["FlowKit"], swiftSettings: strict),
         .target(name: "Plot", swiftSettings: strict),
         .systemLibrary(
             name: "CCairo",
@@ -55,13 +57,14 @@ let package = Package(
             dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
-        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"], swiftSettings: strict),
+        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "FlowTraining", "Plot", "PlotCairo", "Report"], swiftSettings: strict),
         // A mutation fuzzer that runs the flowreport binary on mutants of the shipped specs (`make fuzz`).
         .executableTarget(name: "flowfuzz", dependencies: ["FlowKit"], swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "FlowTrainingTests", dependencies: ["FlowTraining", "FlowKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")],
