@@ -7,8 +7,9 @@ import Foundation
 /// 8 bins; here three ``TrainableSplineCoupling`` layers with alternating parity, conditioner
 /// (64, 64) ReLU, 8 bins on [−5, 5] as zuko's bound, a learnable diagonal normal base) fitted to
 /// fresh toy data every iteration, batch 256, Adam 10⁻³, 3,000 iterations, jobs = 2 — the
-/// settings of `../shared/bench/zuko_nsf_toy.py`. Rows: wall milliseconds per iteration
-/// (target: ≥ 10× zuko's ≈ 65 it/s measured on this machine, i.e. ≤ 1.54 ms) and
+/// settings of `../shared/bench/zuko_nsf_toy.py`. Rows: iterations per second on the wall
+/// clock (target: ≥ 10× zuko's ≈ 65 it/s measured on this machine), the same per two
+/// CPU-seconds (what two idle cores would give; the machine is shared), and
 /// KL(p_data ‖ q) = NLL − H on 10⁵ fresh held-out points with the exact entropy
 /// (``ToyDatasetDensity``; target: no worse than zuko's 0.033 nats on 8gaussians, 0.10 on
 /// checkerboard, after the same iterations).
@@ -35,13 +36,18 @@ enum SplineFitBenchmark {
         let nll = MonteCarloEstimate.negativeLogLikelihood(logDensities: flow.logDensity(parameters: result.parameters, of: heldOut))
         let kl = dataset.klDivergence(negativeLogLikelihood: nll)
         let name = dataset.dataset.name
-        let perIteration = 1000 * wall / Double(iterations)
+        let rate = Double(iterations) / wall
+        // CPU time says what two otherwise idle cores would give on this shared machine.
+        let cpuRate = Double(iterations) / (cpu / 2)
         return BenchmarkOutput(rows: [
-            BenchmarkRow(name: "NSF-size spline coupling, ML \(name): ms per iteration (batch 256, jobs 2)",
-                         value: perIteration, unit: "ms", target: .atMost(1000 / (10 * zukoIterationsPerSecond)),
-                         detail: String(format: "%.0f it/s, %.1f× zuko's %.0f it/s; CPU %.1f s for %.1f s wall",
-                                        1000 / perIteration, 1000 / perIteration / zukoIterationsPerSecond,
-                                        zukoIterationsPerSecond, cpu, wall)),
+            BenchmarkRow(name: "NSF-size spline coupling, ML \(name): iterations/s (batch 256, jobs 2, wall)",
+                         value: rate, unit: "it/s", target: .atLeast(10 * zukoIterationsPerSecond),
+                         detail: String(format: "%.1f× zuko's %.0f it/s; %.1f s wall, %.1f s CPU", rate / zukoIterationsPerSecond,
+                                        zukoIterationsPerSecond, wall, cpu)),
+            BenchmarkRow(name: "NSF-size spline coupling, ML \(name): iterations/s per 2 CPU-seconds",
+                         value: cpuRate, unit: "it/s",
+                         detail: String(format: "%.1f× zuko; %.2f ms CPU per iteration", cpuRate / zukoIterationsPerSecond,
+                                        1000 * cpu / Double(iterations))),
             BenchmarkRow(name: "NSF-size spline coupling, ML \(name): KL(p_data ‖ q) after \(iterations) iterations",
                          value: kl.value, unit: "nats", target: .atMost(zukoKL),
                          detail: String(format: "NLL %.4f ± %.4f, H %.6f; zuko %.3f; %d skipped steps",
