@@ -25,6 +25,7 @@ let benchmarks: [Benchmark] = [
     PlotBenchmark.rasterOnly,
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
     TrainingBenchmark.planarReverseKL, TrainingBenchmark.couplingMaximumLikelihood,
+    SplineFitBenchmark.eightGaussians, SplineFitBenchmark.checkerboard,
 ]
 
 /// The load average, printed with the results: on a shared machine it says how much the
