@@ -1,0 +1,99 @@
+import Foundation
+
+/// Φ(z) for batches by table: a Taylor polynomial about the nearest grid point zⱼ = j/64,
+/// with its coefficients computed once from the accurate ``Special/normalCDF(_:)``.
+///
+/// With φ the standard normal density and Heₙ the probabilists' Hermite polynomials
+/// (He₀ = 1, He₁ = z, Heₙ₊₁ = z·Heₙ − n·Heₙ₋₁), the derivatives are
+/// Φ⁽ᵏ⁾(z) = (−1)ᵏ⁻¹·Heₖ₋₁(z)·φ(z) (A&S 26.2.1, 22.2.15), so for |h| ≤ 1/128
+///
+///     Φ(zⱼ + h) = Σ_{k=0…8} cⱼₖ hᵏ,  cⱼ₀ = Φ(zⱼ),  cⱼₖ = (−1)ᵏ⁻¹ Heₖ₋₁(zⱼ) φ(zⱼ) / k!,
+///
+/// whose truncation, relative to Φ, is about (|z|·h)⁹/9! < 10⁻¹⁵ at the grid's end and far
+/// smaller inside (|z|·h ≤ 0.067). The grid covers |z| ≤ 8.5 (1089 points,
+/// 78 KiB); outside it, and for NaN, the value is ``Special/normalCDF(_:)``'s (z > 8.5 gives 1,
+/// z < −8.5 has Φ < 10⁻¹⁷: a rare call). Measured (tests): within 4 ulps relative of
+/// ``Special/normalCDF(_:)`` on a dense grid of [−9, 9] (up to 4 for z < 0, where both
+/// carry the few-ulp error of libm's erfc through cⱼ₀; 1–2 for z > 0), so u = Φ(z) is within
+/// 10⁻¹⁵ absolute, far inside the 2⁻¹⁶ bins of the streaming KS histogram.
+public struct NormalCDFTable: Sendable {
+    /// Grid points per unit of z.
+    @usableFromInline static let pointsPerUnit = 64.0
+    /// The grid covers [−limit, limit].
+    @usableFromInline static let limit = 8.5
+    /// Index of z = 0 (= limit · pointsPerUnit).
+    @usableFromInline static let center = 544
+    /// Coefficients per grid point (degree 8).
+    @usableFromInline static let degree = 8
+    /// cⱼₖ at [(j + center)·9 + k].
+    @usableFromInline let coefficients: [Double]
+
+    public static let shared = NormalCDFTable()
+
+    init() {
+        let points = 2 * Self.center + 1
+        let width = Self.degree + 1
+        var c = [Double](repeating: 0, count: points * width)
+        for index in 0..<points {
+            let z = Double(index - Self.center) / Self.pointsPerUnit
+            let phi = Foundation.exp(-0.5 * z * z) / (2 * Double.pi).squareRoot()
+            c[index * width] = Special.normalCDF(z)
+            var hermitePrevious = 0.0, hermite = 1.0  // He₋₁ (unused) and He₀
+            var factorial = 1.0
+            for k in 1...Self.degree {
+                factorial *= Double(k)
+                let sign: Double = k % 2 == 1 ? 1 : -1
+                c[index * width + k] = sign * hermite * phi / factorial
+                // He_k = z·He_{k−1} − (k−1)·He_{k−2}.
+                let next = z * hermite - Double(k - 1) * hermitePrevious
+                hermitePrevious = hermite
+                hermite = next
+            }
+        }
+        coefficients = c
+    }
+
+    /// Φ(z) (see the type's documentation).
+    @inlinable @inline(__always)
+    public func cdf(_ z: Double, _ table: UnsafePointer<Double>) -> Double {
+        // |z| ≤ limit, false for NaN.
+        guard abs(z) <= Self.limit else { return Special.normalCDF(z) }
+        // j = round(64 z) by truncating a positive number: 64 z + center + ½ ≥ ½.
+        let index = Int(z * Self.pointsPerUnit + (Double(Self.center) + 0.5))
+        let h = z - Double(index - Self.center) / Self.pointsPerUnit
+        let c = table + index * (Self.degree + 1)
+        var p = c[8]
+        p = p * h + c[7]
+        p = p * h + c[6]
+        p = p * h + c[5]
+        p = p * h + c[4]
+        p = p * h + c[3]
+        p = p * h + c[2]
+        p = p * h + c[1]
+        return c[0] + p * h
+    }
+
+    /// out[i] = Φ((x[i] − μ)/σ); counts must match.
+    public func cdf(of x: UnsafeBufferPointer<Double>, mean mu: Double, std sigma: Double,
+                    into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == out.count, "cdf(of:into:) needs buffers of equal length")
+        coefficients.withUnsafeBufferPointer { table in
+            guard let table = table.baseAddress else { return }
+            for i in x.indices { out[i] = cdf((x[i] - mu) / sigma, table) }
+        }
+    }
+
+    /// out[i] = Φ((log x[i] − μ)/σ) for x[i] > 0, otherwise 0 (NaN included, as
+    /// ``LogNormalDistribution/cdf(_:)``); counts must match. The logarithm is ``BranchFreeLog/log(_:)``.
+    public func logNormalCDF(of x: UnsafeBufferPointer<Double>, mu: Double, sigma: Double,
+                             into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == out.count, "logNormalCDF(of:into:) needs buffers of equal length")
+        coefficients.withUnsafeBufferPointer { table in
+            guard let table = table.baseAddress else { return }
+            for i in x.indices {
+                let v = x[i]
+                out[i] = v > 0 ? cdf((BranchFreeLog.log(v) - mu) / sigma, table) : 0
+            }
+        }
+    }
+}
