@@ -20,9 +20,22 @@ public enum BranchFreeLog {
     /// log x (see the type's documentation).
     @inlinable @inline(__always)
     public static func log(_ x: Double) -> Double {
+        isReducible(x) ? reducedLog(x) : Foundation.log(x)
+    }
+
+    /// Whether x is positive, normal and finite: the inputs of ``reducedLog(_:)``.
+    @inlinable @inline(__always)
+    public static func isReducible(_ x: Double) -> Bool {
+        // The biased exponent is in 1…2046 and the sign bit clear.
+        x.bitPattern &- 0x0010_0000_0000_0000 < 0x7FE0_0000_0000_0000
+    }
+
+    /// log x for positive normal finite x (``isReducible(_:)``), with no branch at all, so that
+    /// batch loops, which handle the other inputs in a second pass, keep no call in the loop
+    /// (a call in the loop costs more than the arithmetic). Other inputs give garbage.
+    @inlinable @inline(__always)
+    public static func reducedLog(_ x: Double) -> Double {
         let bits = x.bitPattern
-        // Positive normal finite x: the biased exponent is in 1…2046 and the sign bit clear.
-        guard bits &- 0x0010_0000_0000_0000 < 0x7FE0_0000_0000_0000 else { return Foundation.log(x) }
         // k = exponent of x/√½ (rounded down), m = x·2⁻ᵏ in [√½, √2).
         let shifted = Int64(bitPattern: bits &- sqrtHalfBits)
         let k = shifted >> 52
@@ -30,27 +43,29 @@ public enum BranchFreeLog {
         let f = m - 1
         let s = f / (2 + f)
         let z = s * s
-        // R = Σ 2z^j/(2j + 1), j = 1…11.
-        var r = 2.0 / 23
-        r = r * z + 2.0 / 21
-        r = r * z + 2.0 / 19
-        r = r * z + 2.0 / 17
-        r = r * z + 2.0 / 15
-        r = r * z + 2.0 / 13
-        r = r * z + 2.0 / 11
-        r = r * z + 2.0 / 9
-        r = r * z + 2.0 / 7
-        r = r * z + 2.0 / 5
-        r = r * z + 2.0 / 3
-        r *= z
+        // R = Σ 2z^j/(2j + 1), j = 1…11, by Estrin's scheme (pairs, then powers z², z⁴, z⁸):
+        // a short dependency chain, so that consecutive values overlap in the pipeline.
+        let z2 = z * z, z4 = z2 * z2, z8 = z4 * z4
+        let p01 = 2.0 / 3 + z * (2.0 / 5), p23 = 2.0 / 7 + z * (2.0 / 9)
+        let p45 = 2.0 / 11 + z * (2.0 / 13), p67 = 2.0 / 15 + z * (2.0 / 17)
+        let p89 = 2.0 / 19 + z * (2.0 / 21)
+        let low = (p01 + z2 * p23) + z4 * (p45 + z2 * p67)
+        let high = p89 + z2 * (2.0 / 23)
+        let r = z * (low + z8 * high)
         let halfSquare = 0.5 * f * f
         let kd = Double(k)
         return kd * ln2High + ((f - (halfSquare - (s * (halfSquare + r) + kd * ln2Low))))
     }
 
-    /// out[i] = log(x[i]); counts must match.
+    /// out[i] = log(x[i]); counts must match. One branch-free pass, then a pass over the rare
+    /// inputs that are not positive normal finite numbers, if there were any.
     public static func log(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == out.count, "log(of:into:) needs buffers of equal length")
-        for i in x.indices { out[i] = log(x[i]) }
+        var rare: UInt8 = 0
+        for i in x.indices {
+            out[i] = reducedLog(x[i])
+            rare |= isReducible(x[i]) ? 0 : 1
+        }
+        if rare != 0 { for i in x.indices where !isReducible(x[i]) { out[i] = Foundation.log(x[i]) } }
     }
 }

@@ -56,42 +56,71 @@ public struct NormalCDFTable: Sendable {
     /// Φ(z) (see the type's documentation).
     @inlinable @inline(__always)
     public func cdf(_ z: Double, _ table: UnsafePointer<Double>) -> Double {
-        // |z| ≤ limit, false for NaN.
-        guard abs(z) <= Self.limit else { return Special.normalCDF(z) }
+        Self.covers(z) ? Self.tableCDF(z, table) : Special.normalCDF(z)
+    }
+
+    /// Whether |z| ≤ limit (false for NaN): the arguments of ``tableCDF(_:_:)``.
+    @inlinable @inline(__always)
+    static func covers(_ z: Double) -> Bool { abs(z) <= limit }
+
+    /// The table polynomial at z clamped to [−limit, limit] (NaN to −limit), with no branch:
+    /// batch loops handle the arguments outside in a second pass.
+    @inlinable @inline(__always)
+    static func tableCDF(_ z: Double, _ table: UnsafePointer<Double>) -> Double {
+        let clamped = z >= -limit ? (z <= limit ? z : limit) : -limit
         // j = round(64 z) by truncating a positive number: 64 z + center + ½ ≥ ½.
-        let index = Int(z * Self.pointsPerUnit + (Double(Self.center) + 0.5))
-        let h = z - Double(index - Self.center) / Self.pointsPerUnit
-        let c = table + index * (Self.degree + 1)
-        var p = c[8]
-        p = p * h + c[7]
-        p = p * h + c[6]
-        p = p * h + c[5]
-        p = p * h + c[4]
-        p = p * h + c[3]
-        p = p * h + c[2]
-        p = p * h + c[1]
+        let index = Int(clamped * pointsPerUnit + (Double(center) + 0.5))
+        let h = clamped - Double(index - center) / pointsPerUnit
+        let c = table + index * (degree + 1)
+        // c₁ + c₂h + … + c₈h⁷ by Estrin's scheme (a short dependency chain), then c₀ + h·(…).
+        let h2 = h * h, h4 = h2 * h2
+        let p = ((c[1] + h * c[2]) + h2 * (c[3] + h * c[4]))
+            + h4 * ((c[5] + h * c[6]) + h2 * (c[7] + h * c[8]))
         return c[0] + p * h
     }
 
-    /// out[i] = Φ((x[i] − μ)/σ); counts must match.
+    /// out[i] = Φ((x[i] − μ)/σ); counts must match. One branch-free pass, then the rare
+    /// arguments outside the grid (or NaN) by ``Special/normalCDF(_:)``.
     public func cdf(of x: UnsafeBufferPointer<Double>, mean mu: Double, std sigma: Double,
                     into out: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == out.count, "cdf(of:into:) needs buffers of equal length")
         coefficients.withUnsafeBufferPointer { table in
             guard let table = table.baseAddress else { return }
-            for i in x.indices { out[i] = cdf((x[i] - mu) / sigma, table) }
+            var rare: UInt8 = 0
+            for i in x.indices {
+                let z = (x[i] - mu) / sigma
+                out[i] = Self.tableCDF(z, table)
+                rare |= Self.covers(z) ? 0 : 1
+            }
+            guard rare != 0 else { return }
+            for i in x.indices {
+                let z = (x[i] - mu) / sigma
+                if !Self.covers(z) { out[i] = Special.normalCDF(z) }
+            }
         }
     }
 
     /// out[i] = Φ((log x[i] − μ)/σ) for x[i] > 0, otherwise 0 (NaN included, as
-    /// ``LogNormalDistribution/cdf(_:)``); counts must match. The logarithm is ``BranchFreeLog/log(_:)``.
+    /// ``LogNormalDistribution/cdf(_:)``); counts must match. The logarithm is
+    /// ``BranchFreeLog/reducedLog(_:)``; zero, negative, subnormal, infinite and NaN x, and z
+    /// outside the grid, go through a second pass with the scalar functions.
     public func logNormalCDF(of x: UnsafeBufferPointer<Double>, mu: Double, sigma: Double,
                              into out: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == out.count, "logNormalCDF(of:into:) needs buffers of equal length")
         coefficients.withUnsafeBufferPointer { table in
             guard let table = table.baseAddress else { return }
+            var rare: UInt8 = 0
             for i in x.indices {
                 let v = x[i]
+                let z = (BranchFreeLog.reducedLog(v) - mu) / sigma
+                out[i] = Self.tableCDF(z, table)
+                rare |= (BranchFreeLog.isReducible(v) ? 0 : 1) | (Self.covers(z) ? 0 : 1)
+            }
+            guard rare != 0 else { return }
+            for i in x.indices {
+                let v = x[i]
+                let z = (BranchFreeLog.reducedLog(v) - mu) / sigma
+                if BranchFreeLog.isReducible(v) && Self.covers(z) { continue }
                 out[i] = v > 0 ? cdf((BranchFreeLog.log(v) - mu) / sigma, table) : 0
             }
         }
