@@ -9,7 +9,7 @@ import Report
 ///   Eq. 5, numerical planar inverses included, through ``PlaneDensity`` with jobs = 2 (the
 ///   report's parallel grid path); also with Eq. 4 for comparison. Target: well under 1 s.
 /// - `histogram-stream`: a 2-D histogram (100 × 100 bins) of 10⁶, 10⁷ and 10⁸ samples of the
-///   same flow through ``MultivariateSamplePass`` with jobs = 2, with the peak resident set
+///   same flow through ``SamplePass`` with jobs = 2, with the peak resident set
 ///   (VmHWM of /proc/self/status) after each: constant memory means VmHWM does not grow with
 ///   the sample count. Run it in its own process (`flowbench bench histogram-stream`), since
 ///   VmHWM is the peak over the whole process.
@@ -94,9 +94,9 @@ enum MultivariateBenchmark {
         var peaks: [Double] = []
         var samples = 1_000_000
         while samples <= counts {
-            let pass = MultivariateSamplePass(flow: flow, samples: samples, seed: 1, planes: [request], marginals: [])
+            let pass = SamplePass(flow: flow, samples: samples, seed: 1)
             var total = 0.0
-            let ms = try milliseconds { total = try pass.run(jobs: 2).planes[0].totalCount }
+            let ms = try milliseconds { total = try pass.run(histograms: [], planes: [request], jobs: 2).planes[request]?.totalCount ?? 0 }
             guard total == Double(samples) else { throw BenchmarkFailure(message: "histogram counted \(total) of \(samples) samples") }
             let peak = peakResidentMiB() ?? .nan
             peaks.append(peak)

@@ -2,9 +2,9 @@ import FlowKit
 import Foundation
 import Report
 
-/// The whole one-dimensional streaming pass (``SamplePass/run(jobs:progress:)``) of
-/// reports/lognormal.yaml's experiment, set up as ``UnivariateRun`` sets it up (pilot chunk,
-/// automatic ranges, the figure plan's histogram requests), at 10⁶ and 10⁷ samples on 1 and
+/// The whole one-dimensional streaming pass of reports/lognormal.yaml's experiment, set up by
+/// the run's own ``RunPlan`` (pilot chunk, automatic ranges, the figure plan's histogram
+/// requests), at 10⁶ and 10⁷ samples on 1 and
 /// 2 jobs: ns per sample, and the peak resident set size of each run (VmHWM, reset before
 /// the run), which must not grow with the sample count.
 ///
@@ -21,20 +21,9 @@ enum PipelineBenchmark {
         NumpyReference.normal + NumpyReference.exp + Double(histogramsPerSample) * NumpyReference.histogram
     }
 
-    /// The pass of `experiment` at `samples`, with the histogram requests of its figure plan.
-    static func pass(_ experiment: Experiment, samples: Int) -> SamplePass {
-        let maps = experiment.maps
-        var supports = [experiment.base.support.first ?? .real]
-        for map in maps { supports.append(map.image(of: [supports[supports.count - 1]])[0]) }
-        let planner = SamplePass(flow: experiment.flow, maps: maps, samples: samples, seed: experiment.seed,
-                                 stageSupports: supports, requests: [], reference: experiment.reference)
-        let pilot = planner.chunk(0)
-        let ranges = zip(pilot.stages, supports).map { values, support in
-            AutomaticRange.range(of: values, support: support) ?? -1...1
-        }
-        let plan = UnivariateFigurePlan(experiment: experiment, stageRanges: ranges)
-        return SamplePass(flow: experiment.flow, maps: maps, samples: samples, seed: experiment.seed,
-                          stageSupports: supports, requests: plan.histogramRequests, reference: experiment.reference)
+    /// The pass of `experiment` at `samples`, set up as a run sets it up.
+    static func pass(_ experiment: Experiment, samples: Int) -> RunPlan {
+        RunPlan(experiment: experiment, samples: samples, seed: experiment.seed)
     }
 
     struct Measured {
@@ -46,21 +35,21 @@ enum PipelineBenchmark {
 
     /// Best of `repetitions` runs of the pass (wall clock, and process CPU time of the same
     /// run); the peak RSS is the largest over the runs.
-    static func measure(_ pass: SamplePass, jobs: Int, repetitions: Int) throws -> Measured {
+    static func measure(_ pass: RunPlan, jobs: Int, repetitions: Int) throws -> Measured {
         var peak: Int?
         var summary = ""
         var best = (wall: Double.infinity, cpu: Double.infinity)
         for _ in 0..<repetitions {
             Timing.resetPeakResident()
             let wall0 = Timing.now(.wall), cpu0 = Timing.now(.process)
-            let totals = try pass.run(jobs: jobs)
+            let totals = try pass.stream(jobs: jobs)
             let wall = Double(Timing.now(.wall) - wall0), cpu = Double(Timing.now(.process) - cpu0)
             if wall < best.wall { best = (wall, cpu) }
             if let p = Timing.peakResidentBytes() { peak = max(peak ?? 0, p) }
             let output = totals.moments[totals.moments.count - 1]
             summary = String(format: "mean y %.17g, KS D %.17g", output.mean, totals.ks?.statistic ?? .nan)
         }
-        let n = Double(pass.samples)
+        let n = Double(pass.pass.samples)
         return Measured(wallPerSample: best.wall / n, cpuPerSample: best.cpu / n, peakBytes: peak, summary: summary)
     }
 
@@ -106,7 +95,7 @@ enum PipelineBenchmark {
     /// Each phase of a chunk of the pass timed alone on one chunk of 2¹⁶ samples (best of
     /// several runs), and the whole pass per sample, extrapolated to 10⁹ samples. The phases
     /// mirror ``SamplePass`` (kept in step with it by hand): base draws, base log density, the
-    /// maps with a copy of every stage, moments and support counts per stage, the stage
+    /// maps in place, support counts per stage with the output's moments, the stage
     /// histograms, and u = F_ref(y) for the PIT and KS histograms.
     static func phaseBreakdown(_ experiment: Experiment, wholePass: [Int: Double]) throws -> [String] {
         let n = SamplePass.chunkSize
@@ -125,43 +114,38 @@ enum PipelineBenchmark {
         }
         time("base log density") { blackHole(flow.base.logDensity(points)) }
         var stages: [[Double]] = []
-        time("maps forward + stage copies") {
+        time("maps forward (in place)") {
             var current = points
             var logAbsDet = [Double](repeating: 0, count: n)
-            stages = [current.values]
-            for map in experiment.maps {
-                map.forward(&current, logAbsDet: &logAbsDet)
-                stages.append(current.values)
-            }
+            for map in experiment.maps { map.forward(&current, logAbsDet: &logAbsDet) }
+            blackHole(current)
         }
-        time("moments + support counts") {
-            // As SamplePass: two stages per loop, two independent division chains.
-            var outside = 0
-            func scan(_ v: Double, _ support: Interval, _ moments: inout RunningMoments) {
-                guard v.isFinite else { return }
-                if v < support.lower || v > support.upper { outside += 1 }
-                moments.add(v)
-            }
-            var s = 0
-            while s < stages.count {
-                var a = RunningMoments(), b = RunningMoments()
-                let sa = pass.stageSupports[s]
-                if s + 1 < stages.count {
-                    let sb = pass.stageSupports[s + 1]
-                    for i in 0..<n {
-                        scan(stages[s][i], sa, &a)
-                        scan(stages[s + 1][i], sb, &b)
-                    }
-                } else {
-                    for v in stages[s] { scan(v, sa, &a) }
+        // The stages once more, for the phases below (untimed).
+        var current = points
+        var logAbsDet = [Double](repeating: 0, count: n)
+        stages = [current.values]
+        for map in experiment.maps {
+            map.forward(&current, logAbsDet: &logAbsDet)
+            stages.append(current.values)
+        }
+        let supports = flow.stageSupports
+        time("support counts + output moments") {
+            // As SamplePass: every stage counted, the output's moments.
+            var outside = 0, nonFinite = 0
+            var moments = RunningMoments()
+            for (s, stage) in stages.enumerated() {
+                let lo = supports[s][0].lower, hi = supports[s][0].upper
+                let isOutput = s == stages.count - 1
+                for v in stage {
+                    if !v.isFinite { nonFinite += 1; continue }
+                    if v < lo || v > hi { outside += 1 }
+                    if isOutput { moments.add(v) }
                 }
-                blackHole(a)
-                blackHole(b)
-                s += 2
             }
-            blackHole(outside)
+            blackHole(moments)
+            blackHole(outside + nonFinite)
         }
-        let stageRequests = pass.requests.filter { if case .stage = $0.source { return true } else { return false } }
+        let stageRequests = pass.histogramRequests.filter { if case .stage = $0.source { return true } else { return false } }
         try time("stage histograms (\(stageRequests.count))") {
             for request in stageRequests {
                 guard case let .stage(s) = request.source else { continue }
@@ -177,7 +161,7 @@ enum PipelineBenchmark {
                     u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) }
                 }
             }
-            let uHistograms = pass.requests.count - stageRequests.count + 1
+            let uHistograms = pass.histogramRequests.count - stageRequests.count + 1
             try time("u histograms (\(uHistograms), one of 2^16 bins for KS)") {
                 for k in 0..<uHistograms {
                     var h = try Histogram(low: 0, high: 1, binCount: k == 0 ? SamplePass.streamingKSBins : 100)

@@ -99,9 +99,10 @@ final class MultivariatePairsTests: XCTestCase {
     func testHistogramsEqualBruteForceCounts() throws {
         let experiment = try SpecLoader.load(text: Self.spec, path: "p.yaml")
         let samples = SamplePass.chunkSize + 4_321
-        let run = try MultivariateRun(experiment: experiment, samples: samples, seed: 5, jobs: 2)
+        let run = try Run(experiment: experiment, samples: samples, seed: 5, jobs: 2)
+        let plan = try XCTUnwrap(run.plan as? MultivariateFigurePlan)
         let request = try XCTUnwrap(experiment.figures.first)
-        let ranges = run.plan.pairRanges(request)
+        let ranges = plan.pairRanges(request)
         let bins = 24
         var diagonal = [[Double]](repeating: [Double](repeating: 0, count: bins), count: 3)
         var pairs: [[Double]] = Array(repeating: [Double](repeating: 0, count: bins * bins), count: 9)
@@ -110,9 +111,10 @@ final class MultivariatePairsTests: XCTestCase {
             guard t >= 0, t < 1 else { return nil }
             return Int((t * Double(bins)).rounded(.down))
         }
-        let pass = MultivariateSamplePass(flow: experiment.flow, samples: samples, seed: 5, planes: [], marginals: [])
-        for c in 0..<pass.chunkCount {
-            let points = try XCTUnwrap(pass.flowChunk(c)).points
+        // The samples drawn again, chunk i from stream i, independently of the pass.
+        for c in 0..<2 {
+            var stream = RandomStream(seed: 5, stream: UInt64(c))
+            let points = experiment.flow.sample(count: min(SamplePass.chunkSize, samples - c * SamplePass.chunkSize), using: &stream).points
             for p in 0..<points.count {
                 let k = (0..<3).map { bin(points[p, $0], $0) }
                 for i in 0..<3 {
@@ -122,7 +124,7 @@ final class MultivariatePairsTests: XCTestCase {
             }
         }
         for i in 0..<3 {
-            let h = try XCTUnwrap(run.marginals[MarginalRequest(coordinate: i, range: ranges[i], bins: bins)])
+            let h = try XCTUnwrap(run.histograms[plan.marginalRequest(coordinate: i, range: ranges[i], bins: bins)])
             XCTAssertEqual(h.counts, diagonal[i], "diagonal \(i)")
             XCTAssertEqual(h.totalCount, Double(samples))
             for j in 0..<i {
@@ -130,17 +132,17 @@ final class MultivariatePairsTests: XCTestCase {
                 let plane = try XCTUnwrap(run.planes[key])
                 XCTAssertEqual(plane.counts, pairs[i * 3 + j], "pair (\(j), \(i))")
                 XCTAssertGreaterThan(plane.inRangeCount, 0.98 * Double(samples))
-                let below = try XCTUnwrap(run.plan.pairGrid(row: i, column: j, ranges: ranges, bins: bins, run: run)).grid
-                let above = try XCTUnwrap(run.plan.pairGrid(row: j, column: i, ranges: ranges, bins: bins, run: run)).grid
+                let below = try XCTUnwrap(plan.pairGrid(row: i, column: j, ranges: ranges, bins: bins, run: run)).grid
+                let above = try XCTUnwrap(plan.pairGrid(row: j, column: i, ranges: ranges, bins: bins, run: run)).grid
                 for r in 0..<bins { for q in 0..<bins { XCTAssertEqual(below[q, r], above[r, q]) } }
             }
         }
         // The known marginals fit the streamed counts: Pearson χ² over bins with ≥ 5 expected
         // counts, against its 99.9 % point (df ≈ 20 here; a wrong mean by 0.1σ gives χ² ≫ 100).
-        let law = try XCTUnwrap(run.plan.gaussianMarginals)
+        let law = try XCTUnwrap(plan.gaussianMarginals)
         for i in 0..<2 {
             let m = try XCTUnwrap(law.marginal(i))
-            let h = try XCTUnwrap(run.marginals[MarginalRequest(coordinate: i, range: ranges[i], bins: bins)])
+            let h = try XCTUnwrap(run.histograms[plan.marginalRequest(coordinate: i, range: ranges[i], bins: bins)])
             let expected = MultivariateFigurePlan.binProbabilities(edges: h.edges, mean: m.mean, standardDeviation: m.standardDeviation)
                 .map { $0 * Double(samples) }
             var chi2 = 0.0, df = -1
@@ -156,7 +158,7 @@ final class MultivariatePairsTests: XCTestCase {
 
     func testFigureHasDSquaredPanelsAndTheShippedSpecRuns() throws {
         let experiment = try SpecLoader.load(text: Self.spec, path: "p.yaml")
-        let run = try MultivariateRun(experiment: experiment, samples: 5_000, seed: 2, jobs: 1)
+        let run = try Run(experiment: experiment, samples: 5_000, seed: 2, jobs: 1)
         let built = try XCTUnwrap(run.plan.figures(run: run).first)
         XCTAssertEqual(built.id, "pairs")
         XCTAssertEqual(built.figure.slots.count, 9)

@@ -1,6 +1,6 @@
 import FlowKit
 import Foundation
-import Report
+@testable import Report
 import TestSupport
 import XCTest
 
@@ -103,12 +103,12 @@ final class MultivariateReportTests: XCTestCase {
         """, path: "grid.yaml")
         let density = PlaneDensity(flow: experiment.flow, x: -9...9, y: -9...9, columns: 400, rows: 400, eq4: true, jobs: 2)
         XCTAssertLessThan(abs(density.integral - 1), 1e-4)
-        let run = try MultivariateRun(experiment: experiment, samples: 50_000, seed: 3, jobs: 2)
+        let run = try Run(experiment: experiment, samples: 50_000, seed: 3, jobs: 2)
         for check in run.checks { XCTAssertTrue(check.passed, "\(check.name) = \(check.value)") }
         XCTAssertEqual(run.checks.map(\.name), ["eq4_vs_eq5", "grid_integral", "histogram_l1", "round_trip",
                                                 "logdet_vs_finite_difference", "numerical_trouble"])
         // The same numbers for any number of threads.
-        let single = try MultivariateRun(experiment: experiment, samples: 50_000, seed: 3, jobs: 1)
+        let single = try Run(experiment: experiment, samples: 50_000, seed: 3, jobs: 1)
         XCTAssertEqual(single.checks.map(\.value), run.checks.map(\.value))
     }
 
@@ -122,14 +122,14 @@ final class MultivariateReportTests: XCTestCase {
         base: {normal: {mean: [0.2, 0], std: [1, 1]}}
         flow: [{radial: {z0: [0, 0], alpha: 1, beta: 1}}]
         """, path: "s.yaml")
-        let run = try MultivariateRun(experiment: experiment, samples: 100_000, seed: 1, jobs: 2)
-        let request = PlaneHistogramRequest(source: .flow, x: run.box[0], y: run.box[1], bins: MultivariateRun.checkBins)
+        let run = try Run(experiment: experiment, samples: 100_000, seed: 1, jobs: 2)
+        let request = PlaneHistogramRequest(source: .flow, x: run.checkBox[0], y: run.checkBox[1], bins: RunChecks.checkBins)
         let histogram = try XCTUnwrap(run.planes[request])
-        let n = MultivariateRun.checkGridCells
-        let wrong = try XCTUnwrap(PlaneDensity(flow: shifted.flow, x: run.box[0], y: run.box[1], columns: n, rows: n,
-                                               eq4: false, jobs: 2).binMasses(bins: MultivariateRun.checkBins))
+        let n = RunChecks.checkGridCells
+        let wrong = try XCTUnwrap(PlaneDensity(flow: shifted.flow, x: run.checkBox[0], y: run.checkBox[1], columns: n, rows: n,
+                                               eq4: false, jobs: 2).binMasses(bins: RunChecks.checkBins))
         let ratio = try HistogramDensityDistance.l1(histogram, binMasses: wrong)
-            / MultivariateChecks.expectedNoiseL1(masses: wrong, samples: histogram.totalCount)
+            / RunChecks.expectedNoiseL1(masses: wrong, samples: histogram.totalCount)
         XCTAssertGreaterThan(ratio, 2)   // a 0.2σ shift: measured 2.4 at 10⁵ samples
         let right = try XCTUnwrap(run.checks.first { $0.name == "histogram_l1" })
         XCTAssertLessThan(right.value, 1.3)
@@ -143,7 +143,7 @@ final class MultivariateReportTests: XCTestCase {
                 if k > 0 { logTerm += log(lambda) - log(Double(k)) }
                 sum += abs(Double(k) - lambda) * exp(logTerm)
             }
-            XCTAssertLessThan(relativeError(MultivariateChecks.poissonMeanAbsoluteDeviation(lambda), sum), 1e-12, "λ = \(lambda)")
+            XCTAssertLessThan(relativeError(RunChecks.poissonMeanAbsoluteDeviation(lambda), sum), 1e-12, "λ = \(lambda)")
         }
     }
 }

@@ -39,6 +39,7 @@ final class OutputMetricsSchemaTests: XCTestCase {
             name: decoded.name, title: decoded.title, description: decoded.description,
             specSource: "", specFileName: decoded.specFile,
             checks: decoded.checks.map { CheckResult(name: $0.name, value: $0.value, limit: $0.limit, passed: $0.passed, summary: $0.summary) },
+            warnings: decoded.warnings,
             figures: decoded.figures.map { figure in
                 ReportFigure(id: figure.id, title: figure.title, caption: figure.caption,
                              files: figure.files.map { ReportFigure.File(format: $0.format, path: $0.path) })

@@ -130,7 +130,7 @@ final class OutputPagesTests: XCTestCase {
         XCTAssertTrue(text.contains(#""value": "-Infinity""#))
         XCTAssertTrue(text.contains(#""value": 2.220446049250313e-16"#), text)
         let topLevel = ["schema_version", "name", "title", "description", "spec_file", "passed", "checks_passed",
-                        "checks_total", "checks", "metrics", "figures", "provenance"]
+                        "checks_total", "checks", "warnings", "metrics", "figures", "provenance"]
         let offsets = try topLevel.map { key in
             try XCTUnwrap(text.range(of: "\n  \"\(key)\": ")?.lowerBound, key)
         }

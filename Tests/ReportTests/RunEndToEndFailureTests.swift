@@ -185,10 +185,18 @@ final class RunEndToEndFailureTests: XCTestCase {
         let metrics = try RunEndToEnd.metrics(report)
         let trouble = try XCTUnwrap(metrics.checks.first { $0.name == "numerical_trouble" })
         XCTAssertFalse(trouble.passed)
-        XCTAssertEqual(trouble.value, Double(expected))
+        // The overflowing samples, and the metrics they make infinite: the standard deviation
+        // of finite outputs up to e^709 overflows (their mean does not), and a sample whose exp
+        // underflows to 0 has a finite Eq. 7 density but none by Eq. 5.
+        let infinite = metrics.metrics.filter { !$0.value.isFinite }.map(\.name)
+        XCTAssertTrue(infinite.contains("output_std"), "\(infinite)")
+        XCTAssertFalse(infinite.contains("output_mean"), "\(infinite)")
+        XCTAssertEqual(trouble.value, Double(expected + infinite.count))
         XCTAssertTrue(trouble.summary.contains("samples with a non-finite value (\(expected))"), trouble.summary)
+        XCTAssertTrue(trouble.summary.contains("metrics that are not finite (\(infinite.count))"), trouble.summary)
         let message = "\(expected) of 20000 samples are not finite after stage 1 (overflow or NaN)"
-        XCTAssertTrue(trouble.summary.contains(message), trouble.summary)
+        XCTAssertTrue(metrics.warnings.contains { $0.hasPrefix(message) }, "\(metrics.warnings)")
+        XCTAssertTrue(metrics.warnings.contains { $0.contains("output_std") }, "\(metrics.warnings)")
         let html = try RunEndToEnd.text(report.appendingPathComponent("index.html"))
         XCTAssertTrue(html.contains(message), "the page says what went wrong")
         XCTAssertTrue(try RunEndToEnd.text(report.appendingPathComponent("report.md")).contains(message))
@@ -204,9 +212,9 @@ final class RunEndToEndFailureTests: XCTestCase {
         }
 
         // In process: the plotted range is finite and every +∞ lands in the overflow count, never in a bin.
-        let run = try UnivariateRun(experiment: experiment, samples: 20_000, seed: 11, jobs: 2)
+        let run = try Run(experiment: experiment, samples: 20_000, seed: 11, jobs: 2)
         XCTAssertEqual(run.totals.nonFinite, [0, expected])
-        let output = try XCTUnwrap(run.stageRanges.last)
+        let output = try XCTUnwrap(run.checkBox.last)
         XCTAssertTrue(output.lowerBound.isFinite && output.upperBound.isFinite, "\(output)")
         let outputHistograms = run.totals.histograms.filter { $0.key.source == .stage(1) }.map(\.value)
         XCTAssertFalse(outputHistograms.isEmpty)

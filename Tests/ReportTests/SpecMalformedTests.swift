@@ -125,7 +125,7 @@ final class SpecMalformedTests: XCTestCase {
         let text = "title: t\nbase: {uniform: {low: 0, high: 1}}\nflow: [log]\n"
         let experiment = try SpecLoader.load(text: text, path: "u.yaml")
         // End points may be open or closed (measure zero); the bounds are what matter.
-        XCTAssertEqual(experiment.outputSupport.map { [$0.lower, $0.upper] }, [[-.infinity, 0]])
+        XCTAssertEqual(experiment.flow.support.map { [$0.lower, $0.upper] }, [[-.infinity, 0]])
     }
 
     func testDidYouMeanRanksByEditDistance() {

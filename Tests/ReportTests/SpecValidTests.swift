@@ -23,7 +23,7 @@ final class SpecValidTests: XCTestCase {
         XCTAssertEqual(e.baseDescription.displayText, "normal(mean: 0, std: 1)")
         XCTAssertEqual(e.steps.map(\.displayText), ["exp"])
         XCTAssertEqual(e.referenceDescription?.displayText, "lognormal(mu: 0, sigma: 1)")
-        XCTAssertEqual(e.outputSupport, [Interval(lower: 0, upper: .infinity)])
+        XCTAssertEqual(e.flow.support, [Interval(lower: 0, upper: .infinity)])
         XCTAssertEqual(e.source, try String(contentsOfFile: path, encoding: .utf8))
         // Base: N(0, 1) at 0 has log density −½ log 2π.
         let logPhi0 = -0.5 * Foundation.log(2 * Double.pi)
@@ -54,7 +54,7 @@ final class SpecValidTests: XCTestCase {
         XCTAssertEqual(e.samples, 1_000_000)
         XCTAssertEqual(e.seed, 7)
         XCTAssertEqual(e.steps.map(\.displayText), ["log", "affine(scale: -1, shift: 0)"])
-        XCTAssertEqual(e.outputSupport.map { [$0.lower, $0.upper] }, [[0, .infinity]])
+        XCTAssertEqual(e.flow.support.map { [$0.lower, $0.upper] }, [[0, .infinity]])
         XCTAssertNil(e.reference)
         // No reference: reference checks and figures are off by default.
         XCTAssertEqual(e.figures.map(\.kind), [.histograms, .densities])

@@ -26,6 +26,11 @@ public struct PointBatch: Sendable, Equatable {
         set { values[point * dimension + coordinate] = newValue }
     }
 
+    /// The first `n` points (all of them when there are fewer).
+    public func prefix(_ n: Int) -> PointBatch {
+        PointBatch(dimension: dimension, values: Array(values.prefix(Swift.max(0, n) * dimension)))
+    }
+
     /// The coordinates of point `i` as a new array.
     public func point(_ i: Int) -> [Double] {
         Array(values[(i * dimension)..<((i + 1) * dimension)])

@@ -18,8 +18,11 @@
 public struct Flow: Sendable {
     public let base: any MultivariateDistribution
     public let chain: TransformChain
-    /// A box containing the support: the base support propagated through the chain.
-    public let support: [Interval]
+    /// A box containing the support of every stage x_0, …, x_K: the base support propagated
+    /// through the chain (``TransformChain/stageSupports(from:)``).
+    public let stageSupports: [[Interval]]
+    /// A box containing the support of the output x_K (the last of ``stageSupports``).
+    public var support: [Interval] { stageSupports[stageSupports.count - 1] }
     /// `support` widened by 8 ulps at each finite end: the first membership test of the density
     /// methods, lenient so that rounding in a map's image never excludes a valid point.
     private let supportCheck: [Interval]
@@ -30,8 +33,8 @@ public struct Flow: Sendable {
     /// e.g. `log` after a normal.
     public init(base: any MultivariateDistribution, chain: TransformChain) throws(FlowKitError) {
         let d = base.dimension
-        if let chainDimension = chain.dimension, chainDimension != d {
-            throw .dimensionMismatch(what: "transform chain of the flow", expected: d, found: chainDimension)
+        if chain.pointDimension != d {
+            throw .dimensionMismatch(what: "transform chain of the flow", expected: d, found: chain.pointDimension)
         }
         if let violation = chain.firstDomainViolation(startingFrom: base.support) {
             throw .outsideDomain(transform: "transform \(violation.step + 1) (\(violation.name))",
@@ -40,8 +43,9 @@ public struct Flow: Sendable {
         }
         self.base = base
         self.chain = chain
-        self.support = chain.image(of: base.support)
-        self.supportCheck = support.map { $0.widened() }
+        let stageSupports = chain.stageSupports(from: base.support)
+        self.stageSupports = stageSupports
+        self.supportCheck = stageSupports[stageSupports.count - 1].map { $0.widened() }
     }
 
     public var dimension: Int { base.dimension }

@@ -77,18 +77,28 @@ public enum FiniteDifference {
 
     /// The Jacobian J_ij = ∂f_i/∂x_j at `x` (rows: outputs, columns: inputs), column by column.
     public static func jacobian(of f: ([Double]) -> [Double], at x: [Double], step: Double? = nil) -> [[Double]] {
+        jacobianEstimate(of: f, at: x, steps: step.map { [Double](repeating: $0, count: x.count) }).jacobian
+    }
+
+    /// The Jacobian (rows: outputs, columns: inputs) and, per column j, the estimated absolute
+    /// error of its entries (``vectorDerivative(of:at:step:)``); `steps[j]` is the initial step
+    /// along x_j (default 0.05·max(1, |x_j|)).
+    public static func jacobianEstimate(of f: ([Double]) -> [Double], at x: [Double], steps: [Double]? = nil)
+        -> (jacobian: [[Double]], columnErrors: [Double]) {
         let n = x.count
         var columns: [[Double]] = []
+        var errors: [Double] = []
         for j in 0..<n {
             let column = vectorDerivative(of: { t in
                 var shifted = x
                 shifted[j] = t
                 return f(shifted)
-            }, at: x[j], step: step)
+            }, at: x[j], step: steps?[j])
             columns.append(column.values)
+            errors.append(column.error)
         }
         let m = columns.first?.count ?? 0
-        return (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
+        return ((0..<m).map { i in (0..<n).map { j in columns[j][i] } }, errors)
     }
 
     /// log|det J_f(x)| from the finite-difference Jacobian (−∞ when it is singular, NaN when f is

@@ -10,9 +10,10 @@
 public struct TransformChain: Bijection {
     /// The maps in generative order (`maps[0]` is applied first).
     public let maps: [any Bijection]
-    /// The number of coordinates of every point (never nil for a chain).
-    public let dimension: Int?
-    private let size: Int
+    /// The number of coordinates of every point.
+    public let pointDimension: Int
+    /// ``pointDimension``, as the ``Bijection`` requirement (a chain always has one).
+    public var dimension: Int? { pointDimension }
 
     /// Throws ``FlowKitError/dimensionMismatch`` if `dimension` < 1 or some map has a fixed
     /// dimension other than `dimension` (elementwise maps fit any).
@@ -24,8 +25,7 @@ public struct TransformChain: Bijection {
             }
         }
         self.maps = maps
-        self.dimension = dimension
-        self.size = dimension
+        self.pointDimension = dimension
     }
 
     /// The identity chain.
@@ -86,13 +86,13 @@ public struct TransformChain: Bijection {
     /// The chain of the inverses in reverse order, f_1⁻¹ ∘ … ∘ f_K⁻¹, as a value.
     public var inverted: TransformChain {
         // The maps keep their dimensions, so this cannot fail.
-        (try? TransformChain(maps: maps.reversed().map(invertedExistential), dimension: size)) ?? self
+        (try? TransformChain(maps: maps.reversed().map(invertedExistential), dimension: pointDimension)) ?? self
     }
 
     /// Checks every step: x_{k−1} must lie in the domain of f_k. Throws
     /// ``FlowKitError/outsideDomain`` naming the first map whose domain is left.
     public func forwardChecked(_ x: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double) {
-        guard x.count == size else { throw .dimensionMismatch(what: "input of \(name)", expected: size, found: x.count) }
+        guard x.count == pointDimension else { throw .dimensionMismatch(what: "input of \(name)", expected: pointDimension, found: x.count) }
         var value = x
         var sum = 0.0
         for map in maps {
@@ -105,7 +105,7 @@ public struct TransformChain: Bijection {
 
     /// Checks every step of the inverse pass: y_k must lie in the codomain of f_k.
     public func inverseChecked(_ y: [Double]) throws(FlowKitError) -> (value: [Double], logAbsDet: Double) {
-        guard y.count == size else { throw .dimensionMismatch(what: "input of \(name)", expected: size, found: y.count) }
+        guard y.count == pointDimension else { throw .dimensionMismatch(what: "input of \(name)", expected: pointDimension, found: y.count) }
         var value = y
         var sum = 0.0
         for map in maps.reversed() {
@@ -116,14 +116,19 @@ public struct TransformChain: Bijection {
         return (value, sum)
     }
 
+    /// The support of every stage: `support` (the base's box, stage 0) propagated map by map
+    /// by ``Bijection/image(of:)``, K + 1 boxes. This is the one place where supports travel
+    /// through a chain; it assumes every step fits (see ``firstDomainViolation(startingFrom:)``).
+    public func stageSupports(from support: [Interval]) -> [[Interval]] {
+        var boxes = [support]
+        boxes.reserveCapacity(maps.count + 1)
+        for map in maps { boxes.append(map.image(of: boxes[boxes.count - 1])) }
+        return boxes
+    }
+
     /// Propagates `support` (the base distribution's box) through the maps and returns the
-    /// first map whose domain does not contain the incoming box almost everywhere
-    /// (``Interval/containsAlmostEverywhere(_:)``, so `log` after uniform(0, 1) is fine and
-    /// `log` after a normal is not), or nil when every step fits.
-    ///
-    /// Ends of the incoming box within 8 ulps outside the domain count as inside: images of
-    /// multivariate maps are rounded outward (the image of [0, 1] under x ↦ 2x may start at
-    /// −5e−324), and such a box is not a real violation.
+    /// first map that does not admit the incoming box (``Bijection/admits(support:)``: `log`
+    /// after uniform(0, 1) is fine, `log` after a normal is not), or nil when every step fits.
     ///
     /// `step` is the 0-based index into ``maps`` (map f_{step+1}), `name` its name,
     /// `support` the box reaching it and `domain` its domain.
@@ -131,9 +136,7 @@ public struct TransformChain: Bijection {
         -> (step: Int, name: String, support: [Interval], domain: [Interval])? {
         var box = support
         for (k, map) in maps.enumerated() {
-            let domain = map.domain(dimension: box.count)
-            let fits = zip(domain, box).allSatisfy { $0.widened().containsAlmostEverywhere($1) }
-            if !fits { return (k, map.name, box, domain) }
+            if !map.admits(support: box) { return (k, map.name, box, map.domain(dimension: box.count)) }
             box = map.image(of: box)
         }
         return nil

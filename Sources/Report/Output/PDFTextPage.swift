@@ -40,6 +40,12 @@ struct PDFTextPage {
                 blocks.append(row(check, striped: index % 2 == 1))
             }
         }
+        if !document.warnings.isEmpty {
+            blocks.append(heading("Numerical trouble"))
+            for warning in document.warnings {
+                blocks.append(paragraph("• " + warning, font: body, color: ReportPDF.fail, after: 4))
+            }
+        }
         if !figureTitles.isEmpty {
             blocks.append(heading("Figures"))
             let rows = figureTitles.enumerated().map { index, title in

@@ -17,6 +17,9 @@ public struct ReportDocument: Sendable, Equatable {
     public var specFileName: String
     /// The checks in the order the spec lists them.
     public var checks: [CheckResult]
+    /// Numerical trouble found during the run (non-finite values, points outside a support),
+    /// in words; shown above the checks.
+    public var warnings: [String]
     /// The figures in display order.
     public var figures: [ReportFigure]
     /// Scalar results in display order (e.g. sample mean, KS statistic).
@@ -31,6 +34,7 @@ public struct ReportDocument: Sendable, Equatable {
         specSource: String,
         specFileName: String,
         checks: [CheckResult] = [],
+        warnings: [String] = [],
         figures: [ReportFigure] = [],
         metrics: [ReportMetric] = [],
         provenance: ReportProvenance
@@ -41,6 +45,7 @@ public struct ReportDocument: Sendable, Equatable {
         self.specSource = specSource
         self.specFileName = specFileName
         self.checks = checks
+        self.warnings = warnings
         self.figures = figures
         self.metrics = metrics
         self.provenance = provenance

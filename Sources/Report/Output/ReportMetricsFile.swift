@@ -51,6 +51,8 @@ public struct ReportMetricsFile: Sendable, Equatable, Decodable {
     public var checksPassed: Int
     public var checksTotal: Int
     public var checks: [Check]
+    /// Numerical trouble found during the run, in words (``ReportDocument/warnings``).
+    public var warnings: [String]
     public var metrics: [Metric]
     public var figures: [Figure]
     public var provenance: Provenance
@@ -75,6 +77,7 @@ public struct ReportMetricsFile: Sendable, Equatable, Decodable {
                     ("summary", .string(check.summary)),
                 ])
             })),
+            ("warnings", .array(document.warnings.map { .string($0) })),
             ("metrics", .array(document.metrics.map { metric in
                 .object([
                     ("name", .string(metric.name)),

@@ -129,6 +129,8 @@ struct ReportPageView {
             "checksTotal": String(document.checks.count),
             "hasChecks": !document.checks.isEmpty,
             "checks": checks,
+            "hasWarnings": !document.warnings.isEmpty,
+            "warnings": document.warnings.map { ["text": text($0)] },
             "hasFigures": !document.figures.isEmpty,
             "figures": figures,
             "hasMetrics": !document.metrics.isEmpty,

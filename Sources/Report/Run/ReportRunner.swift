@@ -6,9 +6,9 @@ import PlotCairo
 /// Runs specs and writes their report folders.
 ///
 /// For each spec: load and validate (every spec is validated before any runs, so a typo in
-/// the third spec costs no time), run the experiment (``UnivariateRun``, or ``MultivariateRun``
-/// for d ≥ 2), build the figures (``UnivariateFigurePlan``, ``MultivariateFigurePlan``), and write the report into a staging folder that replaces the
-/// old report only when everything succeeded (``ReportStaging``). Finally
+/// the third spec costs no time), run the experiment (``Run``, the same core for every
+/// dimension), build the figures of its plan, and write the report into a staging folder that
+/// replaces the old report only when everything succeeded (``ReportStaging``). Finally
 /// `index.html` of every report root lists all reports with their pass/fail state.
 public enum ReportRunner {
     /// The tool's name and version as written into provenance.
@@ -58,26 +58,16 @@ public enum ReportRunner {
             throw .io(path: root, message: "cannot create the reports folder: \(error.localizedDescription)")
         }
         let progress = ProgressBar(label: experiment.name, enabled: !options.quiet)
-        let figures: [BuiltFigure]
-        let run: (checks: [CheckResult], metrics: [ReportMetric], wallTimeSeconds: Double)
-        if experiment.dimension == 1 {
-            let univariate = try UnivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
-                                               progress: { done, total in progress.update(done, of: total) })
-            progress.finish()
-            figures = UnivariateFigurePlan(experiment: experiment, stageRanges: univariate.stageRanges).figures(run: univariate)
-            run = (univariate.checks, univariate.metrics, univariate.wallTimeSeconds)
-        } else {
-            let multivariate = try MultivariateRun(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
-                                                   progress: { done, total in progress.update(done, of: total) })
-            progress.finish()
-            figures = multivariate.plan.figures(run: multivariate)
-            run = (multivariate.checks, multivariate.metrics, multivariate.wallTimeSeconds)
-        }
+        let run = try Run(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
+                          progress: { done, total in progress.update(done, of: total) })
+        progress.finish()
+        let figures = run.plan.figures(run: run)
         let finalDirectory = (root as NSString).appendingPathComponent(experiment.name)
         let document = ReportDocument(
             name: experiment.name, title: experiment.title, description: experiment.description,
             specSource: experiment.source, specFileName: (experiment.path as NSString).lastPathComponent,
             checks: run.checks,
+            warnings: run.warnings,
             figures: figures.map { ReportFigure(id: $0.id, title: $0.title, caption: $0.caption,
                                                 formats: formats.map(\.rawValue)) },
             metrics: run.metrics,

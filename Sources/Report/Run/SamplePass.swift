@@ -1,12 +1,15 @@
 import FlowKit
 
-/// The streaming pass over all samples of a one-dimensional experiment.
+/// The streaming pass over all samples of an experiment, in any dimension.
 ///
-/// Samples are drawn in chunks of ``chunkSize``; chunk i takes its random numbers from
-/// stream i of the run's seed, and partial results are folded in chunk order by
-/// ``ChunkedReduction``, so every number is identical for any `--jobs`. Nothing that grows
-/// with the sample count is kept, except the output values for the exact KS test when the
-/// sample count is at most ``exactKSLimit`` (bounded memory: 8 MB at the limit).
+/// Samples are drawn in chunks of ``chunkSize``; flow chunk i takes its random numbers from
+/// stream i of the run's seed (and data set k's chunk i, for `targets` figures, from stream
+/// (k + 1)·2³² + i), and partial results are folded in chunk order by ``ChunkedReduction``, so
+/// every number is identical for any `--jobs`. A chunk is pushed through the maps in place:
+/// each stage is scanned (non-finite points, points outside the stage's propagated support)
+/// and histogrammed while it is current, so no stage is copied. Nothing that grows with the
+/// sample count is kept, except the output values for the exact KS test when the sample count
+/// is at most ``exactKSLimit`` (8 MB at the limit).
 public struct SamplePass: Sendable {
     /// Points per chunk.
     public static let chunkSize = 1 << 16
@@ -16,91 +19,152 @@ public struct SamplePass: Sendable {
     public static let streamingKSBins = 1 << 16
 
     public let flow: Flow
-    public let maps: [any Bijection]
     public let samples: Int
     public let seed: UInt64
-    /// The support of each stage (stage 0 = base), for counting points outside it.
-    public let stageSupports: [Interval]
-    public let requests: [HistogramRequest]
+    /// False for a spec that only draws `targets`: its flow is never sampled.
+    public let drawsFlow: Bool
+    /// The analytic CDF of the output (1-D): the KS test and PIT histograms.
     public let reference: (any UnivariateDistribution)?
 
-    public init(flow: Flow, maps: [any Bijection], samples: Int, seed: UInt64, stageSupports: [Interval],
-                requests: [HistogramRequest], reference: (any UnivariateDistribution)?) {
+    public init(flow: Flow, samples: Int, seed: UInt64, drawsFlow: Bool = true,
+                reference: (any UnivariateDistribution)? = nil) {
         self.flow = flow
-        self.maps = maps
         self.samples = samples
         self.seed = seed
-        self.stageSupports = stageSupports
-        self.requests = requests
+        self.drawsFlow = drawsFlow
         self.reference = reference
+    }
+
+    /// The pass of `experiment` with the run's sample count and seed.
+    public init(experiment: Experiment, samples: Int, seed: UInt64) {
+        self.init(flow: experiment.flow, samples: samples, seed: seed, drawsFlow: !experiment.isTargetOnly,
+                  reference: experiment.reference)
     }
 
     /// The number of chunks.
     public var chunkCount: Int { (samples + Self.chunkSize - 1) / Self.chunkSize }
 
-    /// The values after every stage (stage 0 = base) and the log densities of the output by
-    /// the forward pass (Rezende & Mohamed eq. 7) for chunk `index`.
-    public func chunk(_ index: Int) -> (stages: [[Double]], logDensity: [Double]) {
-        let count = min(Self.chunkSize, samples - index * Self.chunkSize)
-        var stream = RandomStream(seed: seed, stream: UInt64(index))
-        var points = PointBatch(dimension: 1, count: count)
-        flow.base.sample(into: &points, using: &stream)
-        var logDensity = flow.base.logDensity(points)
-        var logAbsDet = [Double](repeating: 0, count: count)
-        var stages = [points.values]
-        for map in maps {
-            map.forward(&points, logAbsDet: &logAbsDet)
-            stages.append(points.values)
+    /// The number of points of chunk `index`.
+    func count(ofChunk index: Int) -> Int { min(Self.chunkSize, samples - index * Self.chunkSize) }
+
+    /// The stream of chunk `index` of `source`.
+    static func stream(seed: UInt64, source: PlaneSource, chunk index: Int) -> RandomStream {
+        switch source {
+        case .flow: return RandomStream(seed: seed, stream: UInt64(index))
+        case let .dataset(d):
+            let k = UInt64(ToyDataset.allCases.firstIndex(of: d) ?? 0)
+            return RandomStream(seed: seed, stream: (k + 1) << 32 + UInt64(index))
         }
-        for i in 0..<count { logDensity[i] -= logAbsDet[i] }
-        return (stages, logDensity)
     }
 
-    /// What one chunk contributes.
-    public struct Partial: Sendable {
-        public var histograms: [Histogram]
+    // MARK: - The pilot
+
+    /// Chunk 0 with every stage kept: the bounded subsample that automatic ranges, figures
+    /// needing points and the point checks use. Its points are exactly those the pass
+    /// streams first.
+    public struct Pilot: Sendable {
+        /// x_0 (the base draws), x_1 = f_1(x_0), …, x_K.
+        public var stages: [PointBatch]
+        /// log p_K(x_K) by the forward pass (Rezende & Mohamed eq. 7).
+        public var logDensity: [Double]
+
+        public var base: PointBatch { stages[0] }
+        public var output: PointBatch { stages[stages.count - 1] }
+        public var count: Int { logDensity.count }
+
+        /// The first `n` points of every stage.
+        public func prefix(_ n: Int) -> Pilot {
+            let m = min(n, count)
+            return Pilot(stages: stages.map { $0.prefix(m) }, logDensity: Array(logDensity.prefix(m)))
+        }
+    }
+
+    /// Chunk 0 with its stages (x_0 only, and no log density, when the flow is not drawn).
+    public func pilot() -> Pilot {
+        var stream = Self.stream(seed: seed, source: .flow, chunk: 0)
+        var points = PointBatch(dimension: flow.dimension, count: count(ofChunk: 0))
+        flow.base.sample(into: &points, using: &stream)
+        guard drawsFlow else { return Pilot(stages: [points], logDensity: []) }
+        var logDensity = flow.base.logDensity(points)
+        var logAbsDet = [Double](repeating: 0, count: points.count)
+        var stages = [points]
+        for map in flow.chain.maps {
+            map.forward(&points, logAbsDet: &logAbsDet)
+            stages.append(points)
+        }
+        for i in logDensity.indices { logDensity[i] -= logAbsDet[i] }
+        return Pilot(stages: stages, logDensity: logDensity)
+    }
+
+    // MARK: - Totals
+
+    /// What the pass measured: the merged results of all chunks.
+    public struct Totals: Sendable {
+        /// One histogram per requested 1-D histogram.
+        public var histograms: [HistogramRequest: Histogram]
+        /// One histogram per requested 2-D histogram.
+        public var planes: [PlaneHistogramRequest: FlowKit.Histogram2D]
+        /// Moments of each output coordinate over the points whose coordinates are all finite.
         public var moments: [RunningMoments]
-        /// Per stage: values that are not finite.
+        /// Per stage: points with a coordinate that is not finite.
         public var nonFinite: [Int]
-        /// Per stage: finite values outside the stage's support.
+        /// Per stage: finite points outside the closure of the stage's propagated support.
         public var outsideSupport: [Int]
-        /// Output samples whose log density is NaN or +∞ (−∞ is a point outside the support,
+        /// Output points whose log density is NaN or +∞ (−∞ is a point outside the support,
         /// already counted there).
         public var badLogDensity: Int
-        public var ksHistogram: Histogram?
-        public var outputValues: [Double]
-    }
-
-    /// The merged result of all chunks.
-    public struct Totals: Sendable {
-        public var histograms: [HistogramRequest: Histogram]
-        public var moments: [RunningMoments]
-        public var nonFinite: [Int]
-        public var outsideSupport: [Int]
-        public var badLogDensity: Int
+        /// The KS test of the output against the reference (1-D with a reference).
         public var ks: KSResult?
     }
 
-    /// Runs the pass on `jobs` threads; `progress(done, total)` is called after every wave.
-    public func run(jobs: Int, progress: ((Int, Int) -> Void)? = nil) throws -> Totals {
-        let stageCount = maps.count + 1
-        let empty = try Partial(
-            histograms: requests.map { try Histogram(low: $0.low, high: $0.high, binCount: $0.bins) },
-            moments: Array(repeating: RunningMoments(), count: stageCount),
+    /// What one chunk contributes (the histograms in request order).
+    private struct Partial: Sendable {
+        var histograms: [Histogram]
+        var planes: [FlowKit.Histogram2D]
+        var moments: [RunningMoments]
+        var nonFinite: [Int]
+        var outsideSupport: [Int]
+        var badLogDensity = 0
+        var ksHistogram: Histogram?
+        var outputValues: [Double] = []
+
+        mutating func merge(_ partial: Partial) {
+            for i in histograms.indices { histograms[i].merge(partial.histograms[i]) }
+            for i in planes.indices { planes[i].merge(partial.planes[i]) }
+            for j in moments.indices { moments[j].merge(partial.moments[j]) }
+            for s in nonFinite.indices {
+                nonFinite[s] += partial.nonFinite[s]
+                outsideSupport[s] += partial.outsideSupport[s]
+            }
+            badLogDensity += partial.badLogDensity
+            if let h = partial.ksHistogram { ksHistogram?.merge(h) }
+            outputValues += partial.outputValues
+        }
+    }
+
+    /// Runs the pass on `jobs` threads, filling `histograms` and `planes`; `progress(done,
+    /// total)` is called after every wave. Throws when a requested histogram cannot be set up
+    /// (a range that is not finite).
+    public func run(histograms: [HistogramRequest], planes: [PlaneHistogramRequest], jobs: Int,
+                    progress: ((Int, Int) -> Void)? = nil) throws -> Totals {
+        let stageCount = drawsFlow ? flow.chain.maps.count + 1 : 0
+        let empty = Partial(
+            histograms: try histograms.map { try Histogram(low: $0.low, high: $0.high, binCount: $0.bins) },
+            planes: try planes.map { try FlowKit.Histogram2D(x: ($0.x.lowerBound, $0.x.upperBound, $0.bins),
+                                                             y: ($0.y.lowerBound, $0.y.upperBound, $0.bins)) },
+            moments: Array(repeating: RunningMoments(), count: drawsFlow ? flow.dimension : 0),
             nonFinite: Array(repeating: 0, count: stageCount),
             outsideSupport: Array(repeating: 0, count: stageCount),
-            badLogDensity: 0,
-            ksHistogram: reference != nil && samples > Self.exactKSLimit
-                ? Histogram(low: 0, high: 1, binCount: Self.streamingKSBins) : nil,
-            outputValues: [])
+            ksHistogram: drawsFlow && reference != nil && samples > Self.exactKSLimit
+                ? try Histogram(low: 0, high: 1, binCount: Self.streamingKSBins) : nil)
         let total = chunkCount
         let merged = ChunkedReduction(jobs: jobs, wave: 16).run(
             chunkCount: total, into: empty,
-            work: { index in self.accumulate(index, into: empty) },
-            merge: { accumulator, partial in Self.merge(&accumulator, partial) },
+            work: { index in self.accumulate(index, histograms: histograms, planes: planes, into: empty) },
+            merge: { accumulator, partial in accumulator.merge(partial) },
             progress: progress.map { report in { done in report(done, total) } })
         var ks: KSResult?
-        if let reference {
+        if drawsFlow, let reference {
             if let histogram = merged.ksHistogram {
                 ks = KolmogorovSmirnov.streaming(uHistogram: histogram)
             } else {
@@ -108,108 +172,104 @@ public struct SamplePass: Sendable {
                                              cdf: { reference.cdf($0) })
             }
         }
-        var histograms: [HistogramRequest: Histogram] = [:]
-        for (request, histogram) in zip(requests, merged.histograms) { histograms[request] = histogram }
-        return Totals(histograms: histograms, moments: merged.moments, nonFinite: merged.nonFinite,
-                      outsideSupport: merged.outsideSupport, badLogDensity: merged.badLogDensity, ks: ks)
+        return Totals(histograms: Dictionary(uniqueKeysWithValues: zip(histograms, merged.histograms)),
+                      planes: Dictionary(uniqueKeysWithValues: zip(planes, merged.planes)),
+                      moments: merged.moments, nonFinite: merged.nonFinite, outsideSupport: merged.outsideSupport,
+                      badLogDensity: merged.badLogDensity, ks: ks)
     }
 
-    private func accumulate(_ index: Int, into empty: Partial) -> Partial {
+    private func accumulate(_ index: Int, histograms: [HistogramRequest], planes: [PlaneHistogramRequest],
+                            into empty: Partial) -> Partial {
         var partial = empty
-        let (stages, logDensity) = chunk(index)
-        // Stages two at a time: the running moments are a serial chain of divisions per
-        // stage, so two independent chains in one loop run in about the time of one. Each
-        // stage's accumulator sees its values in the same order as alone (same results).
-        var s = 0
-        while s < stages.count {
-            if s + 1 < stages.count {
-                var first = StageScan(support: stageSupports[s], moments: partial.moments[s])
-                var second = StageScan(support: stageSupports[s + 1], moments: partial.moments[s + 1])
-                stages[s].withUnsafeBufferPointer { a in
-                    stages[s + 1].withUnsafeBufferPointer { b in
-                        for i in 0..<a.count {
-                            first.add(a[i])
-                            second.add(b[i])
-                        }
-                    }
+        let count = count(ofChunk: index)
+        if drawsFlow {
+            var stream = Self.stream(seed: seed, source: .flow, chunk: index)
+            var points = PointBatch(dimension: flow.dimension, count: count)
+            flow.base.sample(into: &points, using: &stream)
+            var logDensity = flow.base.logDensity(points)
+            var logAbsDet = [Double](repeating: 0, count: count)
+            let output = flow.chain.maps.count
+            for stage in 0...output {
+                if stage > 0 { flow.chain.maps[stage - 1].forward(&points, logAbsDet: &logAbsDet) }
+                scan(points, stage: stage, isOutput: stage == output, into: &partial)
+                for (r, request) in histograms.enumerated() where request.source == .stage(stage) {
+                    partial.histograms[r].insert(points, coordinate: request.coordinate)
                 }
-                first.store(into: &partial, stage: s)
-                second.store(into: &partial, stage: s + 1)
-                s += 2
-            } else {
-                var only = StageScan(support: stageSupports[s], moments: partial.moments[s])
-                stages[s].withUnsafeBufferPointer { a in for v in a { only.add(v) } }
-                only.store(into: &partial, stage: s)
-                s += 1
+            }
+            for i in 0..<count { logDensity[i] -= logAbsDet[i] }
+            partial.badLogDensity = logDensity.count { $0.isNaN || $0 == .infinity }
+            for (r, request) in planes.enumerated() where request.source == .flow {
+                partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
+            }
+            if let reference {
+                accumulateReference(points.values, reference: reference, histograms: histograms, into: &partial)
             }
         }
-        let output = stages[stages.count - 1]
-        partial.badLogDensity = logDensity.count { $0.isNaN || $0 == .infinity }
-        // u = F_ref(y), computed once for the PIT histograms and the streaming KS test.
-        var u: [Double] = []
-        if let reference, partial.ksHistogram != nil || requests.contains(where: { $0.source == .probabilityIntegralTransform }) {
-            u = [Double](repeating: 0, count: output.count)
-            output.withUnsafeBufferPointer { y in u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) } }
-        }
-        for (r, request) in requests.enumerated() {
-            switch request.source {
-            case let .stage(s):
-                stages[s].withUnsafeBufferPointer { partial.histograms[r].insert(contentsOf: $0) }
-            case .probabilityIntegralTransform:
-                if reference != nil { u.withUnsafeBufferPointer { partial.histograms[r].insert(contentsOf: $0) } }
-            }
-        }
-        if reference != nil {
-            if partial.ksHistogram != nil {
-                u.withUnsafeBufferPointer { partial.ksHistogram?.insert(contentsOf: $0) }
-            } else {
-                partial.outputValues = output
-            }
+        for (r, request) in planes.enumerated() {
+            guard case let .dataset(dataset) = request.source else { continue }
+            var stream = Self.stream(seed: seed, source: request.source, chunk: index)
+            partial.planes[r].insert(dataset.sample(count: count, using: &stream))
         }
         return partial
     }
 
-    /// One stage's share of a chunk: moments of the finite values, non-finite values, and
-    /// finite values outside the closure of the support (end points have measure zero).
-    private struct StageScan {
-        let lower: Double
-        let upper: Double
-        var moments: RunningMoments
-        var nonFinite = 0
-        var outside = 0
-
-        init(support: Interval, moments: RunningMoments) {
-            lower = support.lower
-            upper = support.upper
-            self.moments = moments
-        }
-
-        @inline(__always)
-        mutating func add(_ v: Double) {
-            if !v.isFinite {
-                nonFinite += 1
-            } else {
-                if v < lower || v > upper { outside += 1 }
-                moments.add(v)
+    /// Counts the non-finite points and the finite points outside the closure of the stage's
+    /// support (end points have measure zero); for the output, also the moments of each
+    /// coordinate over the finite points.
+    private func scan(_ points: PointBatch, stage: Int, isOutput: Bool, into partial: inout Partial) {
+        let d = points.dimension
+        let support = flow.stageSupports[stage]
+        let lower = support.map(\.lower), upper = support.map(\.upper)
+        var nonFinite = 0, outside = 0
+        points.values.withUnsafeBufferPointer { v in
+            if d == 1 {
+                // The common 1-D case in one tight loop.
+                let lo = lower[0], hi = upper[0]
+                if isOutput {
+                    var moments = partial.moments[0]
+                    for x in v {
+                        if !x.isFinite { nonFinite += 1; continue }
+                        if x < lo || x > hi { outside += 1 }
+                        moments.add(x)
+                    }
+                    partial.moments[0] = moments
+                } else {
+                    for x in v {
+                        if !x.isFinite { nonFinite += 1 } else if x < lo || x > hi { outside += 1 }
+                    }
+                }
+                return
+            }
+            for i in 0..<(v.count / d) {
+                var finite = true, inside = true
+                for j in 0..<d {
+                    let x = v[i * d + j]
+                    if !x.isFinite { finite = false } else if x < lower[j] || x > upper[j] { inside = false }
+                }
+                if !finite { nonFinite += 1; continue }
+                if !inside { outside += 1 }
+                if isOutput { for j in 0..<d { partial.moments[j].add(v[i * d + j]) } }
             }
         }
-
-        func store(into partial: inout Partial, stage: Int) {
-            partial.moments[stage] = moments
-            partial.nonFinite[stage] += nonFinite
-            partial.outsideSupport[stage] += outside
-        }
+        partial.nonFinite[stage] += nonFinite
+        partial.outsideSupport[stage] += outside
     }
 
-    private static func merge(_ total: inout Partial, _ partial: Partial) {
-        for i in total.histograms.indices { total.histograms[i].merge(partial.histograms[i]) }
-        for s in total.moments.indices {
-            total.moments[s].merge(partial.moments[s])
-            total.nonFinite[s] += partial.nonFinite[s]
-            total.outsideSupport[s] += partial.outsideSupport[s]
+    /// u = F_ref(y), computed once per chunk for the PIT histograms and the streaming KS test,
+    /// or the output values kept for the exact KS test.
+    private func accumulateReference(_ output: [Double], reference: any UnivariateDistribution,
+                                     histograms: [HistogramRequest], into partial: inout Partial) {
+        let needsU = partial.ksHistogram != nil || histograms.contains { $0.source == .probabilityIntegralTransform }
+        if needsU {
+            var u = [Double](repeating: 0, count: output.count)
+            output.withUnsafeBufferPointer { y in u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) } }
+            u.withUnsafeBufferPointer { buffer in
+                for (r, request) in histograms.enumerated() where request.source == .probabilityIntegralTransform {
+                    partial.histograms[r].insert(contentsOf: buffer)
+                }
+                partial.ksHistogram?.insert(contentsOf: buffer)
+            }
         }
-        total.badLogDensity += partial.badLogDensity
-        if let h = partial.ksHistogram { total.ksHistogram?.merge(h) }
-        total.outputValues += partial.outputValues
+        if partial.ksHistogram == nil { partial.outputValues = output }
     }
 }

@@ -2,15 +2,6 @@ import FlowKit
 import Foundation
 import Plot
 
-/// One figure of a report, built and ready to render.
-public struct BuiltFigure: Sendable {
-    /// File stem under `figures/` (`densities`, `densities-2`, …).
-    public var id: String
-    public var title: String
-    public var caption: String
-    public var figure: Figure
-}
-
 /// Turns the figure requests of a one-dimensional experiment into the histograms the
 /// streaming pass must fill and, after the run, into Plot figures.
 ///
@@ -18,14 +9,27 @@ public struct BuiltFigure: Sendable {
 /// others are this tool's: agreement of the two change-of-variables formulas with the
 /// reference on a log axis, the map and its log-derivative, per-stage densities and
 /// calibration (PIT histogram or Q–Q plot).
-public struct UnivariateFigurePlan: Sendable {
+public struct UnivariateFigurePlan: FigurePlanner {
     public let experiment: Experiment
+    /// The automatic plotting range of each stage (0 = base, K = output), from the pilot.
     public let stageRanges: [ClosedRange<Double>]
 
     public init(experiment: Experiment, stageRanges: [ClosedRange<Double>]) {
         self.experiment = experiment
         self.stageRanges = stageRanges
     }
+
+    /// The plan with each stage's automatic range from the pilot's values of that stage
+    /// (``AutomaticRange``, snapped to the stage's propagated support).
+    public init(experiment: Experiment, pilot: SamplePass.Pilot) {
+        let ranges = zip(pilot.stages, experiment.flow.stageSupports).map { stage, support in
+            AutomaticRange.range(of: stage.values, support: support[0]) ?? -1...1
+        }
+        self.init(experiment: experiment, stageRanges: ranges)
+    }
+
+    /// The output's automatic range: the checks' grid.
+    public var checkBox: [ClosedRange<Double>] { [stageRanges[stageRanges.count - 1]] }
 
     var outputStage: Int { experiment.maps.count }
 
@@ -56,8 +60,7 @@ public struct UnivariateFigurePlan: Sendable {
         if request.kind == .calibration {
             return HistogramRequest(source: .probabilityIntegralTransform, low: 0, high: 1, bins: bins(request))
         }
-        let r = range(request, panel: panel, stage: stage)
-        return HistogramRequest(source: .stage(stage), low: r.lowerBound, high: r.upperBound, bins: bins(request))
+        return HistogramRequest(stage: stage, range: range(request, panel: panel, stage: stage), bins: bins(request))
     }
 
     /// Every histogram the figures need, without duplicates, in figure order.
@@ -112,16 +115,8 @@ public struct UnivariateFigurePlan: Sendable {
     // MARK: - Building
 
     /// Builds every requested figure from the run's results.
-    public func figures(run: UnivariateRun) -> [BuiltFigure] {
-        var used: [String: Int] = [:]
-        return experiment.figures.map { request in
-            let n = (used[request.kind.rawValue] ?? 0) + 1
-            used[request.kind.rawValue] = n
-            let id = n == 1 ? request.kind.rawValue : "\(request.kind.rawValue)-\(n)"
-            var built = build(request, run: run)
-            built.id = id
-            return built
-        }
+    public func figures(run: Run) -> [BuiltFigure] {
+        numbered(experiment.figures) { build($0, run: run) }
     }
 
     func newFigure(_ request: FigureRequest, rows: Int) -> (Figure, FigureOptions) {
@@ -138,7 +133,7 @@ public struct UnivariateFigurePlan: Sendable {
         Color(options.color(ofPanel: panel) ?? fallback) ?? Color("#336B8B") ?? .black
     }
 
-    func build(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func build(_ request: FigureRequest, run: Run) -> BuiltFigure {
         switch request.kind {
         case .histograms: return histograms(request, run: run)
         case .densities: return densities(request, run: run)
@@ -158,16 +153,16 @@ public struct UnivariateFigurePlan: Sendable {
         let total = histogram.totalCount
         return String(format: "%.0f of %.0f samples (%.2g %%) of stage %d lie outside the plotted range [%@, %@] and are not drawn.",
                       outside, total, 100 * outside / max(total, 1), stage,
-                      UnivariateRun.format(histogram.low), UnivariateRun.format(histogram.high))
+                      Run.format(histogram.low), Run.format(histogram.high))
     }
 
-    func histograms(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func histograms(_ request: FigureRequest, run: Run) -> BuiltFigure {
         var (figure, options) = newFigure(request, rows: 2)
         let defaults = ["#F0B51F", "#336B8B"]
         var notes: [String] = []
         for (panel, stage) in stages(of: .histograms).enumerated() {
             let key = histogramRequest(request, panel: panel, stage: stage)
-            guard let h = run.totals.histograms[key] else { continue }
+            guard let h = run.histograms[key] else { continue }
             var p = Panel()
             p.histogram(edges: h.edges, heights: h.counts, fill: color(options, panel: panel, fallback: defaults[panel]),
                         alpha: options.alpha ?? 1)
@@ -185,14 +180,14 @@ public struct UnivariateFigurePlan: Sendable {
                            figure: figure)
     }
 
-    func densities(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func densities(_ request: FigureRequest, run: Run) -> BuiltFigure {
         var (figure, options) = newFigure(request, rows: 2)
         let defaults = ["#F0B51F", "#336B8B"]
         let width = options.lineWidth ?? 3
         var notes: [String] = []
         for (panel, stage) in stages(of: .densities).enumerated() {
             let key = histogramRequest(request, panel: panel, stage: stage)
-            guard let h = run.totals.histograms[key] else { continue }
+            guard let h = run.histograms[key] else { continue }
             var p = Panel()
             let c = color(options, panel: panel, fallback: defaults[panel])
             p.histogram(edges: h.edges, heights: h.densities(normalizedBy: .allSamples), fill: c,
@@ -232,7 +227,7 @@ public struct UnivariateFigurePlan: Sendable {
     /// The floor at which exact agreement is drawn on the log axis of the agreement figure.
     static let agreementFloor = 1e-18
 
-    func agreement(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func agreement(_ request: FigureRequest, run: Run) -> BuiltFigure {
         var (figure, options) = newFigure(request, rows: 1)
         let r = range(request, panel: 0, stage: outputStage)
         let grid = DensityGrid(flow: experiment.flow, reference: experiment.reference, range: r, count: options.points ?? 801)
@@ -267,7 +262,7 @@ public struct UnivariateFigurePlan: Sendable {
                            figure: figure)
     }
 
-    func map(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func map(_ request: FigureRequest, run: Run) -> BuiltFigure {
         var (figure, options) = newFigure(request, rows: 2)
         let r = range(request, panel: 0, stage: 0)
         let domain = experiment.maps.first?.domain(dimension: 1)[0] ?? .real
@@ -299,14 +294,14 @@ public struct UnivariateFigurePlan: Sendable {
                            figure: figure)
     }
 
-    func stagesFigure(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func stagesFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let stageList = stages(of: .stages)
         var (figure, options) = newFigure(request, rows: stageList.count)
         let width = options.lineWidth ?? 2
         var notes: [String] = []
         for (panel, stage) in stageList.enumerated() {
             let key = histogramRequest(request, panel: panel, stage: stage)
-            guard let h = run.totals.histograms[key] else { continue }
+            guard let h = run.histograms[key] else { continue }
             var p = Panel()
             let palette = Palette.default
             let c = options.color(ofPanel: panel).flatMap { Color($0) } ?? palette[panel]
@@ -332,13 +327,13 @@ public struct UnivariateFigurePlan: Sendable {
                            figure: figure)
     }
 
-    func calibration(_ request: FigureRequest, run: UnivariateRun) -> BuiltFigure {
+    func calibration(_ request: FigureRequest, run: Run) -> BuiltFigure {
         var (figure, options) = newFigure(request, rows: 1)
         let kind = options.calibration ?? .pit
         var p = Panel()
         let c = color(options, panel: 0, fallback: "#336B8B")
         var caption: String
-        if kind == .pit, let h = run.totals.histograms[histogramRequest(request, panel: 0, stage: outputStage)] {
+        if kind == .pit, let h = run.histograms[histogramRequest(request, panel: 0, stage: outputStage)] {
             // ±2 binomial standard deviations of a bin's density under a perfect fit, behind the bars.
             let bins = Double(h.binCount), n = max(h.totalCount, 1)
             let halfWidth = 2 * (1 / bins * (1 - 1 / bins) / n).squareRoot() * bins
@@ -354,7 +349,7 @@ public struct UnivariateFigurePlan: Sendable {
             p.legend = .lowerCenter   // the bars fill the panel up to ≈ 1; the legend sits on them, not on the band
             caption = "Probability integral transform of \(run.samples) samples through the reference CDF: flat at 1 when the samples follow the reference; the band is ±2 binomial standard deviations."
         } else {
-            let sorted = run.pilotStages[outputStage].filter(\.isFinite).sorted()
+            let sorted = run.pilot.output.values.filter(\.isFinite).sorted()
             let n = sorted.count
             let shown = min(n, 1000)
             var theoretical: [Double] = [], observed: [Double] = []

@@ -17,25 +17,17 @@ public struct Experiment: Sendable {
     public var description: String?
     public var seed: UInt64
     public var samples: Int
-    /// The number of dimensions of the base, the flow and its output.
-    public var dimension: Int
-    /// The base distribution on ℝᵈ (for 1-D specs, the univariate base as one component).
-    public var base: any MultivariateDistribution
     /// The base as a univariate distribution, for 1-D experiments.
     public var univariateBase: (any UnivariateDistribution)?
     /// The base as written in the spec, for display.
     public var baseDescription: FlowStepDescription
     /// Base plus chain, in generative order x_K = f_K ∘ … ∘ f_1(x_0).
     public var flow: Flow
-    /// The chain's maps in generative order (the same values the flow holds).
-    public var maps: [any Bijection]
     /// Each map as written in the spec, for display.
     public var steps: [FlowStepDescription]
     /// The analytic density of the output, when the spec gives one (1-D only for now).
     public var reference: (any UnivariateDistribution)?
     public var referenceDescription: FlowStepDescription?
-    /// Support of the output as propagated through the chain (a box, one interval per coordinate).
-    public var outputSupport: [Interval]
     public var figures: [FigureRequest]
     /// Every check, in ``CheckName`` order, with its limit and whether it runs.
     public var checks: [CheckSetting]
@@ -48,11 +40,18 @@ public struct Experiment: Sendable {
     /// flow (its base is N(0, I) in 2-D and its chain the identity, never drawn or checked).
     public var isTargetOnly: Bool = false
 
+    /// The number of dimensions of the base, the flow and its output.
+    public var dimension: Int { flow.dimension }
+    /// The base distribution on ℝᵈ (for 1-D specs, the univariate base as one component).
+    public var base: any MultivariateDistribution { flow.base }
+    /// The chain's maps in generative order.
+    public var maps: [any Bijection] { flow.chain.maps }
+
     /// The variant called `name`, or the spec's own base and chain for `flow`.
     public func chain(named name: String) -> ExperimentVariant? {
         if name == "flow" {
-            return ExperimentVariant(name: "flow", label: ExperimentVariant.defaultLabel(steps), base: base,
-                                     baseDescription: baseDescription, flow: flow, maps: maps, steps: steps)
+            return ExperimentVariant(name: "flow", label: ExperimentVariant.defaultLabel(steps),
+                                     baseDescription: baseDescription, flow: flow, steps: steps)
         }
         return variants.first { $0.name == name }
     }

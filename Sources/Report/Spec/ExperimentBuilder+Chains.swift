@@ -8,17 +8,19 @@ extension ExperimentBuilder {
     struct BuiltChain {
         var maps: [any Bijection] = []
         var steps: [FlowStepDescription] = []
-        /// The support after the last map (nil once a map failed).
-        var outputSupport: [Interval]?
         /// Whether every map was built and fits its input.
         var complete = false
     }
 
     /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
     /// `variants.radial.flow`) for inputs of `dimension` dimensions with support `support`.
-    /// Each map's dimension must equal the input's; its domain must contain the input support.
+    /// Each map's dimension must equal the input's; its domain must admit the support reaching
+    /// it (``TransformChain/firstDomainViolation(startingFrom:)``, checked on the maps built
+    /// before the first that failed).
     func buildChain(_ node: Node, what listName: String, dimension: Int?, support: [Interval]?) -> BuiltChain {
-        var chain = BuiltChain(outputSupport: support)
+        var chain = BuiltChain()
+        /// The name nodes of the maps built so far, while none has failed.
+        var builtPrefix: [Node]? = []
         guard let items = read.sequence(node, listName) else { return chain }
         if items.isEmpty {
             sink.error(at: node, "\(listName) must list at least one map", hint: "e.g. \(listName): [exp]")
@@ -26,17 +28,19 @@ extension ExperimentBuilder {
         chain.complete = !items.isEmpty
         for (index, item) in items.enumerated() {
             let what = "\(listName)[\(index)]"
-            guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; continue }
+            guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; builtPrefix = nil; continue }
             guard let catalogEntry = catalogs.transforms.first(where: { $0.name == entry.name }) else {
                 sink.error(at: entry.nameNode, "\(what): unknown transform '\(entry.name)'",
                            hint: Suggestion.hint(for: entry.name, in: catalogs.transforms.map(\.name), kind: "transforms"))
                 chain.complete = false
+                builtPrefix = nil
                 continue
             }
             guard let map = CatalogBuilder(sink: sink).build(catalogEntry, parameters: entry.parameters,
                                                              nameNode: entry.nameNode, what: what,
                                                              dimension: dimension) else {
                 chain.complete = false
+                builtPrefix = nil
                 continue
             }
             chain.steps.append(describe(entry))
@@ -44,24 +48,22 @@ extension ExperimentBuilder {
             if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
                 sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)",
                            hint: index == 0 ? "the base distribution is \(d)-dimensional" : "the output of \(listName)[\(index - 1)] is \(d)-dimensional")
-                chain.outputSupport = nil
                 chain.complete = false
+                builtPrefix = nil
                 continue
             }
-            // Support propagation: the input support must lie in the map's domain.
-            if let support = chain.outputSupport {
-                let domain = map.domain(dimension: support.count)
-                if !zip(domain, support).allSatisfy({ $0.containsAlmostEverywhere($1) }) {
-                    sink.error(at: entry.nameNode,
-                               "\(what) '\(entry.name)' needs inputs in \(Self.box(domain)) but its input support is \(Self.box(support))",
-                               hint: index == 0 ? "the base's support is \(Self.box(support)); choose a base inside the domain or add a map before '\(entry.name)'"
-                                                : "the support after \(listName)[\(index - 1)] is \(Self.box(support)); add a map that brings it inside the domain")
-                    chain.outputSupport = nil
-                    chain.complete = false
-                    continue
-                }
-                chain.outputSupport = map.image(of: support)
-            }
+            builtPrefix?.append(entry.nameNode)
+        }
+        // Support propagation: each map must admit the support reaching it.
+        if let nodes = builtPrefix, let support, let d = dimension,
+           let prefix = try? TransformChain(maps: Array(chain.maps.prefix(nodes.count)), dimension: d),
+           let violation = prefix.firstDomainViolation(startingFrom: support) {
+            let k = violation.step
+            sink.error(at: nodes[k],
+                       "\(listName)[\(k)] '\(chain.steps[k].name)' needs inputs in \(Self.box(violation.domain)) but its input support is \(Self.box(violation.support))",
+                       hint: k == 0 ? "the base's support is \(Self.box(violation.support)); choose a base inside the domain or add a map before '\(chain.steps[k].name)'"
+                                    : "the support after \(listName)[\(k - 1)] is \(Self.box(violation.support)); add a map that brings it inside the domain")
+            chain.complete = false
         }
         return chain
     }
@@ -106,8 +108,8 @@ extension ExperimentBuilder {
             guard let variantBase, let variantBaseDescription, let d = dimension else { continue }
             do {
                 let flow = try Flow(base: variantBase, chain: TransformChain(maps: variantMaps, dimension: d))
-                variants.append(ExperimentVariant(name: name, label: label, base: variantBase, baseDescription: variantBaseDescription,
-                                                  flow: flow, maps: variantMaps, steps: variantSteps))
+                variants.append(ExperimentVariant(name: name, label: label, baseDescription: variantBaseDescription,
+                                                  flow: flow, steps: variantSteps))
             } catch {
                 sink.error(at: value, "variant '\(name)': \(error.description)")
             }

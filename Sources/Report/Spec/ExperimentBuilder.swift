@@ -82,13 +82,12 @@ final class ExperimentBuilder {
         // Flow.
         var maps: [any Bijection] = []
         var steps: [FlowStepDescription] = []
-        var outputSupport = base?.support
         var flowComplete = false
         if isTargetOnly {
             flowComplete = true
         } else if let node = top["flow"] {
             let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
-            (maps, steps, outputSupport, flowComplete) = (chain.maps, chain.steps, chain.outputSupport, chain.complete)
+            (maps, steps, flowComplete) = (chain.maps, chain.steps, chain.complete)
         } else {
             sink.error(at: root, "missing required key 'flow' (the list of maps)", hint: "e.g. flow: [exp]")
         }
@@ -128,8 +127,7 @@ final class ExperimentBuilder {
             ?? CheckSetting.defaults(hasReference: hasReference, dimension: dimension ?? 1)
         let output = top["output"].map { outputOptions($0) } ?? OutputOptions()
 
-        guard sink.isEmpty, flowComplete, let base, let dimension, let baseDescription, let samples, let seed,
-              let outputSupport else {
+        guard sink.isEmpty, flowComplete, let base, let dimension, let baseDescription, let samples, let seed else {
             return nil
         }
         let flow: Flow
@@ -141,10 +139,10 @@ final class ExperimentBuilder {
             return nil
         }
         return Experiment(name: specName, path: path, source: source, title: title, description: description,
-                          seed: seed, samples: samples, dimension: dimension, base: base,
-                          univariateBase: univariateBase, baseDescription: baseDescription, flow: flow, maps: maps,
+                          seed: seed, samples: samples,
+                          univariateBase: univariateBase, baseDescription: baseDescription, flow: flow,
                           steps: steps, reference: reference, referenceDescription: referenceDescription,
-                          outputSupport: outputSupport, figures: figures, checks: checks, output: output,
+                          figures: figures, checks: checks, output: output,
                           target: target, variants: variants, isTargetOnly: isTargetOnly)
     }
 

@@ -14,22 +14,22 @@ public struct ExperimentVariant: Sendable {
     public var name: String
     /// Panel title prefix (default: the common name of its maps, e.g. `planar`).
     public var label: String
-    public var base: any MultivariateDistribution
     public var baseDescription: FlowStepDescription
+    /// The variant's base and chain.
     public var flow: Flow
-    public var maps: [any Bijection]
     public var steps: [FlowStepDescription]
 
-    public init(name: String, label: String, base: any MultivariateDistribution, baseDescription: FlowStepDescription,
-                flow: Flow, maps: [any Bijection], steps: [FlowStepDescription]) {
+    public init(name: String, label: String, baseDescription: FlowStepDescription, flow: Flow,
+                steps: [FlowStepDescription]) {
         self.name = name
         self.label = label
-        self.base = base
         self.baseDescription = baseDescription
         self.flow = flow
-        self.maps = maps
         self.steps = steps
     }
+
+    public var base: any MultivariateDistribution { flow.base }
+    public var maps: [any Bijection] { flow.chain.maps }
 
     /// The common name of `steps` when they all share one (`planar`), else `flow`.
     static func defaultLabel(_ steps: [FlowStepDescription]) -> String {

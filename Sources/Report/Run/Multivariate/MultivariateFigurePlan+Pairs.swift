@@ -23,7 +23,7 @@ extension MultivariateFigurePlan {
     /// columns and x_i along the rows: the requested histogram of the pair j < i, or the
     /// transpose of that of (x_i, x_j).
     func pairGrid(row i: Int, column j: Int, ranges r: [ClosedRange<Double>], bins n: Int,
-                  run: MultivariateRun) -> (grid: Grid2D, histogram: FlowKit.Histogram2D)? {
+                  run: Run) -> (grid: Grid2D, histogram: FlowKit.Histogram2D)? {
         let (a, b) = j < i ? (j, i) : (i, j)
         let key = PlaneHistogramRequest(source: .flow, x: r[a], y: r[b], bins: n, xCoordinate: a, yCoordinate: b)
         guard let h = run.planes[key] else { return nil }
@@ -42,7 +42,7 @@ extension MultivariateFigurePlan {
     /// per row (x_i); tick labels and axis labels only on the bottom row and left column. The
     /// diagonal's heights are scaled into the row's range (the matplotlib/seaborn pair-plot
     /// convention), so its y ticks are those of x_i, not a density scale.
-    func pairsFigure(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func pairsFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let d = experiment.dimension
         let r = pairRanges(request)
@@ -69,7 +69,7 @@ extension MultivariateFigurePlan {
                 p.legend = nil
                 if i == j {
                     let low = r[i].lowerBound, span = r[i].upperBound - r[i].lowerBound
-                    let h = run.marginals[MarginalRequest(coordinate: i, range: r[i], bins: n)]
+                    let h = run.histograms[marginalRequest(coordinate: i, range: r[i], bins: n)]
                     let heights = h?.densities(normalizedBy: .allSamples) ?? []
                     let law = closed?.marginal(i)
                     let xs = r[i].equallySpaced(201)
@@ -84,7 +84,7 @@ extension MultivariateFigurePlan {
                     if let law {
                         p.line(x: xs, y: curve.map { low + scale * $0 }, color: .black, width: o.lineWidth ?? 1.5)
                         let mass = GaussianMarginals.probability(r[i].lowerBound, r[i].upperBound, mean: law.mean, standardDeviation: law.standardDeviation)
-                        notes.append("x\(Self.subscriptDigits(i + 1)) ~ N(\(MultivariateRun.format(law.mean)), \(MultivariateRun.format(law.standardDeviation))²), mass \(MultivariateRun.format(mass)) in range")
+                        notes.append("x\(Self.subscriptDigits(i + 1)) ~ N(\(Run.format(law.mean)), \(Run.format(law.standardDeviation))²), mass \(Run.format(mass)) in range")
                     } else {
                         notes.append("x\(Self.subscriptDigits(i + 1)): none")
                     }
@@ -95,7 +95,7 @@ extension MultivariateFigurePlan {
                 figure[i, j] = p
             }
         }
-        let rangesText = (0..<d).map { "x\(Self.subscriptDigits($0 + 1)) ∈ [\(MultivariateRun.format(r[$0].lowerBound)), \(MultivariateRun.format(r[$0].upperBound))]" }
+        let rangesText = (0..<d).map { "x\(Self.subscriptDigits($0 + 1)) ∈ [\(Run.format(r[$0].lowerBound)), \(Run.format(r[$0].upperBound))]" }
             .joined(separator: ", ")
         var caption = "Pair plot of the \(d) output coordinates over all \(run.samples) samples, streamed in chunks (\(rangesText)). "
             + "Diagonal: density-normalised \(n)-bin histogram of each coordinate with, as a black line, its closed-form normal marginal where the chain keeps one (normal base through linear, affine and permutation maps, and coordinates a coupling keeps): "

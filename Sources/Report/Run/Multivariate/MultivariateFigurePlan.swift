@@ -7,10 +7,18 @@ import Plot
 /// and Eq. 4 and their difference, sample histograms and scatters, Rezende & Mohamed
 /// (2015, Figure 1) style stage rows, Dinh et al. (2017, Figure 1) style warped grids,
 /// marginals, and the energies and toy data sets of `flows.md` §4 and §6.
-public struct MultivariateFigurePlan: Sendable {
+public struct MultivariateFigurePlan: FigurePlanner {
     public let experiment: Experiment
     /// Automatic plotting range of every output coordinate, from the pilot sample.
     public let automaticRanges: [ClosedRange<Double>]
+    /// The first ``pilotPoints`` base draws of the pilot and their images: the points of
+    /// scatters and warped grids, and of the automatic ranges.
+    public let pilotBase: PointBatch
+    public let pilotOutput: PointBatch
+
+    /// Pilot points used for automatic ranges and scatters (sorting a whole chunk per
+    /// coordinate is not needed for a plotting range).
+    public static let pilotPoints = 4096
 
     /// Default heat-map resolution (cells per axis) and histogram bins per axis.
     public static let defaultResolution = 200
@@ -18,9 +26,18 @@ public struct MultivariateFigurePlan: Sendable {
     /// The box of `targets` figures without a `range`: (−4, 4)², the energies' box.
     public static let targetBox: [ClosedRange<Double>] = [-4...4, -4...4]
 
-    public init(experiment: Experiment, automaticBox: [ClosedRange<Double>]) {
+    /// The plan with the automatic range of each output coordinate from the first
+    /// ``pilotPoints`` pilot samples (``AutomaticRange``, snapped to the output's support).
+    public init(experiment: Experiment, pilot: SamplePass.Pilot) {
+        let points = pilot.prefix(Self.pilotPoints)
         self.experiment = experiment
-        self.automaticRanges = automaticBox
+        pilotBase = points.base
+        pilotOutput = points.output
+        let output = points.output
+        automaticRanges = (0..<experiment.dimension).map { j in
+            let values = (0..<output.count).map { output[$0, j] }
+            return AutomaticRange.range(of: values, support: experiment.flow.support[j]) ?? -4...4
+        }
     }
 
     /// The plotted box of `request` (coordinates 0 and 1).
@@ -33,6 +50,7 @@ public struct MultivariateFigurePlan: Sendable {
     /// The box of the checks: that of the first `density`, `stages` or `samples` figure, or the
     /// automatic box.
     public var checkBox: [ClosedRange<Double>] {
+        if experiment.isTargetOnly { return Self.targetBox }
         for request in experiment.figures where [.density, .stages, .samples].contains(request.kind) {
             return box(request)
         }
@@ -76,17 +94,28 @@ public struct MultivariateFigurePlan: Sendable {
     }
 
     /// The 1-D histograms of output coordinates the `marginals` and `pairs` figures need.
-    public var marginalRequests: [MarginalRequest] {
-        var out: [MarginalRequest] = []
+    public var histogramRequests: [HistogramRequest] {
+        var out: [HistogramRequest] = []
         for request in experiment.figures where request.kind == .marginals || request.kind == .pairs {
             let pairs = pairRanges(request)
             for j in 0..<experiment.dimension {
-                let range = request.kind == .pairs ? pairs[j] : (j < 2 ? (request.options.box?[j] ?? automaticRanges[j]) : automaticRanges[j])
-                let r = MarginalRequest(coordinate: j, range: range, bins: bins(request))
+                let range = request.kind == .pairs ? pairs[j] : marginalRange(request, coordinate: j)
+                let r = marginalRequest(coordinate: j, range: range, bins: bins(request))
                 if !out.contains(r) { out.append(r) }
             }
         }
         return out
+    }
+
+    /// The histogram of output coordinate `coordinate` on `range`.
+    func marginalRequest(coordinate: Int, range: ClosedRange<Double>, bins: Int) -> HistogramRequest {
+        HistogramRequest(stage: experiment.maps.count, coordinate: coordinate, range: range, bins: bins)
+    }
+
+    /// The range of coordinate `coordinate` in a `marginals` figure: its `range` for the first
+    /// two, the automatic range otherwise.
+    func marginalRange(_ request: FigureRequest, coordinate j: Int) -> ClosedRange<Double> {
+        j < 2 ? (request.options.box?[j] ?? automaticRanges[j]) : automaticRanges[j]
     }
 
     /// The range of every coordinate in a `pairs` figure: its `range` (one per coordinate), or
@@ -110,18 +139,11 @@ public struct MultivariateFigurePlan: Sendable {
     // MARK: - Building
 
     /// Builds every requested figure from the run's results.
-    public func figures(run: MultivariateRun) -> [BuiltFigure] {
-        var used: [String: Int] = [:]
-        return experiment.figures.map { request in
-            let n = (used[request.kind.rawValue] ?? 0) + 1
-            used[request.kind.rawValue] = n
-            var built = build(request, run: run)
-            built.id = n == 1 ? request.kind.rawValue : "\(request.kind.rawValue)-\(n)"
-            return built
-        }
+    public func figures(run: Run) -> [BuiltFigure] {
+        numbered(experiment.figures) { build($0, run: run) }
     }
 
-    func build(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func build(_ request: FigureRequest, run: Run) -> BuiltFigure {
         switch request.kind {
         case .density: return density(request, run: run)
         case .samples: return samplesFigure(request, run: run)
@@ -165,7 +187,7 @@ public struct MultivariateFigurePlan: Sendable {
         Grid2D(columns: columns, rows: rows, values: logP.map { $0.isFinite ? exp($0) : ($0 == -.infinity ? 0 : .nan) })
     }
 
-    func density(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func density(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let b = box(request)
         let n = o.resolution ?? Self.defaultResolution
@@ -196,11 +218,11 @@ public struct MultivariateFigurePlan: Sendable {
         figure[0, 2] = pd
         let worst = DensityGrid.maxAbsoluteDifference(grid.logEq4 ?? [], grid.logEq5)
         return BuiltFigure(id: "density", title: o.title ?? "Density of the flow on the plane",
-                           caption: "The output density on the centres of \(n) × \(n) cells of \(MultivariateRun.boxText(b)): by Eq. 5 (inverse pass with inverse log-dets)\(levels > 0 ? " with contours" : ""), by Eq. 4 (forward log-dets at the preimages), both coloured up to the 99.5th percentile of the Eq. 5 values, and log₁₀ of their absolute log difference (max \(MultivariateRun.format(worst)); 10⁻¹⁸ marks exact agreement; blank where the density is zero). Midpoint-rule integral over the box: \(MultivariateRun.format(grid.integral)).",
+                           caption: "The output density on the centres of \(n) × \(n) cells of \(Run.boxText(b)): by Eq. 5 (inverse pass with inverse log-dets)\(levels > 0 ? " with contours" : ""), by Eq. 4 (forward log-dets at the preimages), both coloured up to the 99.5th percentile of the Eq. 5 values, and log₁₀ of their absolute log difference (max \(Run.format(worst)); 10⁻¹⁸ marks exact agreement; blank where the density is zero). Midpoint-rule integral over the box: \(Run.format(grid.integral)).",
                            figure: figure)
     }
 
-    func samplesFigure(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func samplesFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let b = box(request)
         var figure = newFigure(o, rows: 1, columns: 2, size: FigureSize(width: 560, height: 280))
@@ -216,10 +238,10 @@ public struct MultivariateFigurePlan: Sendable {
                               100 * (h.outOfRange + h.nanCount) / max(h.totalCount, 1))
             }
         }
-        let shown = min(o.points ?? 2000, run.pilotOutput.count)
+        let shown = min(o.points ?? 2000, pilotOutput.count)
         var right = planePanel(o, box: b, title: "\(shown) samples", panel: 1)
         let c = o.color(ofPanel: 0).flatMap { Color($0) } ?? Color("#336B8B") ?? .black
-        right.scatter(x: (0..<shown).map { run.pilotOutput[$0, 0] }, y: (0..<shown).map { run.pilotOutput[$0, 1] },
+        right.scatter(x: (0..<shown).map { pilotOutput[$0, 0] }, y: (0..<shown).map { pilotOutput[$0, 1] },
                       size: 2, color: c, alpha: o.alpha ?? 0.5)
         figure[0, 0] = left
         figure[0, 1] = right
@@ -235,7 +257,7 @@ public struct MultivariateFigurePlan: Sendable {
         return [StageRow(entries: [StageRow.Entry(chain: "flow", stages: request.options.stageList ?? Array(0...experiment.maps.count))])]
     }
 
-    func stagesFigure(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func stagesFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let b = box(request)
         let n = o.resolution ?? Self.defaultResolution
@@ -271,7 +293,7 @@ public struct MultivariateFigurePlan: Sendable {
             }
         }
         return BuiltFigure(id: "stages", title: o.title ?? "The density after K maps",
-                           caption: "Density by Eq. 5 of the first K maps of each chain on \(MultivariateRun.boxText(b)) (\(n) × \(n) cells; each panel coloured from 0 to the 99.5th percentile of its positive values; Rezende & Mohamed 2015, Figure 1). Rows: " + descriptions.joined(separator: "; ") + ".",
+                           caption: "Density by Eq. 5 of the first K maps of each chain on \(Run.boxText(b)) (\(n) × \(n) cells; each panel coloured from 0 to the 99.5th percentile of its positive values; Rezende & Mohamed 2015, Figure 1). Rows: " + descriptions.joined(separator: "; ") + ".",
                            figure: figure)
     }
 
@@ -305,15 +327,15 @@ public struct MultivariateFigurePlan: Sendable {
         return out
     }
 
-    func warpedGrid(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func warpedGrid(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let outputBox = box(request)
         let lines = o.lines ?? 15, points = o.points ?? 200
         let chain = experiment.flow.chain
-        let baseValues = (0..<2).map { j in (0..<run.pilotBase.count).map { run.pilotBase[$0, j] } }
+        let baseValues = (0..<2).map { j in (0..<pilotBase.count).map { pilotBase[$0, j] } }
         let baseBox = (0..<2).map { j in AutomaticRange.range(of: baseValues[j], support: experiment.base.support[j]) ?? -3...3 }
         var figure = newFigure(o, rows: 1, columns: 2, size: FigureSize(width: 600, height: 310))
-        let shown = min(o.points ?? 2000, run.pilotOutput.count)
+        let shown = min(o.points ?? 2000, pilotOutput.count)
         let dots = o.color(ofPanel: 0).flatMap { Color($0) } ?? Color("#336B8B") ?? .black
         let lineColor = Color("#D55E00") ?? .black
         let codomain = chain.codomain(dimension: 2)
@@ -322,7 +344,7 @@ public struct MultivariateFigurePlan: Sendable {
         var left = planePanel(o, box: baseBox, title: "latent $z = T^{-1}(x)$: output grid pulled back", panel: 0)
         left.x.label = o.xLabel(ofPanel: 0) ?? "$z_1$"
         left.y.label = o.yLabel(ofPanel: 0) ?? "$z_2$"
-        left.scatter(x: (0..<shown).map { run.pilotBase[$0, 0] }, y: (0..<shown).map { run.pilotBase[$0, 1] },
+        left.scatter(x: (0..<shown).map { pilotBase[$0, 0] }, y: (0..<shown).map { pilotBase[$0, 1] },
                      size: 2, color: dots, alpha: o.alpha ?? 0.35)
         for line in Self.warpedLines(box: outputBox, lines: lines, points: points, transform: { batch in
             var scratch = [Double](repeating: 0, count: batch.count)
@@ -331,7 +353,7 @@ public struct MultivariateFigurePlan: Sendable {
             left.line(x: line.x, y: line.y, color: lineColor, width: 0.7)
         }
         var right = planePanel(o, box: outputBox, title: "data $x = T(z)$: latent grid pushed forward", panel: 1)
-        right.scatter(x: (0..<shown).map { run.pilotOutput[$0, 0] }, y: (0..<shown).map { run.pilotOutput[$0, 1] },
+        right.scatter(x: (0..<shown).map { pilotOutput[$0, 0] }, y: (0..<shown).map { pilotOutput[$0, 1] },
                       size: 2, color: dots, alpha: o.alpha ?? 0.35)
         for line in Self.warpedLines(box: baseBox, lines: lines, points: points, transform: { batch in
             var scratch = [Double](repeating: 0, count: batch.count)
@@ -342,7 +364,7 @@ public struct MultivariateFigurePlan: Sendable {
         figure[0, 0] = left
         figure[0, 1] = right
         return BuiltFigure(id: "warped_grid", title: o.title ?? "Warped grid lines",
-                           caption: "Left: \(shown) base samples z with a regular \(lines) × \(lines)-line grid on the output box \(MultivariateRun.boxText(outputBox)) pulled back through T⁻¹. Right: their images x = T(z) with a regular grid on the base box \(MultivariateRun.boxText(baseBox)) pushed through T (Dinh et al. 2017, Figure 1).",
+                           caption: "Left: \(shown) base samples z with a regular \(lines) × \(lines)-line grid on the output box \(Run.boxText(outputBox)) pulled back through T⁻¹. Right: their images x = T(z) with a regular grid on the base box \(Run.boxText(baseBox)) pushed through T (Dinh et al. 2017, Figure 1).",
                            figure: figure)
     }
 
@@ -369,16 +391,16 @@ public struct MultivariateFigurePlan: Sendable {
         }
     }
 
-    func marginalsFigure(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func marginalsFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let d = experiment.dimension
         var figure = newFigure(o, rows: 1, columns: d, size: FigureSize(width: Double(d) * 260, height: 260))
         let c = o.color(ofPanel: 0).flatMap { Color($0) } ?? Color("#336B8B") ?? .black
         let grid = d == 2 ? run.checkDensity : nil
         for j in 0..<d {
-            let range = j < 2 ? (o.box?[j] ?? automaticRanges[j]) : automaticRanges[j]
+            let range = marginalRange(request, coordinate: j)
             var p = Panel()
-            if let h = run.marginals[MarginalRequest(coordinate: j, range: range, bins: bins(request))] {
+            if let h = run.histograms[marginalRequest(coordinate: j, range: range, bins: bins(request))] {
                 p.histogram(edges: h.edges, heights: h.densities(normalizedBy: .allSamples), fill: c, alpha: o.alpha ?? 0.4, label: "samples")
             }
             if let grid {
@@ -396,7 +418,7 @@ public struct MultivariateFigurePlan: Sendable {
                     return s * (j == 0 ? grid.cellHeight : grid.cellWidth)
                 }
                 p.line(x: centres, y: marginal, color: .black, width: o.lineWidth ?? 1.5,
-                       label: "Eq. 5, integrated over \(MultivariateRun.boxText([j == 0 ? grid.y : grid.x]))")
+                       label: "Eq. 5, integrated over \(Run.boxText([j == 0 ? grid.y : grid.x]))")
             }
             p.x.label = o.xLabel(ofPanel: j) ?? "$x_{\(j + 1)}$"
             p.y.label = o.yLabel(ofPanel: j) ?? "density"
@@ -410,7 +432,7 @@ public struct MultivariateFigurePlan: Sendable {
                            figure: figure)
     }
 
-    func targetsFigure(_ request: FigureRequest, run: MultivariateRun) -> BuiltFigure {
+    func targetsFigure(_ request: FigureRequest, run: Run) -> BuiltFigure {
         let o = request.options
         let b = box(request)
         let shown = targets(request)
@@ -427,7 +449,7 @@ public struct MultivariateFigurePlan: Sendable {
                 let grid = Grid2D(columns: n, rows: n, x: b[0], y: b[1]) { exp(-e.potential($0, $1)) / z }
                 p.heatMap(grid, x: b[0], y: b[1], colorMap: map, lower: 0)
                 p.title = "$\\exp(-U_{\(e.name.dropFirst())})/Z$"
-                notes.append("\(e.name): Z = \(MultivariateRun.format(z))")
+                notes.append("\(e.name): Z = \(Run.format(z))")
             case let .dataset(d):
                 let key = PlaneHistogramRequest(source: .dataset(d), x: b[0], y: b[1], bins: bins(request))
                 if let h = run.planes[key] {
@@ -440,7 +462,7 @@ public struct MultivariateFigurePlan: Sendable {
             figure[0, k] = p
         }
         let energies = shown.filter { if case .energy = $0 { return true } else { return false } }
-        var caption = energies.isEmpty ? "" : "Energies as normalised densities exp(−U)/Z on \(MultivariateRun.boxText(b)) (\(n) × \(n) cells), Z by Simpson's rule on 1001² points (\(notes.joined(separator: ", ")); Rezende & Mohamed 2015, Table 1). "
+        var caption = energies.isEmpty ? "" : "Energies as normalised densities exp(−U)/Z on \(Run.boxText(b)) (\(n) × \(n) cells), Z by Simpson's rule on 1001² points (\(notes.joined(separator: ", ")); Rezende & Mohamed 2015, Table 1). "
         if energies.count < shown.count {
             caption += "Data sets as \(bins(request)) × \(bins(request))-bin histograms of \(run.samples) points each, streamed (flows.md §6)."
         }

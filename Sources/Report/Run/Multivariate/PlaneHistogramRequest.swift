@@ -28,16 +28,3 @@ public struct PlaneHistogramRequest: Hashable, Sendable {
         self.yCoordinate = yCoordinate
     }
 }
-
-/// A 1-D histogram of one coordinate of the flow's output (`marginals` figures).
-public struct MarginalRequest: Hashable, Sendable {
-    public var coordinate: Int
-    public var range: ClosedRange<Double>
-    public var bins: Int
-
-    public init(coordinate: Int, range: ClosedRange<Double>, bins: Int) {
-        self.coordinate = coordinate
-        self.range = range
-        self.bins = bins
-    }
-}
