@@ -41,9 +41,8 @@ public struct LogNormalDistribution: UnivariateDistribution {
         return -0.5 * z * z - logNormalizer - logX
     }
     public func cdf(_ x: Double) -> Double { x > 0 ? Special.normalCDF((Foundation.log(x) - mu) / sigma) : 0 }
-    /// Φ((log x − μ)/σ) by ``NormalCDFTable/logNormalCDF(of:mu:sigma:into:)`` (no libm call per
-    /// value): within 4 ulps of ``cdf(_:)`` plus the conditioning in log x, φ(z)/σ·ulp(log x),
-    /// from the two logs' last bits.
+    /// Φ((log x − μ)/σ) by ``NormalCDFTable/logNormalCDF(of:mu:sigma:into:)`` (libm's log, no
+    /// erfc per value): the same z as ``cdf(_:)``, u within 4 ulps of it.
     public func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         NormalCDFTable.shared.logNormalCDF(of: x, mu: mu, sigma: sigma, into: out)
     }

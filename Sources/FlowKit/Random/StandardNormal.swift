@@ -109,7 +109,8 @@ extension RandomStream {
                             j += 1
                             let layer = Int(truncatingIfNeeded: bits & 0xFF)
                             let u = (bits >> 9) & 0x000F_FFFF_FFFF_FFFF
-                            let x = Double(u) * widths[layer]
+                            // u < 2⁵²: the signed conversion (one instruction) is exact and equal.
+                            let x = Double(Int64(bitPattern: u)) * widths[layer]
                             if u < thresholds[layer] {
                                 // −x when bit 8 is set: flip the sign bit (x ≥ 0), no branch.
                                 buffer[i] = Double(bitPattern: x.bitPattern ^ ((bits & 0x100) << 55))
