@@ -2,7 +2,9 @@
 #   make report   install what is missing, build in release mode, render reports/lognormal.yaml
 #   make test     install what is missing, run the whole test suite
 #   make gallery  render every shipped spec and the plot gallery
-#   make bench    run the speed and memory benchmarks (release mode)
+#   make bench    run the speed and memory benchmarks (release mode), then issue 13's table:
+#                 whole flowreport runs at 10^4, 10^7, 10^9 samples against the numpy reference
+#                 script (installs numpy, scipy and matplotlib with pip for $(PYTHON) if missing)
 #   make fuzz     fuzz check/run/sample/eval with mutants of reports/*.yaml for SECONDS (default 60)
 
 SWIFT      ?= swift
@@ -10,6 +12,9 @@ RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release
 APT_PKGS   := libcairo2-dev libpng-dev pkg-config poppler-utils fonts-dejavu-core
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTHON     ?= python3
+# The numpy + scipy + matplotlib peer of reports/lognormal.yaml (shared/bench, beside the repo).
+REFERENCE  ?= ../shared/bench/reference_lognormal.py
 
 .PHONY: deps build test report gallery bench fuzz clean
 
@@ -40,9 +45,15 @@ gallery: build
 	$(BIN)/flowbench gallery gallery
 	@echo "reports: reports/index.html; plot gallery: gallery/"
 
+## Benchmarks: flowbench (kernels, the pass and its per-phase breakdown, plots; the numpy peer
+## measured in the same run by Scripts/numpy_peer.py), then the table of whole processes.
 bench: deps
+	$(RELEASE) --product flowreport
 	$(RELEASE) --product flowbench
-	$(BIN)/flowbench bench
+	@$(PYTHON) -c "import numpy, scipy, matplotlib" 2>/dev/null || $(PYTHON) -m pip install --quiet numpy scipy matplotlib
+	FLOWBENCH_PYTHON=$(PYTHON) $(BIN)/flowbench bench
+	@if [ -f $(REFERENCE) ]; then $(PYTHON) Scripts/bench_table.py $(BIN)/flowreport $(REFERENCE); \
+	else echo "bench: no $(REFERENCE), table of whole processes skipped"; fi
 
 ## Mutation fuzzing (release mode): every distinct crash, hang or success on nonsense is written
 ## with its input to fuzz-findings/; exits 1 when there is any. make fuzz SECONDS=600 FUZZ_SEED=2

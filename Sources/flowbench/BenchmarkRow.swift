@@ -1,12 +1,50 @@
 import Foundation
 
-/// The numpy timings of the issues, measured on this machine when it was quiet (numpy 2.x,
-/// `default_rng`, arrays of 10⁷): `standard_normal` 13.5 ns per draw, `np.exp` 6.6 ns per
-/// element, `np.histogram` (100 bins, given range) 15 ns per value.
-enum NumpyReference {
-    static let normal = 13.5
-    static let exp = 6.6
-    static let histogram = 15.0
+/// numpy's time per element on this machine, measured in the same run: flowbench runs
+/// Scripts/numpy_peer.py (`standard_normal`, `np.exp`, `np.histogram` with 100 bins on arrays of
+/// 10⁷, best of 5) with `$FLOWBENCH_PYTHON` (default `python3`). Without numpy the figures are
+/// nil and the rows show no numpy column; nothing is ever typed in (figures typed into the code
+/// go stale: numpy 2.4 takes an exp in 2.6 ns where 2.x took 6.6).
+struct NumpyReference: Sendable {
+    var normal: Double?
+    var exp: Double?
+    var histogram: Double?
+    var version: String?
+
+    static let measured: NumpyReference = measure()
+
+    static var normal: Double? { measured.normal }
+    static var exp: Double? { measured.exp }
+    static var histogram: Double? { measured.histogram }
+
+    static func measure() -> NumpyReference {
+        let python = ProcessInfo.processInfo.environment["FLOWBENCH_PYTHON"] ?? "python3"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, "Scripts/numpy_peer.py"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        FileHandle.standardError.write(Data("measuring the numpy peer (Scripts/numpy_peer.py)…\n".utf8))
+        do { try process.run() } catch { return NumpyReference() }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return NumpyReference() }
+        var fields: [String: String] = [:]
+        for pair in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace) {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        return NumpyReference(normal: fields["normal"].flatMap(Double.init), exp: fields["exp"].flatMap(Double.init),
+                              histogram: fields["histogram"].flatMap(Double.init), version: fields["version"])
+    }
+
+    /// One line for the notes: what was measured.
+    var summary: String {
+        guard let version else { return "numpy peer: not measured (no numpy for $FLOWBENCH_PYTHON); numpy columns empty" }
+        func f(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "n/a" }
+        return "numpy \(version), measured in this run (Scripts/numpy_peer.py, 10^7 elements, best of 5): normal \(f(normal)) ns, exp \(f(exp)) ns, histogram insert \(f(histogram)) ns"
+    }
 }
 
 /// What a measured value is held to.

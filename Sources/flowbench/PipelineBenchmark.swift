@@ -17,8 +17,10 @@ enum PipelineBenchmark {
     /// normal draw, an exp and one histogram insert per filled histogram (three figure
     /// histograms and the streaming KS histogram).
     static let histogramsPerSample = 4
-    static var numpyPerSample: Double {
-        NumpyReference.normal + NumpyReference.exp + Double(histogramsPerSample) * NumpyReference.histogram
+    static var numpyPerSample: Double? {
+        guard let normal = NumpyReference.normal, let exp = NumpyReference.exp,
+              let histogram = NumpyReference.histogram else { return nil }
+        return normal + exp + Double(histogramsPerSample) * histogram
     }
 
     /// The pass of `experiment` at `samples`, set up as a run sets it up.
@@ -87,7 +89,7 @@ enum PipelineBenchmark {
                 reference: nil, target: .atMost(1.1),
                 detail: "\(megabytes(large)) at 10^7 vs \(megabytes(small)) at 10^6 (10^6 keeps its outputs for the exact KS test)"))
         }
-        notes.append("pipeline numpy reference: normal + exp + \(histogramsPerSample) histogram inserts = \(BenchmarkTable.number(numpyPerSample)) ns per sample (numpy has no single call for the CDFs, moments and support counts the pass also computes)")
+        notes.append("pipeline numpy reference: normal + exp + \(histogramsPerSample) histogram inserts = \(numpyPerSample.map(BenchmarkTable.number) ?? "n/a") ns per sample (numpy has no single call for the CDFs, moments and support counts the pass also computes)")
         notes += try phaseBreakdown(experiment, wholePass: perSample)
         return BenchmarkOutput(rows: rows, notes: notes)
     }
@@ -135,11 +137,16 @@ enum PipelineBenchmark {
             var moments = RunningMoments()
             for (s, stage) in stages.enumerated() {
                 let lo = supports[s][0].lower, hi = supports[s][0].upper
-                let isOutput = s == stages.count - 1
+                if s == stages.count - 1 {
+                    // The output: FiniteScan's two passes (counts and moments).
+                    let scan = stage.withUnsafeBufferPointer { FiniteScan($0, lower: lo, upper: hi) }
+                    moments.merge(scan.moments)
+                    outside += scan.outside
+                    nonFinite += scan.nonFinite
+                    continue
+                }
                 for v in stage {
-                    if !v.isFinite { nonFinite += 1; continue }
-                    if v < lo || v > hi { outside += 1 }
-                    if isOutput { moments.add(v) }
+                    if !v.isFinite { nonFinite += 1 } else if v < lo || v > hi { outside += 1 }
                 }
             }
             blackHole(moments)

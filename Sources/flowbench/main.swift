@@ -20,6 +20,7 @@ let benchmarks: [Benchmark] = [
     SamplingBenchmarks.expMap,
     SamplingBenchmarks.histogramInsert,
     SamplingBenchmarks.flowSample,
+    KernelBenchmark.kernels,
     PipelineBenchmark.wholePass,
     PlotBenchmark.twoPanelPNGAndPDF,
     PlotBenchmark.rasterOnly,
@@ -51,6 +52,8 @@ do {
         let names = Set(args.dropFirst())
         let chosen = benchmarks.filter { names.isEmpty || names.contains($0.name) }
         if chosen.isEmpty { FileHandle.standardError.write(Data("no benchmark named \(names.sorted())\n".utf8)); exit(2) }
+        // The numpy peer first, on a machine not yet busy with our benchmarks.
+        _ = NumpyReference.measured
         print("flowbench: \(chosen.count) benchmark(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()) before")
         var rows: [BenchmarkRow] = []
         var notes: [String] = []
@@ -62,6 +65,9 @@ do {
         }
         print(BenchmarkTable.render(rows))
         print("")
+        if NumpyReference.measured.version != nil || rows.contains(where: { $0.reference != nil }) {
+            print(NumpyReference.measured.summary)
+        }
         for line in notes { print(line) }
         print("")
         for line in BenchmarkTable.verdicts(rows) { print(line) }

@@ -71,7 +71,12 @@ final class BatchPathTests: XCTestCase {
                 cdf.withUnsafeMutableBufferPointer { d.cdf(of: x, into: $0) }
             }
             XCTAssertEqual(logp.map(\.bitPattern), drawn.map { d.logDensity($0).bitPattern }, "\(type(of: d)) log density")
-            XCTAssertEqual(cdf.map(\.bitPattern), drawn.map { d.cdf($0).bitPattern }, "\(type(of: d)) cdf")
+            // The normal and log-normal have table kernels, within 10⁻¹⁴ absolute here (the
+            // precise bounds are in BatchKernelTests); the others are the scalar loop, bit for bit.
+            let tolerance = d is UniformDistribution ? 0 : 1e-14
+            for (u, x) in zip(cdf, drawn) {
+                XCTAssertLessThanOrEqual(abs(u - d.cdf(x)), tolerance, "\(type(of: d)) cdf(\(x))")
+            }
         }
     }
 

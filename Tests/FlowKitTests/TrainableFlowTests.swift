@@ -57,7 +57,7 @@ final class TrainableFlowTests: XCTestCase {
         let q = randomVector(n, scale: 1, &stream)
         let w = flow.makeWorkspace(.density, capacity: n)
         func loss(_ theta: [Double]) -> Double {
-            theta.withUnsafeBufferPointer { t in x.withUnsafeBufferPointer { xb in
+            _ = theta.withUnsafeBufferPointer { t in x.withUnsafeBufferPointer { xb in
                 flow.densityPass(parameters: t.baseAddress!, points: xb.baseAddress!, count: n, workspace: w)
             } }
             return (0..<n).reduce(0) { $0 + q[$1] * w.logDensity[$1] }

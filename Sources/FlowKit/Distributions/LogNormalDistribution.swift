@@ -41,6 +41,11 @@ public struct LogNormalDistribution: UnivariateDistribution {
         return -0.5 * z * z - logNormalizer - logX
     }
     public func cdf(_ x: Double) -> Double { x > 0 ? Special.normalCDF((Foundation.log(x) - mu) / sigma) : 0 }
+    /// Φ((log x − μ)/σ) by ``NormalCDFTable/logNormalCDF(of:mu:sigma:into:)`` (libm's log, no
+    /// erfc per value): the same z as ``cdf(_:)``, u within 4 ulps of it.
+    public func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        NormalCDFTable.shared.logNormalCDF(of: x, mu: mu, sigma: sigma, into: out)
+    }
     public func survival(_ x: Double) -> Double { x > 0 ? Special.normalSurvival((Foundation.log(x) - mu) / sigma) : 1 }
     public func quantile(_ p: Double) -> Double { Foundation.exp(mu + sigma * Special.normalQuantile(p)) }
     public func sample(using stream: inout RandomStream) -> Double { Foundation.exp(mu + sigma * stream.nextStandardNormal()) }

@@ -39,6 +39,10 @@ public struct NormalDistribution: UnivariateDistribution {
         return -0.5 * z * z - logNormalizer
     }
     public func cdf(_ x: Double) -> Double { Special.normalCDF((x - mu) / sigma) }
+    /// Φ((x − μ)/σ) by ``NormalCDFTable`` (within 4 ulps of ``cdf(_:)``, no libm call per value).
+    public func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        NormalCDFTable.shared.cdf(of: x, mean: mu, std: sigma, into: out)
+    }
     public func survival(_ x: Double) -> Double { Special.normalSurvival((x - mu) / sigma) }
     public func quantile(_ p: Double) -> Double { mu + sigma * Special.normalQuantile(p) }
     @inlinable public func sample(using stream: inout RandomStream) -> Double { mu + sigma * stream.nextStandardNormal() }

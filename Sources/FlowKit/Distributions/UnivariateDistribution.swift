@@ -29,7 +29,8 @@ public protocol UnivariateDistribution: Sendable {
     func sample(into buffer: UnsafeMutableBufferPointer<Double>, using stream: inout RandomStream)
     /// out[i] = log p(x[i]), the same values as ``logDensity(_:)``; counts must match.
     func logDensity(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>)
-    /// out[i] = F(x[i]), the same values as ``cdf(_:)``; counts must match.
+    /// out[i] = F(x[i]): the same values as ``cdf(_:)``, or within the few ulps a distribution
+    /// states where it has a batch kernel (normal, log-normal); counts must match.
     func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>)
 }
 

@@ -75,6 +75,65 @@ public struct RandomStream: Sendable {
         buffered = 4
     }
 
+    /// How many 64-bit words (``nextUInt64()`` draws) of the stream have been consumed, or nil
+    /// when the stream stands between the two 32-bit halves of a word (after an odd number of
+    /// ``nextUInt32()`` calls). Word w is half w mod 2 of block ⌊w/2⌋: (c0, c1) or (c2, c3).
+    @inlinable
+    var wordIndex: UInt64? {
+        switch buffered {
+        case 0: return 2 &* position
+        case 2: return 2 &* position &- 1
+        case 4: return 2 &* position &- 2
+        default: return nil
+        }
+    }
+
+    /// Moves the stream to just after word `word - 1`, so that the next ``nextUInt64()`` returns
+    /// word `word` (the state that consuming `word` words from the start leaves).
+    @inlinable
+    mutating func seek(toWord word: UInt64) {
+        position = word / 2
+        buffered = 0
+        if word & 1 == 1 {
+            refill()
+            buffered = 2
+        }
+    }
+
+    /// Writes the words of blocks `firstBlock ..< firstBlock + blockCount` of this stream to
+    /// `words` (two per block, in the order of ``nextUInt64()``), without moving the stream.
+    /// The blocks are independent, so their ten rounds overlap in the processor's pipeline.
+    @inlinable
+    func words(blocks firstBlock: UInt64, count blockCount: Int, into words: UnsafeMutablePointer<UInt64>) {
+        let s0 = UInt32(truncatingIfNeeded: streamIndex), s1 = UInt32(truncatingIfNeeded: streamIndex >> 32)
+        for b in 0..<blockCount {
+            let p = firstBlock &+ UInt64(b)
+            let c = generator.block((UInt32(truncatingIfNeeded: p), UInt32(truncatingIfNeeded: p >> 32), s0, s1))
+            words[2 * b] = UInt64(c.0) << 32 | UInt64(c.1)
+            words[2 * b + 1] = UInt64(c.2) << 32 | UInt64(c.3)
+        }
+    }
+
+    /// Fills `buffer` with the next `buffer.count` 64-bit words: the same values, and the same
+    /// stream state afterwards, as `buffer.count` calls of ``nextUInt64()``, with the blocks
+    /// computed together (``words(blocks:count:into:)``).
+    @inlinable
+    public mutating func fillUInt64(_ buffer: UnsafeMutableBufferPointer<UInt64>) {
+        guard let start = wordIndex, let base = buffer.baseAddress, !buffer.isEmpty else {
+            for i in buffer.indices { buffer[i] = nextUInt64() }
+            return
+        }
+        var i = 0
+        if start & 1 == 1 {
+            buffer[0] = nextUInt64()
+            i = 1
+        }
+        let blocks = (buffer.count - i) / 2
+        words(blocks: (start + UInt64(i)) / 2, count: blocks, into: base + i)
+        seek(toWord: (start + UInt64(i)) &+ UInt64(2 * blocks))
+        if i + 2 * blocks < buffer.count { buffer[buffer.count - 1] = nextUInt64() }
+    }
+
     /// A double in [0, 1) from the top 53 bits: k · 2⁻⁵³, k uniform on 0..<2⁵³.
     @inlinable
     public mutating func nextUniform() -> Double {

@@ -72,17 +72,69 @@ extension RandomStream {
         }
     }
 
-    /// Fills `buffer` with standard normal draws, in order: the same values as calling
-    /// ``nextStandardNormal()`` `buffer.count` times, with the tables fetched once.
+    /// Fills `buffer` with standard normal draws, in order: the same values, and the same
+    /// stream state afterwards, as calling ``nextStandardNormal()`` `buffer.count` times.
+    ///
+    /// The random words are computed ahead, up to ``normalBatchBlocks`` Philox blocks at a time
+    /// (``words(blocks:count:into:)``, independent blocks overlap in the pipeline), and the
+    /// ziggurat's fast path reads them from that buffer with a branch-free sign. A draw that
+    /// leaves the fast path moves the stream to the word after it and runs the scalar
+    /// ``normalSlowPath(_:_:)``, which takes its words from the stream; the batch then goes on
+    /// at the stream's new word (the stream is counter-based, so a word computed ahead is the
+    /// word the stream would give). Words computed ahead but not used are dropped: the stream is
+    /// left just after the last word consumed.
     @inlinable
     public mutating func fillStandardNormal(_ buffer: UnsafeMutableBufferPointer<Double>) {
         let table = NormalZiggurat.shared
         table.widths.withUnsafeBufferPointer { widths in
             table.thresholds.withUnsafeBufferPointer { thresholds in
-                for i in buffer.indices { buffer[i] = nextStandardNormal(widths: widths, thresholds: thresholds) }
+                guard var word = wordIndex else {
+                    for i in buffer.indices { buffer[i] = nextStandardNormal(widths: widths, thresholds: thresholds) }
+                    return
+                }
+                let capacity = 2 * Self.normalBatchBlocks
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity + 2) { words in
+                    guard let words = words.baseAddress else { return }
+                    var i = buffer.startIndex
+                    while i < buffer.endIndex {
+                        // Blocks covering words `word ..< word + remaining` (all accepted), at most the batch.
+                        let firstWord = word & ~1
+                        let needed = Int(word - firstWord) + (buffer.endIndex - i)
+                        let blocks = Swift.min(Self.normalBatchBlocks, (needed + 1) / 2)
+                        self.words(blocks: firstWord / 2, count: blocks, into: words)
+                        let end = 2 * blocks
+                        var j = Int(word - firstWord)
+                        while j < end && i < buffer.endIndex {
+                            let bits = words[j]
+                            j += 1
+                            let layer = Int(truncatingIfNeeded: bits & 0xFF)
+                            let u = (bits >> 9) & 0x000F_FFFF_FFFF_FFFF
+                            // u < 2⁵²: the signed conversion (one instruction) is exact and equal.
+                            let x = Double(Int64(bitPattern: u)) * widths[layer]
+                            if u < thresholds[layer] {
+                                // −x when bit 8 is set: flip the sign bit (x ≥ 0), no branch.
+                                buffer[i] = Double(bitPattern: x.bitPattern ^ ((bits & 0x100) << 55))
+                                i += 1
+                                continue
+                            }
+                            seek(toWord: firstWord + UInt64(j))
+                            if let result = normalSlowPath(bits, x) {
+                                buffer[i] = result
+                                i += 1
+                            }
+                            // The slow path draws whole words only, so the index is defined.
+                            j = Int((wordIndex ?? firstWord + UInt64(j)) - firstWord)
+                        }
+                        word = firstWord + UInt64(j)
+                    }
+                    seek(toWord: word)
+                }
             }
         }
     }
+
+    /// Philox blocks computed ahead by ``fillStandardNormal(_:)`` (two words each; 2 KiB).
+    @usableFromInline static let normalBatchBlocks = 128
 
     /// The ziggurat's fast path on the tables' buffers (in release builds unsafe buffer
     /// subscripts are not bounds-checked; the layer is 8 bits and the tables have 256 entries),

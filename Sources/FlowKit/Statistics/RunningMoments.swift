@@ -40,6 +40,18 @@ public struct RunningMoments: Sendable, Equatable {
         for x in values { add(x) }
     }
 
+    /// The state of `count` values from their sums: shift K, mean of x − K, M2, M3, min and max
+    /// (for batch kernels such as ``FiniteScan`` that compute them without a division per value).
+    init(count: Int, shift: Double, shiftedMean: Double, m2: Double, m3: Double, min: Double, max: Double) {
+        self.count = count
+        self.shift = shift
+        self.shiftedMean = shiftedMean
+        self.m2 = m2
+        self.m3 = m3
+        self.min = min
+        self.max = max
+    }
+
     /// The mean K + mean(x − K); 0 before any value.
     public var mean: Double { shift + shiftedMean }
 

@@ -215,7 +215,8 @@ public struct SamplePass: Sendable {
 
     /// Counts the non-finite points and the finite points outside the closure of the stage's
     /// support (end points have measure zero); for the output, also the moments of each
-    /// coordinate over the finite points.
+    /// coordinate over the finite points (in 1-D by ``FiniteScan``'s two passes per chunk,
+    /// merged by Chan's formula: the same moments within rounding, see its documentation).
     private func scan(_ points: PointBatch, stage: Int, isOutput: Bool, into partial: inout Partial) {
         let d = points.dimension
         let support = flow.stageSupports[stage]
@@ -226,13 +227,11 @@ public struct SamplePass: Sendable {
                 // The common 1-D case in one tight loop.
                 let lo = lower[0], hi = upper[0]
                 if isOutput {
-                    var moments = partial.moments[0]
-                    for x in v {
-                        if !x.isFinite { nonFinite += 1; continue }
-                        if x < lo || x > hi { outside += 1 }
-                        moments.add(x)
-                    }
-                    partial.moments[0] = moments
+                    // Two branch-free passes, no division per value; merged once per chunk.
+                    let finite = FiniteScan(v, lower: lo, upper: hi)
+                    nonFinite = finite.nonFinite
+                    outside = finite.outside
+                    partial.moments[0].merge(finite.moments)
                 } else {
                     for x in v {
                         if !x.isFinite { nonFinite += 1 } else if x < lo || x > hi { outside += 1 }
