@@ -117,21 +117,6 @@ public enum Energy: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// U and ∇U at `count` points stored row-major in `points` (z1, z2, z1, z2, …):
-    /// `potentials[i]` = U(z_i), `gradients[2i], gradients[2i + 1]` = ∇U(z_i). No allocation.
-    @inlinable
-    public func potentialsAndGradients(points: UnsafeBufferPointer<Double>, count: Int,
-                                       potentials: UnsafeMutableBufferPointer<Double>,
-                                       gradients: UnsafeMutableBufferPointer<Double>) {
-        precondition(points.count >= 2 * count && potentials.count >= count && gradients.count >= 2 * count,
-                     "energy \(name): buffers too small for \(count) points")
-        for i in 0..<count {
-            let (u, d1, d2) = potentialAndGradient(points[2 * i], points[2 * i + 1])
-            potentials[i] = u
-            gradients[2 * i] = d1
-            gradients[2 * i + 1] = d2
-        }
-    }
 
     /// log(eᵃ + eᵇ) with the softmax weights p_a = eᵃ/(eᵃ + eᵇ), p_b = 1 − p_a (both finite
     /// whatever a and b; p_a = p_b = ½ when both are −∞).
@@ -209,3 +194,32 @@ public enum Energy: String, CaseIterable, Sendable, Codable {
         return total * hx * hy
     }
 }
+
+/// A potential U on the plane with its exact gradient (``Energy``, ``EnvelopedEnergy``).
+public protocol PlanePotential: Sendable {
+    /// The name used in messages (`u1`, …).
+    var name: String { get }
+    /// U(z₁, z₂) and ∇U.
+    func potentialAndGradient(_ z1: Double, _ z2: Double) -> (value: Double, d1: Double, d2: Double)
+}
+
+// MARK: - Default implementations
+extension PlanePotential {
+    /// U and ∇U at `count` points stored row-major in `points` (z1, z2, z1, z2, …):
+    /// `potentials[i]` = U(z_i), `gradients[2i], gradients[2i + 1]` = ∇U(z_i). No allocation.
+    @inlinable
+    public func potentialsAndGradients(points: UnsafeBufferPointer<Double>, count: Int,
+                                       potentials: UnsafeMutableBufferPointer<Double>,
+                                       gradients: UnsafeMutableBufferPointer<Double>) {
+        precondition(points.count >= 2 * count && potentials.count >= count && gradients.count >= 2 * count,
+                     "potential \(name): buffers too small for \(count) points")
+        for i in 0..<count {
+            let (u, d1, d2) = potentialAndGradient(points[2 * i], points[2 * i + 1])
+            potentials[i] = u
+            gradients[2 * i] = d1
+            gradients[2 * i + 1] = d2
+        }
+    }
+}
+
+extension Energy: PlanePotential {}

@@ -22,7 +22,10 @@ import Foundation
 /// The normaliser Z over ℝ² is ``normalizer(intervalsPerUnit:jobs:)``; its values at the
 /// default resolution are stored as ``logNormalizer`` (recomputed in the tests), so that
 /// KL(q ‖ p) = log Z − ELBO is exact up to a quadrature error below 2e-11 nats.
-public struct EnvelopedEnergy: Sendable, Equatable, Hashable {
+public struct EnvelopedEnergy: PlanePotential, Equatable, Hashable {
+    /// The energy's name (`u1`, …).
+    public var name: String { energy.name }
+
     public let energy: Energy
 
     /// Half-width of the box (−4, 4)² inside which the target is exp(−U).
@@ -63,21 +66,6 @@ public struct EnvelopedEnergy: Sendable, Equatable, Hashable {
         return (u + e1.value + e2.value, d1 + e1.derivative, d2 + e2.derivative)
     }
 
-    /// U + E and ∇(U + E) at `count` points stored row-major in `points` (z1, z2, …):
-    /// `potentials[i]`, and `gradients[2i]`, `gradients[2i + 1]`. No allocation.
-    @inlinable
-    public func potentialsAndGradients(points: UnsafeBufferPointer<Double>, count: Int,
-                                       potentials: UnsafeMutableBufferPointer<Double>,
-                                       gradients: UnsafeMutableBufferPointer<Double>) {
-        precondition(points.count >= 2 * count && potentials.count >= count && gradients.count >= 2 * count,
-                     "enveloped energy \(energy.name): buffers too small for \(count) points")
-        for i in 0..<count {
-            let (u, d1, d2) = potentialAndGradient(points[2 * i], points[2 * i + 1])
-            potentials[i] = u
-            gradients[2 * i] = d1
-            gradients[2 * i + 1] = d2
-        }
-    }
 
     /// −U − E at every point of a two-dimensional batch.
     public func logUnnormalizedDensity(_ batch: PointBatch) throws -> [Double] {

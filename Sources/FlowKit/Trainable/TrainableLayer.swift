@@ -134,17 +134,23 @@ extension TrainableLayer {
         try recordingEvaluate(direction, parameters: parameters, batch: &batch, logAbsDet: &logAbsDet)
     }
 
-    /// Runs the recording pass once with temporary buffers (the default ``evaluate``).
-    public func recordingEvaluate(_ direction: TrainableDirection, parameters: [Double], batch: inout PointBatch,
-                                  logAbsDet: inout [Double]) throws(FlowKitError) {
+    /// Checks the arguments of an evaluation: the batch's dimension and the parameter count
+    /// (thrown), one log-det entry per point (a programming error).
+    public func checkEvaluation(parameters: [Double], batch: PointBatch, logAbsDet: [Double]) throws(FlowKitError) {
         guard batch.dimension == dimension else {
             throw .dimensionMismatch(what: "\(name) input", expected: dimension, found: batch.dimension)
         }
         guard parameters.count == parameterCount else {
             throw .dimensionMismatch(what: "\(name) parameter vector", expected: parameterCount, found: parameters.count)
         }
+        precondition(logAbsDet.count == batch.count, "\(name): one log-det entry per point")
+    }
+
+    /// Runs the recording pass once with temporary buffers (the default ``evaluate``).
+    public func recordingEvaluate(_ direction: TrainableDirection, parameters: [Double], batch: inout PointBatch,
+                                  logAbsDet: inout [Double]) throws(FlowKitError) {
+        try checkEvaluation(parameters: parameters, batch: batch, logAbsDet: logAbsDet)
         let n = batch.count
-        precondition(logAbsDet.count == n, "\(name): one log-det entry per point")
         var output = [Double](repeating: 0, count: batch.values.count)
         var tape = [Double](repeating: 0, count: max(1, tapeCount(direction, count: n)))
         let input = batch.values

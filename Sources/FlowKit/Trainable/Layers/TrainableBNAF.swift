@@ -398,14 +398,8 @@ public struct TrainableBNAF: TrainableLayer {
             try recordingEvaluate(direction, parameters: parameters, batch: &batch, logAbsDet: &logAbsDet)
             return
         }
-        guard batch.dimension == dimension else {
-            throw .dimensionMismatch(what: "bnaf input", expected: dimension, found: batch.dimension)
-        }
-        guard parameters.count == parameterCount else {
-            throw .dimensionMismatch(what: "bnaf parameter vector", expected: parameterCount, found: parameters.count)
-        }
+        try checkEvaluation(parameters: parameters, batch: batch, logAbsDet: logAbsDet)
         let n = batch.count, d = dimension
-        precondition(logAbsDet.count == n, "bnaf: one log-det entry per point")
         let g = regions(count: 1)
         var tape = [Double](repeating: 0, count: g.total)
         var failure: FlowKitError?

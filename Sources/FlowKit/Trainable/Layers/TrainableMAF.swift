@@ -145,14 +145,8 @@ public struct TrainableMAF: TrainableLayer {
             try recordingEvaluate(direction, parameters: parameters, batch: &batch, logAbsDet: &logAbsDet)
             return
         }
-        guard batch.dimension == dimension else {
-            throw .dimensionMismatch(what: "maf input", expected: dimension, found: batch.dimension)
-        }
-        guard parameters.count == parameterCount else {
-            throw .dimensionMismatch(what: "maf parameter vector", expected: parameterCount, found: parameters.count)
-        }
+        try checkEvaluation(parameters: parameters, batch: batch, logAbsDet: logAbsDet)
         let n = batch.count, d = dimension
-        precondition(logAbsDet.count == n, "maf: one log-det entry per point")
         guard n > 0 else { return }
         let z = batch.values
         var x = [Double](repeating: 0, count: n * d)
