@@ -51,6 +51,7 @@ final class SpecMalformedTests: XCTestCase {
         ("empty-flow", 5, 7, "at least one map"),
         // Issue 9: extreme input.
         ("range-too-wide", 7, 18, "range [-1e308, 1e308] cannot be drawn: it is wider than the largest finite number"),
+        ("plane-bins-too-many", 7, 13, "bins must be an integer in 1 … 1024 (bins per axis of a 2-D histogram), found 100000"),
         ("range-too-narrow", 7, 18, "range [0, 1e-310] cannot be drawn: it is too narrow"),
         ("range-box-too-narrow", 7, 36, "range [0, 5e-323] cannot be drawn: it is too narrow"),
         ("duplicate-key-bare-cr", 3, 25, "duplicate key 'std'"),

@@ -74,7 +74,14 @@ extension ExperimentBuilder {
             guard let key = keyNode.scalar?.string, kind.allowedOptions.contains(key) else { continue }
             let what = "\(key)"
             switch key {
-            case "bins": o.bins = read.integer(value, what, in: 1...100_000, requirement: "an integer in 1 … 100000")
+            case "bins":
+                if kind.drawsPlaneHistograms {
+                    // Bins per axis of a streamed 2-D histogram: every thread holds a few.
+                    o.bins = read.integer(value, what, in: 1...FigureKind.maximumPlaneBins,
+                                          requirement: "an integer in 1 … \(FigureKind.maximumPlaneBins) (bins per axis of a 2-D histogram)")
+                } else {
+                    o.bins = read.integer(value, what, in: 1...100_000, requirement: "an integer in 1 … 100000")
+                }
             case "points": o.points = read.integer(value, what, in: 2...1_000_000, requirement: "an integer in 2 … 1000000")
             case "alpha": o.alpha = read.number(value, what, in: 0...1, requirement: "in [0, 1]")
             case "line_width": o.lineWidth = read.number(value, what, in: 0.01...100, requirement: "a width in points in (0, 100]")

@@ -108,3 +108,13 @@ public enum CalibrationKind: String, Sendable, CaseIterable, Equatable {
     /// Sample quantiles against reference quantiles: on the diagonal when they agree.
     case qq
 }
+
+extension FigureKind {
+    /// Whether the figure's `bins` are per axis of streamed 2-D histograms (`samples`, `pairs`,
+    /// `targets`).
+    var drawsPlaneHistograms: Bool { self == .samples || self == .pairs || self == .targets }
+
+    /// The most bins per axis of a 2-D histogram: 1024² doubles are 8 MiB, and the streaming
+    /// pass holds one per chunk of a wave.
+    static let maximumPlaneBins = 1024
+}
