@@ -10,6 +10,10 @@ extension ExperimentBuilder {
         var steps: [FlowStepDescription] = []
         /// Whether every map was built and fits its input.
         var complete = false
+        /// Per map: the fittable layer behind it (nil for a map of the transform catalog).
+        var slots: [FitLayerSlot?] = []
+        /// Per map: the name node of its entry (for messages about fits).
+        var nodes: [Node] = []
     }
 
     /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
@@ -29,6 +33,26 @@ extension ExperimentBuilder {
         for (index, item) in items.enumerated() {
             let what = "\(listName)[\(index)]"
             guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; builtPrefix = nil; continue }
+            if isFitLayerForm(entry) {
+                guard let slots = fitLayers(entry, what: what, dimension: dimension) else {
+                    chain.complete = false
+                    builtPrefix = nil
+                    continue
+                }
+                for slot in slots {
+                    // Fitted layers start where the fit starts: layer k from stream k + 1 of the seed.
+                    var stream = RandomStream(seed: fitSeed, stream: UInt64(chain.maps.count + 1))
+                    let values = slot.fixed ?? slot.layer.initialParameters(using: &stream)
+                    guard let map = try? TrainedLayerMap(layer: slot.layer, parameters: values) else { chain.complete = false; continue }
+                    chain.maps.append(map)
+                    chain.steps.append(FitLayerCatalog.describe(entry.name, slot: slot))
+                    chain.slots.append(slot)
+                    chain.nodes.append(entry.nameNode)
+                    builtPrefix?.append(entry.nameNode)
+                }
+                continue
+            }
+            if reportPartialParameters(entry, what: what) { chain.complete = false; builtPrefix = nil; continue }
             guard let catalogEntry = catalogs.transforms.first(where: { $0.name == entry.name }) else {
                 sink.error(at: entry.nameNode, "\(what): unknown transform '\(entry.name)'",
                            hint: Suggestion.hint(for: entry.name, in: catalogs.transforms.map(\.name), kind: "transforms"))
@@ -45,6 +69,8 @@ extension ExperimentBuilder {
             }
             chain.steps.append(describe(entry))
             chain.maps.append(map)
+            chain.slots.append(nil)
+            chain.nodes.append(entry.nameNode)
             if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
                 sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)",
                            hint: index == 0 ? "the base distribution is \(d)-dimensional" : "the output of \(listName)[\(index - 1)] is \(d)-dimensional")
@@ -100,6 +126,11 @@ extension ExperimentBuilder {
             var variantMaps = maps, variantSteps = steps
             if let flowNode = fields["flow"] {
                 let chain = buildChain(flowNode, what: "variants.\(name).flow", dimension: dimension, support: variantBase?.support)
+                if let k = chain.slots.firstIndex(where: { $0 != nil && $0?.fixed == nil }) {
+                    sink.error(at: chain.nodes[k], "variants.\(name).flow[\(k)] '\(chain.steps[k].name)' has no parameters; variants are drawn with fixed flows only",
+                               hint: "give its parameters (a fitted.yaml writes them), or fit it in a spec of its own")
+                    continue
+                }
                 guard chain.complete else { continue }
                 variantMaps = chain.maps
                 variantSteps = chain.steps

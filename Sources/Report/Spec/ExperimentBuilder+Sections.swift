@@ -102,7 +102,7 @@ extension ExperimentBuilder {
                     if ColorMap.named(text) != nil { o.colorMap = text } else {
                         let names = ColorMap.all.map(\.name)
                         sink.error(at: value, "unknown colour map '\(text)'",
-                                   hint: Suggestion.hint(for: text, in: names, kind: "colour maps") ?? "colour maps: " + names.joined(separator: ", ") + " (a _r suffix reverses)")
+                                   hint: Suggestion.hint(for: text, in: names, kind: "colour maps") + " (a _r suffix reverses)")
                     }
                 }
             case "contours": o.contours = read.integer(value, "contours", in: 0...50, requirement: "a number of levels in 0 … 50")
@@ -203,7 +203,7 @@ extension ExperimentBuilder {
                     let known = context.chainLengths.keys.sorted()
                     sink.error(at: keyNode, "unknown chain '\(name)' in rows: use 'flow' or a name under 'variants'",
                                hint: Suggestion.hint(for: name, in: known, kind: "chains")
-                                   ?? (context.variantsGiven ? nil : "define it under the top-level key 'variants'"))
+                                   + (context.variantsGiven ? "" : "; define it under the top-level key 'variants'"))
                     return nil
                 }
                 guard let stages = stageList(value, length: length, chain: name) else { return nil }
