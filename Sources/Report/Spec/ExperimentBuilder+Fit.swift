@@ -234,7 +234,7 @@ extension ExperimentBuilder {
         if let scalar = node.scalar, node.tagName != .null {
             guard let dataset = ToyDataset(rawValue: scalar.string) else {
                 sink.error(at: node, "fit: unknown data set '\(scalar.string)'",
-                           hint: Suggestion.hint(for: scalar.string, in: ToyDataset.allCases.map(\.rawValue), kind: "data sets") + "; or {file: points.csv}")
+                           hint: Suggestion.hint(for: scalar.string, in: ToyDataset.allCases.map(\.rawValue), kind: "data sets") + " (or {file: points.csv})")
                 return nil
             }
             if let d = dimension, d != 2 {
