@@ -197,3 +197,56 @@ final class FitEndToEndTests: XCTestCase {
         XCTAssertEqual(after, before, "the old report, its figures and the index are untouched; no staging folder")
     }
 }
+
+/// A grid of fits in one spec: variants with their own flows and fit keys, fitted in
+/// parallel, written into fitted.yaml as fixed variants, with the `fit` grid and `bound` figures.
+final class FitVariantsEndToEndTests: XCTestCase {
+    static let spec = """
+    title: tiny grid of fits
+    seed: 4
+    samples: 2000
+    base: {normal: {mean: [0, 0], std: [1, 1]}}
+    flow: [{planar: {repeat: 1}}]
+    fit: {objective: reverse_kl, target: u1, iterations: 8, batch: 16, optimizer: {adam: {learning_rate: 1e-2}}}
+    variants:
+      planar3: {label: planar, flow: [{planar: {repeat: 3}}]}
+      radial2: {label: radial, flow: [{radial: {repeat: 2}}]}
+      planar_u2: {label: planar, flow: [{planar: {repeat: 1}}], fit: {target: u2}}
+    figures: [samples]
+    output: {formats: [png]}
+    """
+
+    func testVariantsFitInParallelAndBecomeFixedVariants() throws {
+        let directory = try RunEndToEnd.temporaryDirectory(for: self)
+        let path = directory.appendingPathComponent("grid.yaml").path
+        try Self.spec.write(toFile: path, atomically: true, encoding: .utf8)
+        let experiment = try SpecLoader.load(path: path)
+        XCTAssertEqual(experiment.variants.compactMap { $0.fit?.layers.count }, [3, 2, 1])
+        XCTAssertEqual(experiment.variants.last?.fit?.settings.target, .u2)
+        XCTAssertEqual(experiment.variants.last?.fit?.settings.iterations, 8, "the spec's other fit keys")
+        var reports: [String] = []
+        for jobs in [1, 2] {
+            let out = directory.appendingPathComponent("jobs\(jobs)").path
+            let outcome = try ReportRunner.run(specPaths: [path], options: RunOptions(outputDirectory: out, jobs: jobs, quiet: true))[0]
+            XCTAssertTrue(outcome.allChecksPassed)
+            reports.append(outcome.reportDirectory)
+        }
+        let fitted = try String(contentsOfFile: reports[0] + "/fitted.yaml", encoding: .utf8)
+        XCTAssertEqual(fitted, try String(contentsOfFile: reports[1] + "/fitted.yaml", encoding: .utf8))
+        let reloaded = try SpecLoader.load(text: fitted, path: "grid.yaml")
+        XCTAssertNil(reloaded.fit)
+        XCTAssertEqual(reloaded.variants.map(\.name), ["planar3", "radial2", "planar_u2"])
+        XCTAssertEqual(reloaded.variants.map(\.maps.count), [3, 2, 1])
+        XCTAssertTrue(reloaded.variants.allSatisfy { $0.fit == nil })
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: reports[0] + "/figures")),
+                       ["samples.png", "loss.png", "fit.png", "bound.png"])
+        for figure in ["fit.png", "bound.png"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: reports[0] + "/figures/" + figure)),
+                           try Data(contentsOf: URL(fileURLWithPath: reports[1] + "/figures/" + figure)), figure)
+        }
+        let metrics = try String(contentsOfFile: reports[0] + "/metrics.json", encoding: .utf8)
+        for name in ["\"elbo\"", "\"elbo_planar3\"", "\"kl_model_to_target_radial2\"", "\"elbo_below_log_z_planar_u2\""] {
+            XCTAssertTrue(metrics.contains(name), name)
+        }
+    }
+}

@@ -15,9 +15,16 @@ enum FitFigures {
     static let resolution = 160
     static let scatterPoints = 2000
 
-    static func figures(fit: FitRun, experiment: Experiment) -> [BuiltFigure] {
-        var out = [loss(fit)]
-        if experiment.dimension == 2 { out.append(fitFigure(fit: fit, experiment: experiment)) }
+    static func figures(chains: [FittedExperiment.Chain], experiment: Experiment, report: FitReport) -> [BuiltFigure] {
+        guard let main = chains.first?.fit else { return [] }
+        var out = [loss(main)]
+        guard experiment.dimension == 2 else { return out }
+        if chains.count == 1 {
+            out.append(fitFigure(fit: main, experiment: experiment))
+        } else {
+            out.append(FitGridFigure.figure(chains: chains, experiment: experiment))
+            if let bound = FitGridFigure.bound(chains: chains, bounds: report.bounds) { out.append(bound) }
+        }
         return out
     }
 
@@ -95,7 +102,7 @@ enum FitFigures {
         }
     }
 
-    static func plane(_ title: String, _ b: [ClosedRange<Double>]) -> Panel {
+    static func plane(_ title: String?, _ b: [ClosedRange<Double>]) -> Panel {
         var p = Panel(title: title)
         p.x.setLimits(b[0].lowerBound, b[0].upperBound)
         p.y.setLimits(b[1].lowerBound, b[1].upperBound)

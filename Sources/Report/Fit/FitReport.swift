@@ -24,7 +24,29 @@ public struct FitReport: Sendable {
 
     static let estimateSamples = 65_536
 
+    /// The bound in nats per fit, in chain order: −ELBO (reverse KL) or the held-out NLL.
+    public var bounds: [Double] = []
+
+    init(chains: [FittedExperiment.Chain], jobs: Int) {
+        for (k, chain) in chains.enumerated() {
+            let suffix = chain.variant.map { "_" + $0 } ?? ""
+            let where_ = chain.variant.map { " (variant \($0))" } ?? ""
+            if k == 0 { addFitMetrics(chain.fit) }
+            bounds.append(addEstimates(chain.fit, suffix: suffix, where: where_))
+            if k == 0 {
+                let gradient = Self.gradientError(fit: chain.fit, jobs: jobs)
+                let gLimit = chain.fit.plan.settings.limits["gradient_check"] ?? 1e-5
+                checks.append(CheckResult(name: "gradient_check", value: gradient, limit: gLimit, passed: gradient <= gLimit,
+                                          summary: "max relative error of ∂L/∂θ against central differences at the fitted parameters (\(Self.checkedCoordinates) coordinates)"))
+            }
+        }
+    }
+
     public init(fit: FitRun, jobs: Int) {
+        self.init(chains: [FittedExperiment.Chain(variant: nil, label: "flow", fit: fit)], jobs: jobs)
+    }
+
+    private mutating func addFitMetrics(_ fit: FitRun) {
         let settings = fit.plan.settings
         let iterations = fit.losses.count
         metrics.append(ReportMetric(name: "fit_iterations", value: Double(iterations), description: "iterations of the fit"))
@@ -35,55 +57,54 @@ public struct FitReport: Sendable {
         metrics.append(ReportMetric(name: "final_loss", value: tail.isEmpty ? .nan : tail.reduce(0, +) / Double(tail.count),
                                     description: "mean mini-batch loss over the last 1 % of iterations"))
         metrics.append(ReportMetric(name: "skipped_steps", value: Double(fit.skippedSteps), description: "steps skipped for a non-finite loss or gradient"))
+    }
 
+    /// The estimates of one fit with names ending in `suffix`; returns its bound.
+    private mutating func addEstimates(_ fit: FitRun, suffix: String, where place: String) -> Double {
+        let settings = fit.plan.settings
         switch settings.objective {
         case .maximumLikelihood:
-            if let heldOut = fit.heldOut {
-                let nll = MonteCarloEstimate.negativeLogLikelihood(logDensities: FitEstimates.logDensity(fit.flow, fit.parameters, heldOut))
-                metrics.append(ReportMetric(name: "heldout_nll", value: nll.value, unit: "nats",
-                                            description: "−(1/n) Σ log q(x) over \(heldOut.count) held-out points (± \(Run.format(nll.standardError)))"))
-                if case let .dataset(dataset) = settings.data, let exact = ToyDatasetDensity(dataset) {
-                    let kl = exact.klDivergence(negativeLogLikelihood: nll)
-                    metrics.append(ReportMetric(name: "data_entropy", value: exact.entropy, unit: "nats", description: "entropy of the data density (exact)"))
-                    metrics.append(ReportMetric(name: "kl_data_to_model", value: kl.value, unit: "nats",
-                                                description: "KL(p_data ‖ q) = heldout_nll − data_entropy (± \(Run.format(kl.standardError)))"))
-                }
-                if let limit = settings.limits["heldout_nll"], limit.isFinite {
-                    checks.append(CheckResult(name: "heldout_nll", value: nll.value, limit: limit, passed: nll.value <= limit,
-                                              summary: "held-out NLL \(Run.format(nll.value)) nats (limit \(Run.format(limit)))"))
-                }
+            guard let heldOut = fit.heldOut else { return .nan }
+            let nll = MonteCarloEstimate.negativeLogLikelihood(logDensities: FitEstimates.logDensity(fit.flow, fit.parameters, heldOut))
+            metrics.append(ReportMetric(name: "heldout_nll" + suffix, value: nll.value, unit: "nats",
+                                        description: "−(1/n) Σ log q(x) over \(heldOut.count) held-out points (± \(Run.format(nll.standardError)))\(place)"))
+            if case let .dataset(dataset) = settings.data, let exact = ToyDatasetDensity(dataset) {
+                let kl = exact.klDivergence(negativeLogLikelihood: nll)
+                metrics.append(ReportMetric(name: "data_entropy" + suffix, value: exact.entropy, unit: "nats", description: "entropy of the data density (exact)\(place)"))
+                metrics.append(ReportMetric(name: "kl_data_to_model" + suffix, value: kl.value, unit: "nats",
+                                            description: "KL(p_data ‖ q) = heldout_nll − data_entropy (± \(Run.format(kl.standardError)))\(place)"))
             }
+            if let limit = settings.limits["heldout_nll"], limit.isFinite {
+                checks.append(CheckResult(name: "heldout_nll" + suffix, value: nll.value, limit: limit, passed: nll.value <= limit,
+                                          summary: "held-out NLL \(Run.format(nll.value)) nats (limit \(Run.format(limit)))\(place)"))
+            }
+            return nll.value
         case .reverseKL:
-            if let energy = settings.target {
-                let target = EnvelopedEnergy(energy)
-                var stream = RandomStream(seed: fit.seed, stream: FitRun.estimateStream)
-                let drawn = FitEstimates.sample(fit.flow, fit.parameters, count: Self.estimateSamples, stream: &stream)
-                let logTarget = FitEstimates.logTarget(target, drawn.points)
-                let elbo = MonteCarloEstimate.evidenceLowerBound(logTarget: logTarget, logProposal: drawn.logDensity)
-                let weights = zip(logTarget, drawn.logDensity).map { $0 - $1 }
-                let importance = ImportanceSamplingEstimate(logWeights: weights)
-                let logZ = target.logNormalizer
-                let kl = elbo.subtracted(from: logZ)
-                metrics.append(ReportMetric(name: "elbo", value: elbo.value, unit: "nats", description: "E_q[log p̃ − log q] at β = 1 over \(Self.estimateSamples) fresh samples"))
-                metrics.append(ReportMetric(name: "elbo_standard_error", value: elbo.standardError, unit: "nats", description: "standard error of elbo"))
-                metrics.append(ReportMetric(name: "log_z_estimate", value: importance.logNormalizer, unit: "nats", description: "importance-sampling log Z with q as proposal"))
-                metrics.append(ReportMetric(name: "effective_sample_size", value: importance.effectiveSampleSize, description: "Kish ESS of the importance weights p̃/q"))
-                metrics.append(ReportMetric(name: "log_z_reference", value: logZ, unit: "nats", description: "log Z of exp(−U − envelope) by quadrature"))
-                metrics.append(ReportMetric(name: "kl_model_to_target", value: kl.value, unit: "nats", description: "KL(q ‖ p) = log Z − ELBO (± \(Run.format(kl.standardError)))"))
-                if let limit = settings.limits["kl_model_to_target"], limit.isFinite {
-                    checks.append(CheckResult(name: "kl_model_to_target", value: kl.value, limit: limit, passed: kl.value <= limit,
-                                              summary: "KL(q ‖ p) \(Run.format(kl.value)) nats (limit \(Run.format(limit)))"))
-                }
-                let z = (elbo.value - logZ) / max(elbo.standardError, 1e-300)
-                let zLimit = settings.limits["elbo_below_log_z"] ?? 3
-                checks.append(CheckResult(name: "elbo_below_log_z", value: z, limit: zLimit, passed: z <= zLimit,
-                                          summary: "ELBO − log Z = \(Run.format(elbo.value - logZ)) nats, \(Run.format(z)) standard errors (must not be above log Z)"))
+            guard let energy = settings.target else { return .nan }
+            let target = EnvelopedEnergy(energy)
+            var stream = RandomStream(seed: fit.seed, stream: FitRun.estimateStream)
+            let drawn = FitEstimates.sample(fit.flow, fit.parameters, count: Self.estimateSamples, stream: &stream)
+            let logTarget = FitEstimates.logTarget(target, drawn.points)
+            let elbo = MonteCarloEstimate.evidenceLowerBound(logTarget: logTarget, logProposal: drawn.logDensity)
+            let importance = ImportanceSamplingEstimate(logWeights: zip(logTarget, drawn.logDensity).map { $0 - $1 })
+            let logZ = target.logNormalizer
+            let kl = elbo.subtracted(from: logZ)
+            metrics.append(ReportMetric(name: "elbo" + suffix, value: elbo.value, unit: "nats", description: "E_q[log p̃ − log q] at β = 1 over \(Self.estimateSamples) fresh samples\(place)"))
+            metrics.append(ReportMetric(name: "elbo_standard_error" + suffix, value: elbo.standardError, unit: "nats", description: "standard error of elbo\(place)"))
+            metrics.append(ReportMetric(name: "log_z_estimate" + suffix, value: importance.logNormalizer, unit: "nats", description: "importance-sampling log Z with q as proposal\(place)"))
+            metrics.append(ReportMetric(name: "effective_sample_size" + suffix, value: importance.effectiveSampleSize, description: "Kish ESS of the importance weights p̃/q\(place)"))
+            metrics.append(ReportMetric(name: "log_z_reference" + suffix, value: logZ, unit: "nats", description: "log Z of exp(−U − envelope) by quadrature\(place)"))
+            metrics.append(ReportMetric(name: "kl_model_to_target" + suffix, value: kl.value, unit: "nats", description: "KL(q ‖ p) = log Z − ELBO (± \(Run.format(kl.standardError)))\(place)"))
+            if let limit = settings.limits["kl_model_to_target"], limit.isFinite {
+                checks.append(CheckResult(name: "kl_model_to_target" + suffix, value: kl.value, limit: limit, passed: kl.value <= limit,
+                                          summary: "KL(q ‖ p) \(Run.format(kl.value)) nats (limit \(Run.format(limit)))\(place)"))
             }
+            let z = (elbo.value - logZ) / max(elbo.standardError, 1e-300)
+            let zLimit = settings.limits["elbo_below_log_z"] ?? 3
+            checks.append(CheckResult(name: "elbo_below_log_z" + suffix, value: z, limit: zLimit, passed: z <= zLimit,
+                                      summary: "ELBO − log Z = \(Run.format(elbo.value - logZ)) nats, \(Run.format(z)) standard errors (must not be above log Z)\(place)"))
+            return -elbo.value
         }
-        let gradient = Self.gradientError(fit: fit, jobs: jobs)
-        let gLimit = settings.limits["gradient_check"] ?? 1e-5
-        checks.append(CheckResult(name: "gradient_check", value: gradient, limit: gLimit, passed: gradient <= gLimit,
-                                  summary: "max relative error of ∂L/∂θ against central differences at the fitted parameters (\(Self.checkedCoordinates) coordinates)"))
     }
 
     static let checkedCoordinates = 12

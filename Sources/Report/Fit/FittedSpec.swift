@@ -13,26 +13,25 @@ import Yams
 /// the file gives the fitted values to the last bit. The other top-level keys are the spec's;
 /// `reference` is added when the spec has none and the fit's target or data set can be one.
 public enum FittedSpec {
-    /// The text of `fitted.yaml` for the spec `source` and the fit `fit`.
+    /// The text of `fitted.yaml` for the spec `source` and its fit `fit`.
     public static func text(source: String, fit: FitRun) throws(ReportError) -> String {
+        try text(source: source, chains: [FittedExperiment.Chain(variant: nil, label: "flow", fit: fit)])
+    }
+
+    /// The text of `fitted.yaml` for the spec `source` and its fits (the spec's own first, then
+    /// the variants').
+    static func text(source: String, chains: [FittedExperiment.Chain]) throws(ReportError) -> String {
         let root: Node?
         do {
             root = try Yams.compose(yaml: source)
         } catch {
             throw .rendering("fitted.yaml: cannot re-read the spec: \(error)")
         }
-        guard let top = root?.mapping else { throw .rendering("fitted.yaml: the spec is not a mapping") }
-        let settings = fit.plan.settings
-        var out = "# Written by \(ReportRunner.toolVersion) after \(fit.losses.count) iterations of \(settings.objective.rawValue)"
-        switch settings.objective {
-        case .reverseKL: out += " on \(settings.target?.rawValue ?? "?")"
-        case .maximumLikelihood:
-            switch settings.data {
-            case let .dataset(dataset)?: out += " on \(dataset.rawValue)"
-            case let .points(_, file)?: out += " on \(file)"
-            case nil: break
-            }
-        }
+        guard let top = root?.mapping, let main = chains.first?.fit else { throw .rendering("fitted.yaml: the spec is not a mapping") }
+        let settings = main.plan.settings
+        var out = "# Written by \(ReportRunner.toolVersion) after \(main.losses.count) iterations of \(settings.objective.rawValue)"
+        out += " on \(describe(settings))"
+        if chains.count > 1 { out += " (and \(chains.count - 1) fitted variants)" }
         out += ".\n# Every fitted parameter is written out; run, eval and sample take this file as it is.\n"
         var wroteBase = false, wroteFlow = false
         let hasReference = top["reference"] != nil
@@ -41,22 +40,60 @@ public enum FittedSpec {
             switch name {
             case "fit": continue
             case "base":
-                out += base(fit)
+                out += "base: " + base(main) + "\n"
                 wroteBase = true
             case "flow":
-                out += flow(fit)
+                out += "flow:\n" + flow(main, indent: "  ")
                 wroteFlow = true
                 if !hasReference, let reference = reference(settings) { out += "reference: \(reference)\n" }
+            case "variants":
+                out += try variants(value, chains: chains)
             default:
-                do {
-                    out += try Yams.serialize(node: .mapping(Node.Mapping([(key, value)])))
-                } catch {
-                    throw .rendering("fitted.yaml: cannot write '\(name)': \(error)")
-                }
+                out += try serialize(key, value)
             }
         }
-        if !wroteBase { out += base(fit) }
-        if !wroteFlow { out += flow(fit) }
+        if !wroteBase { out += "base: " + base(main) + "\n" }
+        if !wroteFlow { out += "flow:\n" + flow(main, indent: "  ") }
+        return out
+    }
+
+    static func describe(_ settings: FitSettings) -> String {
+        switch settings.objective {
+        case .reverseKL: return settings.target?.rawValue ?? "?"
+        case .maximumLikelihood:
+            switch settings.data {
+            case let .dataset(dataset)?: return dataset.rawValue
+            case let .points(_, file)?: return file
+            case nil: return "?"
+            }
+        }
+    }
+
+    static func serialize(_ key: Node, _ value: Node) throws(ReportError) -> String {
+        do {
+            return try Yams.serialize(node: .mapping(Node.Mapping([(key, value)])))
+        } catch {
+            throw .rendering("fitted.yaml: cannot write '\(key.scalar?.string ?? "?")': \(error)")
+        }
+    }
+
+    /// The `variants:` block: fitted variants with their parameters, the others as written.
+    static func variants(_ node: Node, chains: [FittedExperiment.Chain]) throws(ReportError) -> String {
+        guard let mapping = node.mapping else { return "" }
+        var out = "variants:\n"
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { continue }
+            if let chain = chains.first(where: { $0.variant == name }) {
+                out += "  \(name):\n"
+                out += "    # fitted: \(chain.fit.losses.count) iterations of \(chain.fit.plan.settings.objective.rawValue) on \(describe(chain.fit.plan.settings))\n"
+                if let label = value.mapping?["label"] { out += "    " + (try serialize(Node("label"), label)) }
+                out += "    base: " + base(chain.fit) + "\n"
+                out += "    flow:\n" + flow(chain.fit, indent: "      ")
+            } else {
+                out += try serialize(key, value).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+            }
+        }
         return out
     }
 
@@ -71,13 +108,13 @@ public enum FittedSpec {
 
     static func base(_ fit: FitRun) -> String {
         let (mean, std) = fit.base
-        return "base: {normal: {mean: \(list(mean)), std: \(list(std))}}\n"
+        return "{normal: {mean: \(list(mean)), std: \(list(std))}}"
     }
 
-    static func flow(_ fit: FitRun) -> String {
-        var out = "flow:\n"
+    static func flow(_ fit: FitRun, indent: String) -> String {
+        var out = ""
         for (k, slot) in fit.plan.layers.enumerated() {
-            out += "  - " + entry(slot.layer, parameters: fit.layerParameters(k)) + "\n"
+            out += indent + "- " + entry(slot.layer, parameters: fit.layerParameters(k)) + "\n"
         }
         return out
     }

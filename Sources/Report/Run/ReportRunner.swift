@@ -51,14 +51,16 @@ public enum ReportRunner {
         let jobs = options.jobs ?? ChunkedReduction.availableCores
         // A spec with a fit: fit first, then run the fitted flow (its fitted.yaml) like any spec.
         let fitted = try spec.fit.map { (plan: FitPlan) throws(ReportError) in
-            var plan = plan
-            if let iterations = options.fitIterations {
-                plan.settings.iterations = iterations
-                plan.settings.validationEvery = min(plan.settings.validationEvery, max(1, iterations / 5))
-                plan.settings.anneal = min(plan.settings.anneal, iterations)
+            try FittedExperiment(spec: spec, plan: plan, seed: seed, jobs: jobs, quiet: options.quiet) { plan in
+                var plan = plan
+                if let iterations = options.fitIterations {
+                    plan.settings.iterations = iterations
+                    plan.settings.validationEvery = min(plan.settings.validationEvery, max(1, iterations / 5))
+                    plan.settings.anneal = min(plan.settings.anneal, iterations)
+                }
+                if let batch = options.fitBatch { plan.settings.batch = batch }
+                return plan
             }
-            if let batch = options.fitBatch { plan.settings.batch = batch }
-            return try FittedExperiment(spec: spec, plan: plan, seed: seed, jobs: jobs, quiet: options.quiet)
         }
         let experiment = fitted?.experiment ?? spec
         let samples = options.samples ?? experiment.samples

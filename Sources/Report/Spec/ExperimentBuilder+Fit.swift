@@ -277,11 +277,11 @@ extension ExperimentBuilder {
     /// The fit of a spec: every map of its flow a fittable layer, a diagonal normal base, and
     /// the `fit:` settings. Without `fit:`, a layer without parameters is an error.
     func buildFitPlan(_ fitNode: Node?, chain: BuiltChain, base: (any MultivariateDistribution)?, baseNode: Node?,
-                      root: Node, dimension: Int?, variants: Node?) -> FitPlan? {
+                      root: Node, dimension: Int?, what: String) -> FitPlan? {
         guard let fitNode else {
             if let k = chain.slots.firstIndex(where: { $0 != nil && $0?.fixed == nil }) {
                 let name = chain.steps[k].name
-                sink.error(at: chain.nodes[k], "flow[\(k)] '\(name)' has no parameters, so it is fitted, but the spec has no fit: section",
+                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(name)' has no parameters, so it is fitted, but the spec has no fit: section",
                            hint: "add fit: {objective: reverse_kl, target: u1} (or maximum_likelihood with data), or give its parameters ('flowreport list' shows them)")
             }
             return nil
@@ -292,7 +292,7 @@ extension ExperimentBuilder {
             if let slot {
                 layers.append((slot, chain.nodes[k]))
             } else {
-                sink.error(at: chain.nodes[k], "flow[\(k)] '\(chain.steps[k].name)' is a map of the transform catalog; a fitted flow is made of fittable layers",
+                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' is a map of the transform catalog; a fitted flow is made of fittable layers",
                            hint: "fittable layers: " + FitLayerCatalog.names.joined(separator: ", "))
                 ok = false
             }
@@ -313,10 +313,6 @@ extension ExperimentBuilder {
         } else if base != nil {
             sink.error(at: baseNode, "a fitted flow's base must be 'normal' (its mean and std may be fitted with train_base)",
                        hint: "e.g. base: {normal: {mean: [0, 0], std: [1, 1]}}")
-            ok = false
-        }
-        if let variants {
-            sink.error(at: variants, "a spec with a fit has no variants yet", hint: "fit each flow in a spec of its own")
             ok = false
         }
         let settings = fitSettings(fitNode, dimension: dimension, layers: layers)

@@ -93,7 +93,7 @@ final class ExperimentBuilder {
             let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
             (maps, steps, flowComplete) = (chain.maps, chain.steps, chain.complete)
             fitPlan = buildFitPlan(top["fit"], chain: chain, base: base, baseNode: top["base"], root: root,
-                                   dimension: dimension, variants: top["variants"])
+                                   dimension: dimension, what: "flow")
         } else {
             sink.error(at: root, "missing required key 'flow' (the list of maps)", hint: "e.g. flow: [exp]")
         }
@@ -121,7 +121,8 @@ final class ExperimentBuilder {
             }
         }
         let variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
-                                                            baseDescription: baseDescription, maps: maps, steps: steps) } ?? []
+                                                            baseDescription: baseDescription, maps: maps, steps: steps,
+                                                            fit: top["fit"], baseNode: top["base"], root: root) } ?? []
         let hasReference = top["reference"] != nil && (dimension ?? 1) == 1
 
         let context = FigureContext(dimension: dimension ?? 1, maps: maps.count, hasReference: hasReference,
