@@ -22,7 +22,6 @@ public struct FitReport: Sendable {
     public var metrics: [ReportMetric] = []
     public var checks: [CheckResult] = []
 
-    static let estimateSamples = 65_536
 
     /// The bound in nats per fit, in chain order: −ELBO (reverse KL) or the held-out NLL.
     public var bounds: [Double] = []
@@ -83,13 +82,13 @@ public struct FitReport: Sendable {
             guard let energy = settings.target else { return .nan }
             let target = EnvelopedEnergy(energy)
             var stream = RandomStream(seed: fit.seed, stream: FitRun.estimateStream)
-            let drawn = FitEstimates.sample(fit.flow, fit.parameters, count: Self.estimateSamples, stream: &stream)
+            let drawn = FitEstimates.sample(fit.flow, fit.parameters, count: settings.estimateSamples, stream: &stream)
             let logTarget = FitEstimates.logTarget(target, drawn.points)
             let elbo = MonteCarloEstimate.evidenceLowerBound(logTarget: logTarget, logProposal: drawn.logDensity)
             let importance = ImportanceSamplingEstimate(logWeights: zip(logTarget, drawn.logDensity).map { $0 - $1 })
             let logZ = target.logNormalizer
             let kl = elbo.subtracted(from: logZ)
-            metrics.append(ReportMetric(name: "elbo" + suffix, value: elbo.value, unit: "nats", description: "E_q[log p̃ − log q] at β = 1 over \(Self.estimateSamples) fresh samples\(place)"))
+            metrics.append(ReportMetric(name: "elbo" + suffix, value: elbo.value, unit: "nats", description: "E_q[log p̃ − log q] at β = 1 over \(settings.estimateSamples) fresh samples\(place)"))
             metrics.append(ReportMetric(name: "elbo_standard_error" + suffix, value: elbo.standardError, unit: "nats", description: "standard error of elbo\(place)"))
             metrics.append(ReportMetric(name: "log_z_estimate" + suffix, value: importance.logNormalizer, unit: "nats", description: "importance-sampling log Z with q as proposal\(place)"))
             metrics.append(ReportMetric(name: "effective_sample_size" + suffix, value: importance.effectiveSampleSize, description: "Kish ESS of the importance weights p̃/q\(place)"))

@@ -26,7 +26,9 @@ struct FittedExperiment {
 
     init(spec: Experiment, plan: FitPlan, seed: UInt64, jobs: Int, quiet: Bool,
          adjust: (FitPlan) -> FitPlan = { $0 }) throws(ReportError) {
-        var plans: [(variant: String?, label: String, plan: FitPlan)] = [(nil, ExperimentVariant.defaultLabel(spec.steps), adjust(plan))]
+        // The spec's own flow is labelled by its layer family and length (`planar K = 2`).
+        let mainLabel = "\(ExperimentVariant.defaultLabel(spec.steps)) K = \(plan.layers.count)"
+        var plans: [(variant: String?, label: String, plan: FitPlan)] = [(nil, mainLabel, adjust(plan))]
         for variant in spec.variants {
             if let own = variant.fit { plans.append((variant.name, variant.label, adjust(own))) }
         }

@@ -59,6 +59,7 @@ public enum ReportRunner {
                     plan.settings.anneal = min(plan.settings.anneal, iterations)
                 }
                 if let batch = options.fitBatch { plan.settings.batch = batch }
+                if let samples = options.fitEstimateSamples { plan.settings.estimateSamples = samples }
                 return plan
             }
         }

@@ -61,6 +61,9 @@ public struct FitSettings: Sendable {
     /// Validation estimates every this many iterations.
     public var validationEvery: Int
     /// Limits of the fit checks by name (``checkDefaults`` for those the spec does not set).
+    /// Fresh samples of the final reverse-KL estimates (`elbo`, `log_z_estimate`); not a spec
+    /// key (the issue fixes at least 65,536), only lowered by tests through ``RunOptions``.
+    public var estimateSamples: Int = 65_536
     public var limits: [String: Double] = Dictionary(uniqueKeysWithValues: checkDefaults.map { ($0.name, $0.limit) })
 
     public init(objective: Objective, target: Energy? = nil, data: Data? = nil, iterations: Int = 10_000) {
