@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
-                "FlowKit", "Plot", "PlotCairo",
+                "FlowKit", "FlowTraining", "Plot", "PlotCairo",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

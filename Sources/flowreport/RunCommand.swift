@@ -22,6 +22,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed, overriding the spec.") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var jobs: Int?
     @Option(help: "Figure formats, comma-separated: png, pdf, svg.") var format: String?
+    @Option(help: "Iterations of every fit, overriding the specs' fit sections (quick previews).") var iterations: Int?
+    @Option(help: "Batch size of every fit, overriding the specs.") var batch: Int?
     @Flag(help: "No progress output.") var quiet = false
     @Option(help: "Folder with report.html.mustache and report.md.mustache to use instead of the built-in templates.")
     var templates: String?
@@ -34,6 +36,8 @@ struct RunCommand: ParsableCommand {
         if let samples, samples <= 0 || samples > SpecLimits.maximumSamples {
             throw ValidationError("--samples must be a positive integer ≤ 10^10")
         }
+        if let iterations, iterations <= 0 || iterations > 10_000_000 { throw ValidationError("--iterations must be in 1 … 10^7") }
+        if let batch, batch <= 0 || batch > 1_000_000 { throw ValidationError("--batch must be in 1 … 10^6") }
         if let jobs, jobs <= 0 || jobs > 1024 { throw ValidationError("--jobs must be in 1 … 1024") }
         if let out, let problem = Self.folderProblem(out) { throw ValidationError("--out \(TerminalText.escaped(out)): \(problem)") }
         if let formats {
@@ -65,7 +69,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let options = RunOptions(outputDirectory: out, samples: samples, seed: seed, jobs: jobs, formats: formats,
-                                 quiet: quiet, templatesDirectory: templates)
+                                 quiet: quiet, templatesDirectory: templates, fitIterations: iterations, fitBatch: batch)
         let outcomes: [RunOutcome]
         do {
             outcomes = try ReportRunner.run(specPaths: specs, options: options)

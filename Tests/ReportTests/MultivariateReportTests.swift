@@ -70,8 +70,10 @@ final class MultivariateReportTests: XCTestCase {
                          "rezende-fig1", "energies", "toy-datasets", "realnvp-coupling"] {
             XCTAssertTrue(specs.contains { $0.hasSuffix("/\(required).yaml") }, "shipped spec \(required).yaml")
         }
+        // Fits shrink to a few small steps here (their full runs are for `make reports`).
         let outcomes = try ReportRunner.run(specPaths: specs, options: RunOptions(outputDirectory: out, samples: 20_000, jobs: 2,
-                                                                                  formats: ["svg"], quiet: true))
+                                                                                  formats: ["svg"], quiet: true,
+                                                                                  fitIterations: 5, fitBatch: 16, fitEstimateSamples: 4096))
         XCTAssertEqual(outcomes.count, specs.count)
         for outcome in outcomes {
             XCTAssertTrue(outcome.allChecksPassed, outcome.reportDirectory)

@@ -46,10 +46,25 @@ public enum ReportRunner {
         return folder.isEmpty ? "." : folder
     }
 
-    static func runOne(_ experiment: Experiment, root: String, options: RunOptions) throws(ReportError) -> RunOutcome {
-        let samples = options.samples ?? experiment.samples
-        let seed = options.seed ?? experiment.seed
+    static func runOne(_ spec: Experiment, root: String, options: RunOptions) throws(ReportError) -> RunOutcome {
+        let seed = options.seed ?? spec.seed
         let jobs = options.jobs ?? ChunkedReduction.availableCores
+        // A spec with a fit: fit first, then run the fitted flow (its fitted.yaml) like any spec.
+        let fitted = try spec.fit.map { (plan: FitPlan) throws(ReportError) in
+            try FittedExperiment(spec: spec, plan: plan, seed: seed, jobs: jobs, quiet: options.quiet) { plan in
+                var plan = plan
+                if let iterations = options.fitIterations {
+                    plan.settings.iterations = iterations
+                    plan.settings.validationEvery = min(plan.settings.validationEvery, max(1, iterations / 5))
+                    plan.settings.anneal = min(plan.settings.anneal, iterations)
+                }
+                if let batch = options.fitBatch { plan.settings.batch = batch }
+                if let samples = options.fitEstimateSamples { plan.settings.estimateSamples = samples }
+                return plan
+            }
+        }
+        let experiment = fitted?.experiment ?? spec
+        let samples = options.samples ?? experiment.samples
         let formats = (options.formats ?? experiment.output.formats.map(\.rawValue))
             .compactMap { ImageFormat(rawValue: $0) }
         do {
@@ -61,16 +76,16 @@ public enum ReportRunner {
         let run = try Run(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
                           progress: { done, total in progress.update(done, of: total) })
         progress.finish()
-        let figures = run.plan.figures(run: run)
+        let figures = run.plan.figures(run: run) + (fitted?.figures ?? [])
         let finalDirectory = (root as NSString).appendingPathComponent(experiment.name)
         let document = ReportDocument(
             name: experiment.name, title: experiment.title, description: experiment.description,
             specSource: experiment.source, specFileName: (experiment.path as NSString).lastPathComponent,
-            checks: run.checks,
+            checks: run.checks + (fitted?.report.checks ?? []),
             warnings: run.warnings,
             figures: figures.map { ReportFigure(id: $0.id, title: $0.title, caption: $0.caption,
                                                 formats: formats.map(\.rawValue)) },
-            metrics: run.metrics,
+            metrics: run.metrics + (fitted?.report.metrics ?? []),
             provenance: ReportProvenance(tool: toolVersion, seed: seed, samples: samples, threads: jobs,
                                          wallTimeSeconds: run.wallTimeSeconds))
         try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
@@ -105,6 +120,14 @@ public enum ReportRunner {
                 },
                 merge: { failures, failure in if let failure { failures.append(failure) } })
             if let failure = failures.first { throw failure }
+            if let fitted {
+                let path = (staging.directory as NSString).appendingPathComponent(FittedExperiment.fileName)
+                do {
+                    try fitted.text.write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    throw .io(path: path, message: "cannot write: \(ReportStaging.reason(error))")
+                }
+            }
             try ReportPages.write(document, into: staging.directory, templatesDirectory: options.templatesDirectory)
         }
         return RunOutcome(reportDirectory: finalDirectory, allChecksPassed: document.allChecksPassed)

@@ -13,11 +13,21 @@ public struct RunOptions: Sendable {
     public var formats: [String]?
     /// No progress output.
     public var quiet: Bool
+    /// Overrides the iterations of every fit (quick previews, tests).
+    public var fitIterations: Int?
+    /// Overrides the batch size of every fit.
+    public var fitBatch: Int?
+    /// Overrides the fresh samples of the final reverse-KL estimates (tests; default 65,536).
+    public var fitEstimateSamples: Int?
     /// A folder with `report.html.mustache` and `report.md.mustache` replacing the built-in templates.
     public var templatesDirectory: String?
 
     public init(outputDirectory: String? = nil, samples: Int? = nil, seed: UInt64? = nil, jobs: Int? = nil,
-                formats: [String]? = nil, quiet: Bool = false, templatesDirectory: String? = nil) {
+                formats: [String]? = nil, quiet: Bool = false, templatesDirectory: String? = nil,
+                fitIterations: Int? = nil, fitBatch: Int? = nil, fitEstimateSamples: Int? = nil) {
+        self.fitEstimateSamples = fitEstimateSamples
+        self.fitIterations = fitIterations
+        self.fitBatch = fitBatch
         self.outputDirectory = outputDirectory
         self.samples = samples
         self.seed = seed

@@ -39,6 +39,9 @@ public struct Experiment: Sendable {
     /// True for a spec without `base` and `flow` whose figures all show `targets`: it runs no
     /// flow (its base is N(0, I) in 2-D and its chain the identity, never drawn or checked).
     public var isTargetOnly: Bool = false
+    /// The fit the spec asks for (`fit:`), run before everything else; nil for a fixed flow.
+    /// Until the fit runs, ``flow`` holds the fitted layers at their starting parameters.
+    public var fit: FitPlan? = nil
 
     /// The number of dimensions of the base, the flow and its output.
     public var dimension: Int { flow.dimension }

@@ -10,6 +10,10 @@ extension ExperimentBuilder {
         var steps: [FlowStepDescription] = []
         /// Whether every map was built and fits its input.
         var complete = false
+        /// Per map: the fittable layer behind it (nil for a map of the transform catalog).
+        var slots: [FitLayerSlot?] = []
+        /// Per map: the name node of its entry (for messages about fits).
+        var nodes: [Node] = []
     }
 
     /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
@@ -31,6 +35,26 @@ extension ExperimentBuilder {
         for (index, item) in items.enumerated() {
             let what = "\(listName)[\(index)]"
             guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; builtPrefix = nil; continue }
+            if isFitLayerForm(entry) {
+                guard let slots = fitLayers(entry, what: what, dimension: dimension) else {
+                    chain.complete = false
+                    builtPrefix = nil
+                    continue
+                }
+                for slot in slots {
+                    // Fitted layers start where the fit starts: layer k from stream k + 1 of the seed.
+                    var stream = RandomStream(seed: fitSeed, stream: UInt64(chain.maps.count + 1))
+                    let values = slot.fixed ?? slot.layer.initialParameters(using: &stream)
+                    guard let map = try? TrainedLayerMap(layer: slot.layer, parameters: values) else { chain.complete = false; continue }
+                    chain.maps.append(map)
+                    chain.steps.append(FitLayerCatalog.describe(entry.name, slot: slot))
+                    chain.slots.append(slot)
+                    chain.nodes.append(entry.nameNode)
+                    builtPrefix?.append(entry.nameNode)
+                }
+                continue
+            }
+            if reportPartialParameters(entry, what: what) { chain.complete = false; builtPrefix = nil; continue }
             guard let catalogEntry = catalogs.transforms.first(where: { $0.name == entry.name }) else {
                 sink.error(at: entry.nameNode, "\(what): unknown transform '\(entry.name)'",
                            hint: Suggestion.hint(for: entry.name, in: catalogs.transforms.map(\.name), kind: "transforms"))
@@ -47,6 +71,8 @@ extension ExperimentBuilder {
             }
             chain.steps.append(describe(entry))
             chain.maps.append(map)
+            chain.slots.append(nil)
+            chain.nodes.append(entry.nameNode)
             if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
                 sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)",
                            hint: index == 0 ? "the base distribution is \(d)-dimensional" : "the output of \(listName)[\(index - 1)] is \(d)-dimensional")
@@ -102,7 +128,8 @@ extension ExperimentBuilder {
     /// is the spec's own. A variant's base must have the spec's dimension.
     func buildVariants(_ node: Node, dimension: Int?, base: (any MultivariateDistribution)?,
                        baseDescription: FlowStepDescription?, maps: [any Bijection],
-                       steps: [FlowStepDescription]) -> [ExperimentVariant] {
+                       steps: [FlowStepDescription], fit fitNode: Node? = nil, baseNode: Node? = nil,
+                       root: Node? = nil) -> [ExperimentVariant] {
         guard let mapping = read.mapping(node, "variants") else { return [] }
         var variants: [ExperimentVariant] = []
         for (keyNode, value) in mapping {
@@ -115,7 +142,7 @@ extension ExperimentBuilder {
                 continue
             }
             guard let fields = read.mapping(value, "variant '\(name)'") else { continue }
-            read.checkKeys(fields, allowed: ["label", "base", "flow"], context: "variant '\(name)'")
+            read.checkKeys(fields, allowed: ["label", "base", "flow", "fit"], context: "variant '\(name)'")
             var variantBase = base
             var variantBaseDescription = baseDescription
             if let baseNode = fields["base"] {
@@ -128,18 +155,39 @@ extension ExperimentBuilder {
                 }
             }
             var variantMaps = maps, variantSteps = steps
+            var variantFit: FitPlan?
             if let flowNode = fields["flow"] {
                 let chain = buildChain(flowNode, what: "variants.\(name).flow", dimension: dimension, support: variantBase?.support)
+                if let k = chain.slots.firstIndex(where: { $0 != nil && $0?.fixed == nil }) {
+                    guard let fitNode, let root else {
+                        sink.error(at: chain.nodes[k], "variants.\(name).flow[\(k)] '\(chain.steps[k].name)' has no parameters, so it is fitted, but the spec has no fit: section",
+                                   hint: "add a fit: section (variants may override its keys with their own fit:), or give its parameters")
+                        continue
+                    }
+                    let merged = Self.merged(fitNode, fields["fit"])
+                    guard let plan = buildFitPlan(merged, chain: chain, base: variantBase, baseNode: fields["base"] ?? baseNode,
+                                                  root: root, dimension: dimension, what: "variants.\(name).flow") else { continue }
+                    variantFit = plan
+                } else if let own = fields["fit"] {
+                    sink.error(at: own, "variant '\(name)' has a fit: but its flow has no layer to fit",
+                               hint: "give it a flow of fittable layers without parameters, e.g. flow: [{planar: {repeat: 8}}]")
+                    continue
+                }
                 guard chain.complete else { continue }
                 variantMaps = chain.maps
                 variantSteps = chain.steps
+            } else if let own = fields["fit"] {
+                sink.error(at: own, "variant '\(name)' has a fit: but no flow of its own", hint: "add flow: [...] to the variant")
+                continue
             }
             let label = fields["label"].flatMap { read.string($0, "label") } ?? ExperimentVariant.defaultLabel(variantSteps)
             guard let variantBase, let variantBaseDescription, let d = dimension else { continue }
             do {
                 let flow = try Flow(base: variantBase, chain: TransformChain(maps: variantMaps, dimension: d))
-                variants.append(ExperimentVariant(name: name, label: label, baseDescription: variantBaseDescription,
-                                                  flow: flow, steps: variantSteps))
+                var variant = ExperimentVariant(name: name, label: label, baseDescription: variantBaseDescription,
+                                                flow: flow, steps: variantSteps)
+                variant.fit = variantFit
+                variants.append(variant)
             } catch {
                 sink.error(at: value, "variant '\(name)': \(error.description)")
             }
@@ -154,5 +202,14 @@ extension ExperimentBuilder {
             if let scalar = item.scalar { return scalar.string }
             return item.mapping?.first?.key.scalar?.string ?? ""
         }
+    }
+
+    /// The spec's `fit:` mapping with the keys of a variant's own `fit:` replacing its own.
+    static func merged(_ specFit: Node, _ own: Node?) -> Node {
+        guard let own = own?.mapping, let base = specFit.mapping else { return specFit }
+        let overridden = Set(own.keys.compactMap { $0.scalar?.string })
+        var pairs: [(Node, Node)] = base.filter { !overridden.contains($0.key.scalar?.string ?? "") }.map { ($0.key, $0.value) }
+        pairs += own.map { ($0.key, $0.value) }
+        return .mapping(Node.Mapping(pairs, base.tag, .block, base.mark))
     }
 }

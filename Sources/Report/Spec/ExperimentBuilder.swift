@@ -8,7 +8,7 @@ import Yams
 final class ExperimentBuilder {
     /// The top-level keys of a spec.
     static let topLevelKeys = ["title", "description", "seed", "samples", "base", "flow", "reference",
-                               "figures", "checks", "output", "variants"]
+                               "figures", "checks", "output", "variants", "fit"]
     static let defaultSamples = 10_000
     static let defaultSeed: UInt64 = 0
 
@@ -17,6 +17,8 @@ final class ExperimentBuilder {
     let catalogs: SpecCatalogs
     let path: String
     let source: String
+    /// The spec's seed: fitted layers start from streams of it.
+    var fitSeed: UInt64 = ExperimentBuilder.defaultSeed
 
     init(sink: DiagnosticSink, catalogs: SpecCatalogs, path: String, source: String) {
         self.sink = sink
@@ -49,6 +51,7 @@ final class ExperimentBuilder {
         let title = top["title"].flatMap { read.string($0, "title") } ?? specName
         let description = top["description"].flatMap { read.string($0, "description") }
         let seed = top["seed"].map { read.seed($0) } ?? Self.defaultSeed
+        fitSeed = seed ?? Self.defaultSeed
         let samples = top["samples"].map {
             read.integer($0, "samples", in: 1...SpecLimits.maximumSamples, requirement: "a positive integer ≤ 10^10",
                          limitHint: "the limit is 10^10 samples per run")
@@ -83,11 +86,14 @@ final class ExperimentBuilder {
         var maps: [any Bijection] = []
         var steps: [FlowStepDescription] = []
         var flowComplete = false
+        var fitPlan: FitPlan?
         if isTargetOnly {
             flowComplete = true
         } else if let node = top["flow"] {
             let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
             (maps, steps, flowComplete) = (chain.maps, chain.steps, chain.complete)
+            fitPlan = buildFitPlan(top["fit"], chain: chain, base: base, baseNode: top["base"], root: root,
+                                   dimension: dimension, what: "flow")
         } else {
             sink.error(at: root, "missing required key 'flow' (the list of maps)", hint: "e.g. flow: [exp]")
         }
@@ -115,7 +121,8 @@ final class ExperimentBuilder {
             }
         }
         let variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
-                                                            baseDescription: baseDescription, maps: maps, steps: steps) } ?? []
+                                                            baseDescription: baseDescription, maps: maps, steps: steps,
+                                                            fit: top["fit"], baseNode: top["base"], root: root) } ?? []
         let hasReference = top["reference"] != nil && (dimension ?? 1) == 1
 
         let context = FigureContext(dimension: dimension ?? 1, maps: maps.count, hasReference: hasReference,
@@ -143,7 +150,7 @@ final class ExperimentBuilder {
                           univariateBase: univariateBase, baseDescription: baseDescription, flow: flow,
                           steps: steps, reference: reference, referenceDescription: referenceDescription,
                           figures: figures, checks: checks, output: output,
-                          target: target, variants: variants, isTargetOnly: isTargetOnly)
+                          target: target, variants: variants, isTargetOnly: isTargetOnly, fit: fitPlan)
     }
 
     // MARK: - Named entries

@@ -18,6 +18,8 @@ public struct ExperimentVariant: Sendable {
     /// The variant's base and chain.
     public var flow: Flow
     public var steps: [FlowStepDescription]
+    /// The variant's own fit (its flow has fitted layers; its `fit:` keys override the spec's).
+    public var fit: FitPlan? = nil
 
     public init(name: String, label: String, baseDescription: FlowStepDescription, flow: Flow,
                 steps: [FlowStepDescription]) {

@@ -1,0 +1,112 @@
+import FlowKit
+import Foundation
+
+/// A spec's fits carried through to the run: the ``FitRun`` of the spec's own flow and of every
+/// variant with a fit (run in parallel, each deterministic, so the results do not depend on the
+/// number of threads), the text of `fitted.yaml`, the experiment read back from that text (so
+/// the report draws exactly what `flowreport run fitted.yaml` would), the fits' metrics and
+/// checks, and their figures.
+struct FittedExperiment {
+    static let fileName = "fitted.yaml"
+
+    /// One fit: `variant` nil for the spec's own flow.
+    struct Chain: Sendable {
+        var variant: String?
+        var label: String
+        var fit: FitRun
+    }
+
+    let chains: [Chain]
+    let text: String
+    let experiment: Experiment
+    let report: FitReport
+    let figures: [BuiltFigure]
+
+    var fit: FitRun { chains[0].fit }
+
+    init(spec: Experiment, plan: FitPlan, seed: UInt64, jobs: Int, quiet: Bool,
+         adjust: (FitPlan) -> FitPlan = { $0 }) throws(ReportError) {
+        // The spec's own flow is labelled by its layer family and length (`planar K = 2`).
+        let mainLabel = "\(ExperimentVariant.defaultLabel(spec.steps)) K = \(plan.layers.count)"
+        var plans: [(variant: String?, label: String, plan: FitPlan)] = [(nil, mainLabel, adjust(plan))]
+        for variant in spec.variants {
+            if let own = variant.fit { plans.append((variant.name, variant.label, adjust(own))) }
+        }
+        let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
+        let bar = ProgressBar(label: "\(spec.name) fit\(plans.count > 1 ? "s (\(plans.count))" : "")", enabled: !quiet, unit: "it")
+        let progress = FitProgress(total: total, bar: bar)
+        let results = FitResults(count: plans.count)
+        let perFit = plans.count > 1 ? 1 : jobs
+        let work = plans
+        DispatchQueue.concurrentPerform(iterations: plans.count) { k in
+            do throws(ReportError) {
+                let run = try FitRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) }
+                results.set(k, .success(run))
+            } catch {
+                results.set(k, .failure(error))
+            }
+        }
+        bar.finish()
+        var chains: [Chain] = []
+        for (k, entry) in plans.enumerated() {
+            switch results.get(k) {
+            case let .success(run)?: chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
+            case let .failure(error)?: throw error
+            case nil: throw .rendering("fit \(k) did not run")
+            }
+        }
+        self.chains = chains
+        text = try FittedSpec.text(source: spec.source, chains: chains)
+        var loaded: Experiment
+        do {
+            loaded = try SpecLoader.load(text: text, path: spec.path)
+        } catch {
+            throw .rendering("the fitted flow's spec does not load: \(error)")
+        }
+        loaded.source = spec.source
+        experiment = loaded
+        report = FitReport(chains: chains, jobs: jobs)
+        figures = FitFigures.figures(chains: chains, experiment: loaded, report: report)
+    }
+}
+
+/// The progress of several fits on one bar (iterations summed over the fits).
+private final class FitProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let bar: ProgressBar
+
+    init(total: Int, bar: ProgressBar) {
+        self.total = total
+        self.bar = bar
+    }
+
+    func step(loss: Double) {
+        lock.lock()
+        done += 1
+        let current = done
+        lock.unlock()
+        bar.update(current, of: total, detail: "loss \(Run.format(loss))")
+    }
+}
+
+/// The results of parallel fits by index.
+private final class FitResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Result<FitRun, ReportError>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ value: Result<FitRun, ReportError>) {
+        lock.lock()
+        values[k] = value
+        lock.unlock()
+    }
+
+    func get(_ k: Int) -> Result<FitRun, ReportError>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[k]
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+import TestSupport
+@testable import Report
+
+/// The malformed `fit` corpus: every file in Fixtures/malformed-fit fails with its first
+/// diagnostic at the expected line and column, with the expected text and hint.
+final class SpecFitMalformedTests: XCTestCase {
+    /// (file stem, line, column, text the first diagnostic's message contains)
+    static let expectations: [(String, Int, Int, String)] = [
+        ("rkl-without-target", 6, 14, "reverse_kl needs a 'target'"),
+        ("ml-without-data", 6, 14, "maximum_likelihood needs 'data'"),
+        ("unknown-objective", 6, 14, "unknown objective 'reverse_kll'"),
+        ("unknown-target", 7, 11, "unknown target 'u5'"),
+        ("unknown-dataset", 7, 9, "unknown data set '8gausians'"),
+        ("data-file-missing", 7, 16, "'nothere.csv': no such file"),
+        ("data-file-not-numeric", 7, 16, "'four' is not a finite number"),
+        ("data-file-wrong-dimension", 7, 16, "has 3 columns but the experiment is 2-dimensional"),
+        ("data-file-too-small", 7, 16, "has 5 points, too few to split"),
+        ("layer-wrong-direction-maf", 4, 6, "'maf' cannot be trained by reverse_kl"),
+        ("layer-wrong-direction-planar", 5, 5, "'planar' cannot be trained by maximum_likelihood"),
+        ("learning-rate-zero", 8, 37, "learning_rate must be > 0"),
+        ("learning-rate-negative", 8, 40, "learning_rate must be > 0"),
+        ("batch-zero", 8, 10, "batch must be a positive integer"),
+        ("partial-parameters", 4, 6, "gives u but not w"),
+        ("parameters-wrong-count", 4, 42, "has 18 parameters with these options, found 3"),
+        ("fitted-without-fit", 4, 6, "has no parameters, so it is fitted, but the spec has no fit: section"),
+        ("repeat-zero", 4, 23, "repeat must be an integer in 1 … 1000"),
+        ("fit-unknown-key", 8, 3, "unknown key 'iteratons' in fit"),
+        ("anneal-with-ml", 8, 11, "anneal applies to reverse_kl only"),
+        ("base-not-normal", 2, 7, "a fitted flow's base must be 'normal'"),
+        ("catalog-map-in-fit", 5, 5, "'reverse' is a map of the transform catalog"),
+        ("unknown-optimizer", 8, 15, "unknown optimizer 'sgd'"),
+        ("momentum-too-large", 8, 56, "momentum must be a number in [0, 1)"),
+        ("target-with-ml", 7, 11, "maximum_likelihood fits data, not a target energy"),
+        ("unknown-layer-option", 4, 35, "unknown key 'bnis'"),
+    ]
+
+    static let hints: [String: String] = [
+        "unknown-objective": "did you mean 'reverse_kl'?",
+        "unknown-dataset": "did you mean '8gaussians'?",
+        "fit-unknown-key": "did you mean 'iterations'?",
+        "unknown-layer-option": "did you mean 'bins'?",
+        "layer-wrong-direction-maf": "use 'maf' with maximum_likelihood",
+        "partial-parameters": "give w too",
+        "data-file-too-small": "at least 10 points",
+    ]
+
+    static var directory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/malformed-fit")
+    }
+
+    func testEveryFileIsInTheTable() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        XCTAssertEqual(files, Self.expectations.map(\.0).sorted())
+    }
+
+    func testEveryMalformedFitFailsAtTheExpectedPosition() {
+        for (stem, line, column, text) in Self.expectations {
+            let path = Self.directory.appendingPathComponent(stem + ".yaml").path
+            do {
+                _ = try SpecLoader.load(path: path)
+                XCTFail("\(stem): loaded without error")
+            } catch {
+                guard case let .invalidSpec(diagnostics) = error, let first = diagnostics.first else {
+                    XCTFail("\(stem): expected invalidSpec, got \(error)")
+                    continue
+                }
+                XCTAssertEqual(first.line, line, "\(stem): \(first.rendered)")
+                XCTAssertEqual(first.column, column, "\(stem): \(first.rendered)")
+                XCTAssertTrue(first.message.contains(text), "\(stem): '\(first.message)' lacks '\(text)'")
+                XCTAssertTrue(first.rendered.hasPrefix("\(path):\(line):\(column): error: "), stem)
+                XCTAssertTrue(first.rendered.contains("^"), "\(stem): a caret under the column")
+                if let hint = Self.hints[stem] {
+                    XCTAssertTrue(first.hint?.contains(hint) ?? false, "\(stem): hint \(first.hint ?? "nil") lacks '\(hint)'")
+                }
+            }
+        }
+    }
+}

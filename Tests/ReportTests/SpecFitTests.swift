@@ -1,0 +1,139 @@
+import XCTest
+import TestSupport
+@testable import Report
+import FlowKit
+
+/// Valid fit specs: layer entries with `repeat` and options, defaults, starting parameters,
+/// fixed layers by `parameters`, data files, and `flowreport list`.
+final class SpecFitTests: XCTestCase {
+    func testRepeatExpandsIntoAlternatingLayersWithTheirOptions() throws {
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 2]}}
+        flow:
+          - {spline_coupling: {repeat: 3, hidden: [8], bins: 5, bound: 4}}
+          - maf
+        fit: {objective: maximum_likelihood, data: moons}
+        """, path: "s.yaml")
+        let plan = try XCTUnwrap(experiment.fit)
+        XCTAssertEqual(plan.layers.count, 4)
+        let splines = plan.layers.prefix(3).compactMap { $0.layer as? TrainableSplineCoupling }
+        XCTAssertEqual(splines.map(\.parity), [0, 1, 0])
+        XCTAssertEqual(splines.map(\.bins), [5, 5, 5])
+        XCTAssertEqual(splines.map(\.bound), [4, 4, 4])
+        XCTAssertEqual(splines[0].conditioner.widths, [1, 8, 3 * 5 - 1])
+        XCTAssertTrue(plan.layers[3].layer is TrainableMAF)
+        XCTAssertTrue(plan.layers.allSatisfy { $0.fixed == nil })
+        XCTAssertEqual(plan.baseMean, [0, 0])
+        XCTAssertEqual(plan.baseStd, [1, 2])
+        XCTAssertEqual(experiment.maps.count, 4)
+        // Defaults of the fit section.
+        let s = plan.settings
+        XCTAssertEqual(s.objective, .maximumLikelihood)
+        XCTAssertEqual(s.iterations, 10_000)
+        XCTAssertEqual(s.batch, 256)
+        XCTAssertEqual(s.optimizer, .adam(learningRate: 1e-3))
+        XCTAssertEqual(s.anneal, 0)
+        XCTAssertTrue(s.trainBase)
+        XCTAssertEqual(s.validationEvery, 500)
+        guard case .dataset(.moons)? = s.data else { return XCTFail("data") }
+    }
+
+    func testEveryKeyOfTheFitSectionIsRead() throws {
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{planar: {repeat: 32}}, radial]
+        fit:
+          objective: reverse_kl
+          target: u3
+          iterations: 20000
+          batch: 64
+          optimizer: {rmsprop: {learning_rate: 1e-5, momentum: 0.8}}
+          anneal: 10000
+          train_base: false
+          validation: {every: 250}
+          checks: {kl_model_to_target: 0.5}
+        """, path: "r.yaml")
+        let s = try XCTUnwrap(experiment.fit?.settings)
+        XCTAssertEqual(experiment.fit?.layers.count, 33)
+        XCTAssertEqual(s.target, .u3)
+        XCTAssertEqual(s.iterations, 20_000)
+        XCTAssertEqual(s.batch, 64)
+        XCTAssertEqual(s.optimizer, .rmsprop(learningRate: 1e-5, momentum: 0.8))
+        XCTAssertEqual(s.anneal, 10_000)
+        XCTAssertFalse(s.trainBase)
+        XCTAssertEqual(s.validationEvery, 250)
+        XCTAssertEqual(s.limits["kl_model_to_target"], 0.5)
+    }
+
+    func testFittedLayersStartAtTheParametersOfTheFit() throws {
+        let experiment = try SpecLoader.load(text: """
+        seed: 7
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{coupling: {repeat: 2, hidden: [4]}}]
+        fit: {objective: maximum_likelihood, data: moons}
+        """, path: "c.yaml")
+        let plan = try XCTUnwrap(experiment.fit)
+        let flow = TrainableFlow(dimension: 2, layers: plan.layers.map(\.layer))
+        let start = flow.initialParameters(seed: 7)
+        for k in 0..<2 {
+            let map = try XCTUnwrap(experiment.maps[k] as? TrainedLayerMap)
+            XCTAssertEqual(map.parameters, flow.parameters(ofLayer: k, in: start))
+        }
+    }
+
+    func testALayerWithAllItsParametersIsFixedAndNeedsNoFit() throws {
+        let layer = TrainableAdditiveCoupling(dimension: 2, parity: 1, hidden: [3])
+        let values = (0..<layer.parameterCount).map { 0.1 * Double($0 % 7) - 0.3 }
+        let list = "[" + values.map { "\($0)" }.joined(separator: ", ") + "]"
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{additive_coupling: {hidden: [3], parity: 1, parameters: \(list)}}]
+        """, path: "f.yaml")
+        XCTAssertNil(experiment.fit)
+        let map = try XCTUnwrap(experiment.maps.first as? TrainedLayerMap)
+        XCTAssertEqual(map.parameters, values)
+        // The same map as the layer: y_b = x_b + m(x_a).
+        var batch = PointBatch(dimension: 2, values: [0.3, -1.2])
+        var reference = batch
+        var logDet = [0.0], referenceLogDet = [0.0]
+        map.forward(&batch, logAbsDet: &logDet)
+        try layer.evaluate(.sampling, parameters: values, batch: &reference, logAbsDet: &referenceLogDet)
+        XCTAssertEqual(batch.values, reference.values)
+        map.inverse(&batch, logAbsDet: &logDet)
+        XCTAssertEqual(batch.values[0], 0.3, accuracy: 1e-15)
+        XCTAssertEqual(batch.values[1], -1.2, accuracy: 1e-15)
+    }
+
+    func testPointFilesReadCSVWithAHeaderAndNPY() throws {
+        let csv = try PointFile.csv(Data("x,y\n1,2\n3.5,-4e-1\n".utf8))
+        XCTAssertEqual(csv.dimension, 2)
+        XCTAssertEqual(csv.values, [1, 2, 3.5, -0.4])
+        // A NumPy v1.0 file of shape (2, 2), float64.
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
+        bytes += Array(header.utf8)
+        for x in [1.0, -2.5, 3.25, 1e-300] { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 } }
+        let npy = try PointFile.npy(Data(bytes))
+        XCTAssertEqual(npy.dimension, 2)
+        XCTAssertEqual(npy.values, [1.0, -2.5, 3.25, 1e-300])
+    }
+
+    func testListShowsTheFittableLayersWithTheirDefaults() {
+        let text = CatalogListing.text()
+        XCTAssertTrue(text.contains("Fittable layers"))
+        for name in FitLayerCatalog.names { XCTAssertTrue(text.contains("  \(name) — "), name) }
+        XCTAssertTrue(text.contains("bins (integer, 1 … 64, default 8)"), text)
+        XCTAssertTrue(text.contains("repeat (integer, 1 … 1000, default 1)"))
+    }
+
+    func testNumbersAreWrittenSoYAMLReadsThemBackExactly() throws {
+        for x in [1e-05, -3.0, 0.1, Double.leastNonzeroMagnitude, 1.2345e+200, 2.0 / 3.0, -0.0] {
+            let text = "base: {normal: {mean: [\(FittedSpec.number(x)), 0], std: [1, 1]}}\nflow: [reverse]\n"
+            let experiment = try SpecLoader.load(text: text, path: "n.yaml")
+            let mean = (experiment.base as? MultivariateNormalDistribution)?.mean[0]
+            XCTAssertEqual(mean?.bitPattern, x.bitPattern, FittedSpec.number(x))
+        }
+    }
+}
