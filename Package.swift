@@ -7,6 +7,7 @@ let package = Package(
     products: [
         // MARK: - Libraries
         .library(name: "FlowKit", targets: ["FlowKit"]),
+        .library(name: "FlowTraining", targets: ["FlowTraining"]),
         .library(name: "Plot", targets: ["Plot"]),
         .library(name: "PlotCairo", targets: ["PlotCairo"]),
         .library(name: "Report", targets: ["Report"]),
@@ -22,6 +23,7 @@ let package = Package(
     targets: [
         // MARK: - Libraries
         .target(name: "FlowKit"),
+        .target(name: "FlowTraining", dependencies: ["FlowKit"]),
         .target(name: "Plot"),
         .systemLibrary(
             name: "CCairo",
@@ -53,6 +55,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport"),
         .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlowTrainingTests", dependencies: ["FlowTraining", "FlowKit", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
         .testTarget(name: "PlotCairoTests", dependencies: ["Plot", "PlotCairo", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "FlowKit", "TestSupport"], resources: [.copy("Fixtures")]),

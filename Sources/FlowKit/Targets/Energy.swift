@@ -73,6 +73,80 @@ public enum Energy: String, CaseIterable, Sendable, Codable {
         return out
     }
 
+    /// U(z1, z2) and its exact gradient ∇U = (∂U/∂z1, ∂U/∂z2), from the formulas above by the
+    /// chain rule. With p_a, p_b = the softmax weights of the two exponents of a −ln(eᵃ + eᵇ)
+    /// term (p_a = 1/(1 + e^{b−a})), ∂[−ln(eᵃ + eᵇ)] = −(p_a ∂a + p_b ∂b), and
+    ///
+    ///     U1: ∂/∂z = ((r − 2)/0.4²)·z/r + ((p_a(z1 − 2) + p_b(z1 + 2))/0.6², 0)
+    ///         (the ring term's gradient is taken as 0 at r = 0, the apex of its cone)
+    ///     U2: t = (z2 − w1)/0.4,  ∂/∂z1 = −t·w1′/0.4,  ∂/∂z2 = t/0.4
+    ///     U3: a = d/0.35, b = (d + w2)/0.35, d = z2 − w1:
+    ///         ∂/∂z2 = (p_a a + p_b b)/0.35,  ∂/∂z1 = (−p_a a w1′ + p_b b (w2′ − w1′))/0.35
+    ///     U4: a = d/0.4, b = (d + w3)/0.35:
+    ///         ∂/∂z2 = p_a a/0.4 + p_b b/0.35,  ∂/∂z1 = −p_a a w1′/0.4 + p_b b (w3′ − w1′)/0.35
+    ///
+    /// with w1′ = (π/2)cos(πz1/2), w2′ = −w2·(z1 − 1)/0.6², w3′ = 3σ(1 − σ)/0.3.
+    @inlinable
+    public func potentialAndGradient(_ z1: Double, _ z2: Double) -> (value: Double, d1: Double, d2: Double) {
+        switch self {
+        case .u1:
+            let r = (z1 * z1 + z2 * z2).squareRoot()
+            let ring = (r - 2) / 0.4
+            let a = (z1 - 2) / 0.6, b = (z1 + 2) / 0.6
+            let ea = -0.5 * a * a, eb = -0.5 * b * b
+            let (lse, pa, pb) = Self.logSumExpWeights(ea, eb)
+            let radial = r > 0 ? ring / (0.4 * r) : 0
+            let d1 = radial * z1 + (pa * (z1 - 2) + pb * (z1 + 2)) / 0.36
+            return (0.5 * ring * ring - lse, d1, radial * z2)
+        case .u2:
+            let t = (z2 - Self.w1(z1)) / 0.4
+            return (0.5 * t * t, -t * Self.w1Derivative(z1) / 0.4, t / 0.4)
+        case .u3:
+            let d = z2 - Self.w1(z1), w1p = Self.w1Derivative(z1)
+            let w2 = Self.w2(z1), w2p = -w2 * (z1 - 1) / 0.36
+            let a = d / 0.35, b = (d + w2) / 0.35
+            let (lse, pa, pb) = Self.logSumExpWeights(-0.5 * a * a, -0.5 * b * b)
+            return (-lse, (-pa * a * w1p + pb * b * (w2p - w1p)) / 0.35, (pa * a + pb * b) / 0.35)
+        case .u4:
+            let d = z2 - Self.w1(z1), w1p = Self.w1Derivative(z1)
+            let s = 1 / (1 + Foundation.exp(-(z1 - 1) / 0.3))
+            let w3 = 3 * s, w3p = 3 * s * (1 - s) / 0.3
+            let a = d / 0.4, b = (d + w3) / 0.35
+            let (lse, pa, pb) = Self.logSumExpWeights(-0.5 * a * a, -0.5 * b * b)
+            return (-lse, -pa * a * w1p / 0.4 + pb * b * (w3p - w1p) / 0.35, pa * a / 0.4 + pb * b / 0.35)
+        }
+    }
+
+    /// U and ∇U at `count` points stored row-major in `points` (z1, z2, z1, z2, …):
+    /// `potentials[i]` = U(z_i), `gradients[2i], gradients[2i + 1]` = ∇U(z_i). No allocation.
+    @inlinable
+    public func potentialsAndGradients(points: UnsafeBufferPointer<Double>, count: Int,
+                                       potentials: UnsafeMutableBufferPointer<Double>,
+                                       gradients: UnsafeMutableBufferPointer<Double>) {
+        precondition(points.count >= 2 * count && potentials.count >= count && gradients.count >= 2 * count,
+                     "energy \(name): buffers too small for \(count) points")
+        for i in 0..<count {
+            let (u, d1, d2) = potentialAndGradient(points[2 * i], points[2 * i + 1])
+            potentials[i] = u
+            gradients[2 * i] = d1
+            gradients[2 * i + 1] = d2
+        }
+    }
+
+    /// log(eᵃ + eᵇ) with the softmax weights p_a = eᵃ/(eᵃ + eᵇ), p_b = 1 − p_a (both finite
+    /// whatever a and b; p_a = p_b = ½ when both are −∞).
+    @inlinable
+    static func logSumExpWeights(_ a: Double, _ b: Double) -> (value: Double, pa: Double, pb: Double) {
+        let m = Swift.max(a, b)
+        if m == -.infinity { return (-.infinity, 0.5, 0.5) }
+        let e = Foundation.exp(-abs(a - b))
+        let small = e / (1 + e), large = 1 / (1 + e)
+        return (m + Foundation.log1p(e), a >= b ? large : small, a >= b ? small : large)
+    }
+
+    /// w1′ = (π/2) cos(πz1/2).
+    @inlinable static func w1Derivative(_ z1: Double) -> Double { 0.5 * Double.pi * Foundation.cos(0.5 * Double.pi * z1) }
+
     /// w1 = sin(2π z1 / 4).
     @inlinable static func w1(_ z1: Double) -> Double { Foundation.sin(0.5 * Double.pi * z1) }
     /// w2 = 3 exp(−½((z1 − 1)/0.6)²).

@@ -14,7 +14,8 @@ import Foundation
 /// Inverse (appendix A): with Δ = y − yₖ and c₂ = dₖ₊₁ + dₖ − 2s, ξ solves aξ² + bξ + c = 0 with
 /// a = h(s − dₖ) + Δ c₂, b = h dₖ − Δ c₂, c = −sΔ, taken in the cancellation-free form
 /// ξ = 2c / (−b − √(b² − 4ac)); then x = xₖ + ξw and log|(T⁻¹)'(y)| = −log(dy/dx at ξ),
-/// the derivative of the inverse being the reciprocal of eq. 5 at the preimage.
+/// the derivative of the inverse being the reciprocal of eq. 5 at the preimage. The per-bin
+/// formulas are ``RationalQuadraticBin``'s (shared with the trainable spline coupling).
 public struct RationalQuadraticSpline: ScalarBijection {
     public let knotsX: [Double]
     public let knotsY: [Double]
@@ -58,16 +59,9 @@ public struct RationalQuadraticSpline: ScalarBijection {
             return (knotsY[last] + derivatives[last] * (x - knotsX[last]), logLastDerivative)
         }
         guard !x.isNaN else { return (.nan, .nan) }
-        let k = Self.bin(of: x, in: knotsX)
-        let w = knotsX[k + 1] - knotsX[k]
-        let h = knotsY[k + 1] - knotsY[k]
-        let s = h / w
-        let xi = (x - knotsX[k]) / w
-        let t = xi * (1 - xi)
-        let dk = derivatives[k], dk1 = derivatives[k + 1]
-        let denominator = s + (dk1 + dk - 2 * s) * t
-        let y = knotsY[k] + h * (s * xi * xi + dk * t) / denominator
-        return (y, logDerivative(xi: xi, s: s, dk: dk, dk1: dk1, denominator: denominator))
+        let bin = self.bin(Self.bin(of: x, in: knotsX))
+        let (y, logDerivative) = bin.forward(xi: (x - bin.x0) / bin.width)
+        return (y, logDerivative)
     }
 
     public func inverse(_ y: Double) -> (value: Double, logAbsDet: Double) {
@@ -79,29 +73,16 @@ public struct RationalQuadraticSpline: ScalarBijection {
             return (knotsX[last] + (y - knotsY[last]) / derivatives[last], -logLastDerivative)
         }
         guard !y.isNaN else { return (.nan, .nan) }
-        let k = Self.bin(of: y, in: knotsY)
-        let w = knotsX[k + 1] - knotsX[k]
-        let h = knotsY[k + 1] - knotsY[k]
-        let s = h / w
-        let dk = derivatives[k], dk1 = derivatives[k + 1]
-        let delta = y - knotsY[k]
-        let c2 = dk1 + dk - 2 * s
-        let a = h * (s - dk) + delta * c2
-        let b = h * dk - delta * c2
-        let c = -s * delta
-        let discriminant = max(0, b * b - 4 * a * c)
-        let xi = min(1, max(0, 2 * c / (-b - discriminant.squareRoot())))
-        let t = xi * (1 - xi)
-        let denominator = s + c2 * t
-        return (knotsX[k] + xi * w, -logDerivative(xi: xi, s: s, dk: dk, dk1: dk1, denominator: denominator))
+        let bin = self.bin(Self.bin(of: y, in: knotsY))
+        let xi = bin.inverseXi(y)
+        return (bin.x0 + xi * bin.width, -bin.forward(xi: xi).logDerivative)
     }
 
-    /// log dy/dx = 2 log s + log[dₖ₊₁ ξ² + 2s ξ(1 − ξ) + dₖ (1 − ξ)²] − 2 log D (eq. 5).
+    /// Bin k as a ``RationalQuadraticBin`` (the formulas live there).
     @inline(__always)
-    private func logDerivative(xi: Double, s: Double, dk: Double, dk1: Double, denominator: Double) -> Double {
-        let oneMinus = 1 - xi
-        let numerator = dk1 * xi * xi + 2 * s * xi * oneMinus + dk * oneMinus * oneMinus
-        return 2 * log(s) + log(numerator) - 2 * log(denominator)
+    private func bin(_ k: Int) -> RationalQuadraticBin {
+        RationalQuadraticBin(x0: knotsX[k], width: knotsX[k + 1] - knotsX[k], y0: knotsY[k],
+                             height: knotsY[k + 1] - knotsY[k], d0: derivatives[k], d1: derivatives[k + 1])
     }
 
     /// The k with knots[k] ≤ v < knots[k + 1], for knots[0] ≤ v < knots[last] (binary search).

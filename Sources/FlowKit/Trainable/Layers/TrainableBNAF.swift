@@ -1,0 +1,491 @@
+import Foundation
+
+/// The block neural autoregressive flow [`bnaf`] (De Cao, Aziz & Titov 2020, "Block Neural
+/// Autoregressive Flow", UAI, §3; `flows.md` §5 and §9) as a trainable layer: one BNAF flow
+/// with its gated residual. The network is the *density* map (data → base), trained in one
+/// pass; the sampling direction inverts it coordinate by coordinate by a safeguarded
+/// Newton–bisection root search.
+///
+/// With widths u₀ = d, u_ℓ = d·H (0 < ℓ < L, H = `hidden` per dimension), u_L = d,
+/// L = `layers` + 1 weight matrices and σ the logistic function:
+///
+///     a^ℓ = W^ℓ h^{ℓ−1} + b^ℓ,  h^ℓ = tanh(a^ℓ) (ℓ < L),  h⁰ = x,  f(x) = a^L
+///     F(x) = σ(g)·f(x) + (1 − σ(g))·x                       (the gated residual)
+///
+/// W^ℓ is block lower-triangular with d × d blocks of size (u_ℓ/d) × (u_{ℓ−1}/d): the
+/// diagonal blocks are exp(W̃) (positive), the strictly lower blocks W̃ (free), the upper ones 0,
+/// and each row r is weight-normalised (Salimans & Kingma 2016), w_r = e^{s_r}·v_r/‖v_r‖ with
+/// v_r the masked row. So output i depends only on x_{≤i} and increases in x_i: F is
+/// autoregressive with a positive triangular Jacobian. (BNAF's last flow has no residual; here
+/// every layer has it, because without it each F_i is bounded in x_i and F is not onto ℝ^d.
+/// 1 − σ(g) is evaluated as σ(−g), which stays positive where σ(g) rounds to 1.)
+///
+/// log|det ∂F/∂x| = Σ_i [softplus(λ_i + g) − softplus(g)] = Σ_i log(σ(g)e^{λ_i} + 1 − σ(g)),
+/// with λ_i = log ∂f_i/∂x_i computed in log space through the diagonal blocks
+/// ("log-matrix multiplication"):
+///
+///     c¹_r = log W¹_{r,·}   (the diagonal-block entry, = s_r + W̃_r − ½ log‖v_r‖²)
+///     e^ℓ = c^ℓ + log sech²(a^ℓ),   log sech² a = −2(|a| − log 2 + log1p(e^{−2|a|}))
+///     c^{ℓ+1}_r = logsumexp_k (log W^{ℓ+1}_{r,k} + e^ℓ_k)   (k over r's diagonal block)
+///     λ_i = c^L_i
+///
+/// `reversed` applies the layer to the coordinates in reverse order (x ↦ flip ∘ F ∘ flip),
+/// BNAF's flip permutation between stacked flows.
+///
+/// Backward: the log-space recursion is differentiated with the softmax weights
+/// P_{rk} = exp(log W_{rk} + e_k − c_r) (∂c_r/∂e_k = ∂c_r/∂log W_{rk} = P_{rk}), and
+/// ∂ log sech²(a)/∂a = −2 tanh a; those adjoints join ∂L/∂a^ℓ of the ordinary backward pass.
+/// Weight normalisation: with G = ∂L/∂w (row r) and A = ∂L/∂(log diagonal entries of row r),
+/// ∂L/∂s_r = Gᵀw_r + ΣA, ∂L/∂v_r = e^{s_r}/‖v_r‖·(G − (Gᵀv_r)v_r/‖v_r‖²) − (ΣA)·v_r/‖v_r‖²,
+/// then ∂v/∂W̃ = v on the diagonal block (plus A there), 1 below it.
+///
+/// Parameters per weight matrix ℓ: `layers[ℓ].weights` (u_ℓ × u_{ℓ−1}, a plain matrix whose
+/// upper-block entries are unused), `.scale` s (u_ℓ), `.bias` (u_ℓ); then the gate g.
+public struct TrainableBNAF: TrainableLayer {
+    public let name = "bnaf"
+    public let dimension: Int
+    public let hidden: Int
+    public let reversed: Bool
+    public let layout: ParameterLayout
+    /// u₀ … u_L.
+    public let widths: [Int]
+    let weightOffsets: [Int]
+    let scaleOffsets: [Int]
+    let biasOffsets: [Int]
+    let gateOffset: Int
+
+    /// - Parameters:
+    ///   - hidden: H, hidden units per dimension (BNAF's default 50).
+    ///   - layers: hidden layers (L − 1; BNAF's toy experiments use 1–2).
+    public init(dimension: Int, hidden: Int = 50, layers: Int = 1, reversed: Bool = false) {
+        precondition(dimension >= 1 && hidden >= 1 && layers >= 0, "bnaf: dimension, hidden ≥ 1, layers ≥ 0")
+        self.dimension = dimension
+        self.hidden = hidden
+        self.reversed = reversed
+        widths = [dimension] + Array(repeating: dimension * hidden, count: layers) + [dimension]
+        var builder = ParameterLayout.Builder()
+        var w: [Int] = [], s: [Int] = [], b: [Int] = []
+        for l in 1..<widths.count {
+            w.append(builder.add("layers[\(l - 1)].weights", shape: [widths[l], widths[l - 1]]))
+            s.append(builder.add("layers[\(l - 1)].scale", shape: [widths[l]]))
+            b.append(builder.add("layers[\(l - 1)].bias", shape: [widths[l]]))
+        }
+        gateOffset = builder.add("gate", shape: [])
+        weightOffsets = w
+        scaleOffsets = s
+        biasOffsets = b
+        layout = builder.layout
+    }
+
+    public var trainableDirections: [TrainableDirection] { [.density] }
+    public var cheapDirection: TrainableDirection { .density }
+    public func canEvaluate(_ direction: TrainableDirection) -> Bool { true }
+
+    /// Weight matrices L.
+    var matrixCount: Int { widths.count - 1 }
+    /// Rows and columns per block of matrix l (1-based).
+    @inline(__always) func blockRows(_ l: Int) -> Int { widths[l] / dimension }
+    @inline(__always) func blockColumns(_ l: Int) -> Int { widths[l - 1] / dimension }
+
+    /// BNAF's initialisation: W̃ uniform with Glorot's bound per block √(6/(rows + columns)),
+    /// s = log U(0, 1), b uniform on ±1/√u_ℓ, gate 0 (equal weight on network and identity).
+    public func initialParameters(using stream: inout RandomStream) -> [Double] {
+        var theta = [Double](repeating: 0, count: layout.count)
+        for l in 1...matrixCount {
+            let bound = (6 / Double(blockRows(l) + blockColumns(l))).squareRoot()
+            for j in 0..<(widths[l] * widths[l - 1]) { theta[weightOffsets[l - 1] + j] = bound * (2 * stream.nextUniform() - 1) }
+            for r in 0..<widths[l] {
+                theta[scaleOffsets[l - 1] + r] = Foundation.log(stream.nextOpenUniform())
+                theta[biasOffsets[l - 1] + r] = (2 * stream.nextUniform() - 1) / Double(widths[l]).squareRoot()
+            }
+        }
+        return theta
+    }
+
+    // MARK: - Tape
+
+    /// Offsets of the tape regions for n points.
+    struct Regions {
+        var weights: [Int] = [], logDiagonal: [Int] = [], norms: [Int] = []
+        var pre: [Int] = [], post: [Int] = [], logC: [Int] = [], logE: [Int] = [], adjointA: [Int] = []
+        var diagonalAdjoint: [Int] = []
+        var input = 0, lambda = 0, weightGradient = 0, deltaA = 0, deltaB = 0, total = 0
+    }
+
+    func regions(count n: Int) -> Regions {
+        var r = Regions(), offset = 0
+        func take(_ size: Int) -> Int { defer { offset += size }; return offset }
+        let maxWidth = widths.max() ?? 1
+        var maxMatrix = 1
+        for l in 1...matrixCount {
+            r.weights.append(take(widths[l] * widths[l - 1]))
+            r.logDiagonal.append(take(widths[l] * blockColumns(l)))
+            r.norms.append(take(widths[l]))
+            r.diagonalAdjoint.append(take(widths[l] * blockColumns(l)))
+            r.pre.append(take(widths[l] * n))
+            r.post.append(l < matrixCount ? take(widths[l] * n) : -1)
+            r.logC.append(take(widths[l] * n))
+            r.logE.append(l < matrixCount ? take(widths[l] * n) : -1)
+            r.adjointA.append(l < matrixCount ? take(widths[l] * n) : -1)
+            maxMatrix = max(maxMatrix, widths[l] * widths[l - 1])
+        }
+        r.input = take(dimension * n)
+        r.lambda = take(dimension * n)
+        r.weightGradient = take(maxMatrix)
+        r.deltaA = take(maxWidth * n)
+        r.deltaB = take(maxWidth * n)
+        r.total = offset
+        return r
+    }
+
+    public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int { regions(count: n).total }
+
+    /// log sech²(a) = −2(|a| − log 2 + log1p(e^{−2|a|})), finite for every finite a.
+    @inline(__always)
+    static func logSech2(_ a: Double) -> Double {
+        let m = abs(a)
+        return -2 * (m - 0.6931471805599453 + Foundation.log1p(Foundation.exp(-2 * m)))
+    }
+
+    /// The columns row r of matrix l may use: those of the blocks j ≤ i, i = r / rows.
+    @inline(__always)
+    func columnLimit(_ l: Int, row r: Int) -> Int { (r / blockRows(l) + 1) * blockColumns(l) }
+
+    /// Effective weights, log diagonal-block entries and squared row norms of every matrix.
+    func prepareWeights(_ theta: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>, _ g: Regions) {
+        for l in 1...matrixCount {
+            let rows = widths[l], columns = widths[l - 1], bc = blockColumns(l)
+            let raw = theta + weightOffsets[l - 1], s = theta + scaleOffsets[l - 1]
+            let w = tape + g.weights[l - 1], logDiagonal = tape + g.logDiagonal[l - 1], norms = tape + g.norms[l - 1]
+            for r in 0..<rows {
+                let limit = columnLimit(l, row: r), diagonalStart = limit - bc
+                var n2 = 0.0
+                for c in 0..<limit {
+                    let v = c >= diagonalStart ? Foundation.exp(raw[r * columns + c]) : raw[r * columns + c]
+                    w[r * columns + c] = v
+                    n2 += v * v
+                }
+                for c in limit..<columns { w[r * columns + c] = 0 }
+                norms[r] = n2
+                let factor = Foundation.exp(s[r]) / n2.squareRoot()
+                let logNorm = 0.5 * Foundation.log(n2)
+                for c in 0..<limit { w[r * columns + c] *= factor }
+                for k in 0..<bc { logDiagonal[r * bc + k] = s[r] + raw[r * columns + diagonalStart + k] - logNorm }
+            }
+        }
+    }
+
+    /// The network and its log-diagonal on `n` points already in `tape` at `g.input`
+    /// (internal order, feature-major): fills a, h, c, e and λ.
+    func network(_ theta: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>, _ g: Regions, count n: Int) {
+        var previous = UnsafePointer(tape + g.input)
+        for l in 1...matrixCount {
+            let rows = widths[l], columns = widths[l - 1], bc = blockColumns(l)
+            let w = tape + g.weights[l - 1], bias = theta + biasOffsets[l - 1]
+            let a = tape + g.pre[l - 1], c = tape + g.logC[l - 1]
+            let logDiagonal = tape + g.logDiagonal[l - 1]
+            for r in 0..<rows {
+                let row = a + r * n
+                let br = bias[r]
+                for p in 0..<n { row[p] = br }
+                for k in 0..<columnLimit(l, row: r) {
+                    let wk = w[r * columns + k]
+                    let column = previous + k * n
+                    for p in 0..<n { row[p] += wk * column[p] }
+                }
+                // Log-diagonal: c_r = logsumexp_k(log W_rk + e_k) over r's diagonal block.
+                let cr = c + r * n
+                if l == 1 {
+                    for p in 0..<n { cr[p] = logDiagonal[r] }
+                } else {
+                    let e = UnsafePointer(tape + g.logE[l - 2]) + (r / blockRows(l)) * bc * n
+                    for p in 0..<n {
+                        var m = -Double.infinity
+                        for k in 0..<bc { m = Swift.max(m, logDiagonal[r * bc + k] + e[k * n + p]) }
+                        var total = 0.0
+                        for k in 0..<bc { total += Foundation.exp(logDiagonal[r * bc + k] + e[k * n + p] - m) }
+                        cr[p] = m + Foundation.log(total)
+                    }
+                }
+            }
+            if l < matrixCount {
+                let h = tape + g.post[l - 1], e = tape + g.logE[l - 1]
+                for q in 0..<(rows * n) {
+                    h[q] = Foundation.tanh(a[q])
+                    e[q] = c[q] + Self.logSech2(a[q])
+                }
+                previous = UnsafePointer(h)
+            }
+        }
+        let lambda = tape + g.lambda, cL = tape + g.logC[matrixCount - 1]
+        for q in 0..<(dimension * n) { lambda[q] = cL[q] }
+    }
+
+    @inline(__always)
+    func internalIndex(_ j: Int) -> Int { reversed ? dimension - 1 - j : j }
+
+    public func pass(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass) {
+        precondition(direction == .density, "bnaf: only the density direction has a recording pass")
+        let n = buffers.count, d = dimension
+        let g = regions(count: n), tape = buffers.tape
+        prepareWeights(theta, tape: tape, g)
+        let input = tape + g.input
+        for j in 0..<d {
+            let i = internalIndex(j)
+            for p in 0..<n { input[i * n + p] = buffers.input[p * d + j] }
+        }
+        network(theta, tape: tape, g, count: n)
+        let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
+        let spGate = TrainableMath.softplus(gate)
+        let f = tape + g.pre[matrixCount - 1], lambda = tape + g.lambda
+        for p in 0..<n {
+            var logDet = 0.0
+            for j in 0..<d {
+                let i = internalIndex(j)
+                buffers.output[p * d + j] = s * f[i * n + p] + rest * input[i * n + p]
+                logDet += TrainableMath.softplus(lambda[i * n + p] + gate) - spGate
+            }
+            buffers.logAbsDet[p] += logDet
+        }
+    }
+
+    public func vjp(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass,
+                    _ gradient: TrainableGradient) {
+        precondition(direction == .density, "bnaf: only the density direction has a vector–Jacobian product")
+        let n = buffers.count, d = dimension, L = matrixCount
+        let g = regions(count: n), tape = buffers.tape
+        let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
+        let input = tape + g.input, f = tape + g.pre[L - 1], lambda = tape + g.lambda
+        var delta = tape + g.deltaA, other = tape + g.deltaB
+        for l in 1...L {
+            let a = tape + g.diagonalAdjoint[l - 1]
+            for q in 0..<(widths[l] * blockColumns(l)) { a[q] = 0 }
+        }
+        // Gate and the output: δ^L = σ(g)·∂L/∂F; ∂L/∂c^L = γ·σ(λ + g) (into the adjoint of c^L,
+        // kept in `other`).
+        var gateGradient = 0.0
+        for p in 0..<n {
+            let gamma = gradient.logAbsDet[p]
+            for j in 0..<d {
+                let i = internalIndex(j)
+                let gy = gradient.output[p * d + j]
+                delta[i * n + p] = s * gy
+                gateGradient += gy * s * rest * (f[i * n + p] - input[i * n + p])
+                let q = TrainableMath.logistic(lambda[i * n + p] + gate)
+                gateGradient += gamma * (q - s)
+                other[i * n + p] = gamma * q
+            }
+        }
+        gradient.parameters[gateOffset] += gateGradient
+        // Log-space backward: adjoints of c^ℓ (in `other`) → of the diagonal entries and of e^{ℓ−1},
+        // hence of c^{ℓ−1} and (−2 tanh) of a^{ℓ−1}.
+        for l in stride(from: L, through: 1, by: -1) {
+            let rows = widths[l], bc = blockColumns(l), br = blockRows(l)
+            let logDiagonal = tape + g.logDiagonal[l - 1], diagonalAdjoint = tape + g.diagonalAdjoint[l - 1]
+            let adjointC = other
+            if l == 1 {
+                for r in 0..<rows {
+                    var total = 0.0
+                    for p in 0..<n { total += adjointC[r * n + p] }
+                    diagonalAdjoint[r] += total
+                }
+                break
+            }
+            let c = tape + g.logC[l - 1], e = tape + g.logE[l - 2], adjointA = tape + g.adjointA[l - 2]
+            let previousRows = widths[l - 1]
+            for q in 0..<(previousRows * n) { adjointA[q] = 0 }
+            for r in 0..<rows {
+                let blockStart = (r / br) * bc
+                for k in 0..<bc {
+                    let logW = logDiagonal[r * bc + k]
+                    var total = 0.0
+                    for p in 0..<n {
+                        let weight = adjointC[r * n + p] * Foundation.exp(logW + e[(blockStart + k) * n + p] - c[r * n + p])
+                        total += weight
+                        adjointA[(blockStart + k) * n + p] += weight
+                    }
+                    diagonalAdjoint[r * bc + k] += total
+                }
+            }
+            // adjointA now holds ∂L/∂e^{ℓ−1} = ∂L/∂c^{ℓ−1}; move it to `other` for the next round
+            // and turn the stored copy into ∂L/∂a^{ℓ−1} = ∂L/∂e·(−2 tanh a).
+            let h = tape + g.post[l - 2]
+            for q in 0..<(previousRows * n) {
+                other[q] = adjointA[q]
+                adjointA[q] *= -2 * h[q]
+            }
+        }
+        // Ordinary backward through the layers, with the log-det's ∂L/∂a added.
+        for l in stride(from: L, through: 1, by: -1) {
+            let rows = widths[l], columns = widths[l - 1]
+            let w = tape + g.weights[l - 1]
+            let previous: UnsafePointer<Double> = l == 1 ? UnsafePointer(input) : UnsafePointer(tape + g.post[l - 2])
+            let weightGradient = tape + g.weightGradient
+            let gb = gradient.parameters + biasOffsets[l - 1]
+            for r in 0..<rows {
+                let row = UnsafePointer(delta + r * n)
+                gb[r] += TrainableMLP.sum(row, n)
+                let limit = columnLimit(l, row: r)
+                for k in 0..<limit { weightGradient[r * columns + k] = TrainableMLP.dot(row, previous + k * n, n) }
+            }
+            weightNormBackward(l, theta: theta, tape: tape, g, weightGradient: UnsafePointer(weightGradient),
+                               parameterGradient: gradient.parameters)
+            // ∂L/∂h^{ℓ−1} = Wᵀδ, then ·sech² + the log-det part (or, for ℓ = 1, ∂L/∂x).
+            for q in 0..<(columns * n) { other[q] = 0 }
+            for r in 0..<rows {
+                let row = delta + r * n
+                for k in 0..<columnLimit(l, row: r) {
+                    let wk = w[r * columns + k]
+                    let column = other + k * n
+                    for p in 0..<n { column[p] += wk * row[p] }
+                }
+            }
+            if l > 1 {
+                let h = tape + g.post[l - 2], adjointA = tape + g.adjointA[l - 2]
+                for q in 0..<(columns * n) { other[q] = other[q] * (1 - h[q] * h[q]) + adjointA[q] }
+            }
+            swap(&delta, &other)
+        }
+        // delta holds ∂L/∂x through the network (internal order); add the residual's (1 − σ)·∂L/∂F.
+        for p in 0..<n {
+            for j in 0..<d {
+                let i = internalIndex(j)
+                gradient.input[p * d + j] = delta[i * n + p] + rest * gradient.output[p * d + j]
+            }
+        }
+    }
+
+    /// ∂L/∂(W̃, s) of matrix l from G = ∂L/∂w and the diagonal entries' adjoints A.
+    private func weightNormBackward(_ l: Int, theta: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>, _ g: Regions,
+                                    weightGradient G: UnsafePointer<Double>, parameterGradient: UnsafeMutablePointer<Double>) {
+        let rows = widths[l], columns = widths[l - 1], bc = blockColumns(l)
+        let raw = theta + weightOffsets[l - 1], s = theta + scaleOffsets[l - 1]
+        let w = tape + g.weights[l - 1], norms = tape + g.norms[l - 1], A = tape + g.diagonalAdjoint[l - 1]
+        let gw = parameterGradient + weightOffsets[l - 1], gs = parameterGradient + scaleOffsets[l - 1]
+        for r in 0..<rows {
+            let limit = columnLimit(l, row: r), diagonalStart = limit - bc
+            let n2 = norms[r], norm = n2.squareRoot(), es = Foundation.exp(s[r])
+            var gDotW = 0.0, sumA = 0.0
+            for c in 0..<limit { gDotW += G[r * columns + c] * w[r * columns + c] }
+            for k in 0..<bc { sumA += A[r * bc + k] }
+            gs[r] += gDotW + sumA
+            // Gᵀv = (Gᵀw)·‖v‖/e^s; v recomputed from W̃ (exp on the diagonal block).
+            let gDotV = gDotW * norm / es
+            for c in 0..<limit {
+                let v = c >= diagonalStart ? Foundation.exp(raw[r * columns + c]) : raw[r * columns + c]
+                let dv = es / norm * (G[r * columns + c] - gDotV * v / n2) - sumA * v / n2
+                if c >= diagonalStart {
+                    gw[r * columns + c] += dv * v + A[r * bc + (c - diagonalStart)]
+                } else {
+                    gw[r * columns + c] += dv
+                }
+            }
+        }
+    }
+
+    // MARK: - Sampling by root search
+
+    /// The density direction by the recording pass; the sampling direction by inverting F
+    /// coordinate by coordinate (internal order): F_i is continuous and strictly increasing in
+    /// x_i (slope σ(g)e^{λ_i} + 1 − σ(g) > 0) and onto ℝ (the residual), so the root of
+    /// F_i(x_{<i}, t) = z_i is bracketed by doubling steps from t = z_i and then found by Newton
+    /// steps that fall back to bisection whenever they leave the bracket or do not halve
+    /// |F − z| (Press et al., Numerical Recipes §9.4, `rtsafe`), to |F − z| ≤ 4ε·max(1, |z|) or
+    /// a bracket of relative width 4ε.
+    public func evaluate(_ direction: TrainableDirection, parameters: [Double], batch: inout PointBatch,
+                         logAbsDet: inout [Double]) throws(FlowKitError) {
+        if direction == .density {
+            try recordingEvaluate(direction, parameters: parameters, batch: &batch, logAbsDet: &logAbsDet)
+            return
+        }
+        guard batch.dimension == dimension else {
+            throw .dimensionMismatch(what: "bnaf input", expected: dimension, found: batch.dimension)
+        }
+        guard parameters.count == parameterCount else {
+            throw .dimensionMismatch(what: "bnaf parameter vector", expected: parameterCount, found: parameters.count)
+        }
+        let n = batch.count, d = dimension
+        precondition(logAbsDet.count == n, "bnaf: one log-det entry per point")
+        let g = regions(count: 1)
+        var tape = [Double](repeating: 0, count: g.total)
+        var failure: FlowKitError?
+        parameters.withUnsafeBufferPointer { thetaBuffer in
+            tape.withUnsafeMutableBufferPointer { tapeBuffer in
+                guard let theta = thetaBuffer.baseAddress, let t = tapeBuffer.baseAddress else { return }
+                prepareWeights(theta, tape: t, g)
+                let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
+                let spGate = TrainableMath.softplus(gate)
+                let x = t + g.input, f = t + g.pre[matrixCount - 1], lambda = t + g.lambda
+                /// F_i and ∂F_i/∂x_i at the current x.
+                func value(_ i: Int) -> (Double, Double) {
+                    network(theta, tape: t, g, count: 1)
+                    return (s * f[i] + rest * x[i], s * Foundation.exp(lambda[i]) + rest)
+                }
+                for p in 0..<n where failure == nil {
+                    for i in 0..<d { x[i] = 0 }
+                    for i in 0..<d {
+                        let z = batch.values[p * d + (reversed ? d - 1 - i : i)]
+                        guard z.isFinite else { failure = .outsideDomain(transform: name, value: "\(z)", domain: "(−∞, ∞)"); return }
+                        if let problem = solve(i, target: z, x: x, value: value) { failure = problem; return }
+                    }
+                    network(theta, tape: t, g, count: 1)
+                    var logDet = 0.0
+                    for j in 0..<d {
+                        let i = internalIndex(j)
+                        batch.values[p * d + j] = x[i]
+                        logDet -= TrainableMath.softplus(lambda[i] + gate) - spGate
+                    }
+                    logAbsDet[p] += logDet
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sets x[i] to the root of F_i(x) = target (see ``evaluate(_:parameters:batch:logAbsDet:)``);
+    /// returns an error if it fails.
+    private func solve(_ i: Int, target z: Double, x: UnsafeMutablePointer<Double>,
+                       value: (Int) -> (Double, Double)) -> FlowKitError? {
+        let tolerance = 4 * Double.ulpOfOne * max(1, abs(z))
+        func at(_ t: Double) -> (Double, Double) { x[i] = t; return value(i) }
+        var lo = z, hi = z, step = 1.0
+        var (flo, _) = at(lo)
+        if flo == z { return nil }
+        if flo > z {
+            hi = lo
+            while true {
+                lo = hi - step
+                step *= 2
+                (flo, _) = at(lo)
+                if flo <= z { break }
+                if !lo.isFinite || step > 1e300 { return .noConvergence(method: "bnaf inverse bracket", detail: "coordinate \(i), z = \(z)") }
+            }
+        } else {
+            while true {
+                hi = lo + step
+                step *= 2
+                let (fhi, _) = at(hi)
+                if fhi >= z { break }
+                lo = hi
+                if !hi.isFinite || step > 1e300 { return .noConvergence(method: "bnaf inverse bracket", detail: "coordinate \(i), z = \(z)") }
+            }
+        }
+        var t = 0.5 * (lo + hi)
+        var (ft, slope) = at(t)
+        var previousStep = hi - lo
+        for _ in 0..<300 {
+            let residual = ft - z
+            if abs(residual) <= tolerance { return nil }
+            if residual < 0 { lo = t } else { hi = t }
+            if hi - lo <= 4 * Double.ulpOfOne * max(1, abs(t)) { return nil }
+            var next = t - residual / slope
+            if !(next > lo && next < hi) || abs(next - t) > 0.5 * previousStep {
+                next = 0.5 * (lo + hi)
+            }
+            previousStep = abs(next - t)
+            t = next
+            (ft, slope) = at(t)
+        }
+        return .noConvergence(method: "bnaf inverse (Newton–bisection)", detail: "coordinate \(i), z = \(z)")
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+
+/// The rational-quadratic spline coupling [`spline_coupling`] (Durkan, Bekasov, Murray &
+/// Papamakarios 2019, "Neural Spline Flows", §3; the coupling of Dinh et al. 2017) as a
+/// trainable layer, both directions closed form.
+///
+/// The coordinates split into a kept part x_A and a transformed part x_B by ``CouplingSplit``
+/// (`parity` 0 keeps the first ⌊d/2⌋, parity 1 the others, so that stacked layers alternate). A conditioner MLP
+/// `hidden` maps x_A to 3K − 1 raw values per transformed coordinate (K = `bins`): θʷ (K),
+/// θʰ (K), θᵈ (K − 1), from which, on [−B, B] (B = `bound`), with minimum bin size m = 1e-3
+/// and minimum derivative δ = 1e-3 (nflows' defaults),
+///
+///     w_k = 2B·(m + (1 − Km)·softmax(θʷ)_k),   x_0 = −B,  x_k = −B + Σ_{j<k} w_j
+///     h_k = 2B·(m + (1 − Km)·softmax(θʰ)_k),   y_0 = −B,  y_k likewise
+///     d_k = δ + softplus(θᵈ_k + c), k = 1 … K − 1,  c = log(e^{1−δ} − 1) (so θ = 0 gives 1)
+///     d_0 = d_K = 1                                       (linear tails: identity outside)
+///
+/// and each transformed coordinate goes through the monotone RQ spline S with these knots
+/// (``RationalQuadraticBin``) inside [−B, B) and through the identity outside. The
+/// conditioner's last layer starts at zero, so the layer starts as the identity (uniform
+/// bins, unit derivatives). As in nflows and zuko, the *density* direction (data → base)
+/// applies S (eq. 4) and the sampling direction its inverse (the quadratic root, appendix A);
+/// both cost one conditioner call, and both are trainable:
+///
+///     density,  z = S(x):   ∂L/∂x = g·S′ + γ·L_x,        ∂L/∂θ = g·S_θ + γ·L_θ
+///     sampling, x = S⁻¹(y): G = (g − γ·L_x)/S′,  ∂L/∂y = G,  ∂L/∂θ = −G·S_θ − γ·L_θ
+///
+/// with g = ∂L/∂output, γ = ∂L/∂log|det|, L = log S′ (the sampling log-det is −L at the
+/// preimage) and θ the six bin quantities; from there through the cumulative sums and the
+/// softmax (∂/∂θ_i = 2B(1 − Km)·u_i·(g_i − Σ_j u_j g_j), u = softmax θ), the softplus, the
+/// MLP, and into x_A.
+///
+/// Tape (n points, d_A kept, d_B transformed, P = 3K − 1): the conditioner input (d_A × n,
+/// feature-major), the MLP tape, the conditioner's input gradient (d_A × n), and 6K + 4
+/// doubles of knot scratch.
+public struct TrainableSplineCoupling: TrainableLayer {
+    public let name = "spline_coupling"
+    public let dimension: Int
+    public let bins: Int
+    public let bound: Double
+    public let parity: Int
+    public let conditioner: TrainableMLP
+    public let layout: ParameterLayout
+    /// Indices of the kept and the transformed coordinates.
+    public let kept: [Int]
+    public let transformed: [Int]
+
+    public static let minimumBinSize = 1e-3
+    public static let minimumDerivative = 1e-3
+    /// c = log(e^{1−δ} − 1): softplus(c) + δ = 1.
+    static let derivativeShift = Foundation.log(Foundation.expm1(1 - minimumDerivative))
+
+    public init(dimension: Int, parity: Int = 0, hidden: [Int] = [64, 64], bins: Int = 8, bound: Double = 3,
+                activation: MLPActivation = .relu) {
+        precondition(dimension >= 2, "a coupling needs at least two coordinates")
+        precondition(bins >= 1 && bound > 0 && bound.isFinite, "spline_coupling: bins ≥ 1 and a finite bound > 0")
+        self.dimension = dimension
+        self.bins = bins
+        self.bound = bound
+        self.parity = parity
+        let split = CouplingSplit(dimension: dimension, parity: parity)
+        kept = split.kept
+        transformed = split.transformed
+        conditioner = TrainableMLP(widths: [kept.count] + hidden + [transformed.count * (3 * bins - 1)],
+                                   activation: activation, zeroLastLayer: true)
+        var builder = ParameterLayout.Builder()
+        conditioner.addBlocks(to: &builder, prefix: "conditioner")
+        layout = builder.layout
+    }
+
+    public var trainableDirections: [TrainableDirection] { [.density, .sampling] }
+    public var cheapDirection: TrainableDirection { .density }
+
+    public func initialParameters(using stream: inout RandomStream) -> [Double] {
+        var theta = [Double](repeating: 0, count: layout.count)
+        theta.withUnsafeMutableBufferPointer { conditioner.initialize($0.baseAddress!, using: &stream) }
+        return theta
+    }
+
+    public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int {
+        2 * kept.count * n + conditioner.tapeCount(count: n) + 6 * bins + 4
+    }
+
+    // MARK: - Tape regions
+
+    private func regions(_ tape: UnsafeMutablePointer<Double>, count n: Int)
+        -> (input: UnsafeMutablePointer<Double>, mlp: UnsafeMutablePointer<Double>,
+            inputGradient: UnsafeMutablePointer<Double>, knots: UnsafeMutablePointer<Double>) {
+        let a = kept.count * n
+        let mlp = tape + a
+        let inputGradient = mlp + conditioner.tapeCount(count: n)
+        return (tape, mlp, inputGradient, inputGradient + a)
+    }
+
+    // MARK: - Knots
+
+    /// Fills the knot scratch from the P raw values of one coordinate (`raw[m * stride]`):
+    /// x_0…x_K, y_0…y_K, d_0…d_K (3K + 3 doubles), then softmax(θʷ), softmax(θʰ) (2K) and
+    /// σ(θᵈ + c) (K − 1).
+    @inline(__always)
+    private func buildKnots(raw: UnsafePointer<Double>, stride: Int, into k: UnsafeMutablePointer<Double>) {
+        let kk = bins
+        let xs = k, ys = k + (kk + 1), ds = k + 2 * (kk + 1)
+        let uw = k + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
+        let scale = 2 * bound * (1 - Double(kk) * Self.minimumBinSize)
+        let floor = 2 * bound * Self.minimumBinSize
+        for half in 0..<2 {
+            let offset = half * kk, knots = half == 0 ? xs : ys, u = half == 0 ? uw : uh
+            var m = -Double.infinity
+            for j in 0..<kk { m = Swift.max(m, raw[(offset + j) * stride]) }
+            var total = 0.0
+            for j in 0..<kk {
+                let e = Foundation.exp(raw[(offset + j) * stride] - m)
+                u[j] = e
+                total += e
+            }
+            knots[0] = -bound
+            var position = -bound
+            for j in 0..<kk {
+                u[j] /= total
+                position += floor + scale * u[j]
+                knots[j + 1] = position
+            }
+            knots[kk] = bound
+        }
+        ds[0] = 1
+        ds[kk] = 1
+        for j in 1..<kk {
+            let v = raw[(2 * kk + j - 1) * stride] + Self.derivativeShift
+            ds[j] = Self.minimumDerivative + TrainableMath.softplus(v)
+            sig[j - 1] = TrainableMath.logistic(v)
+        }
+    }
+
+    /// The bin of `v` among `knots[0…K]` (knots[0] ≤ v < knots[K]).
+    @inline(__always)
+    private func bin(of v: Double, in knots: UnsafePointer<Double>) -> Int {
+        var low = 0, high = bins
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if knots[middle] <= v { low = middle } else { high = middle }
+        }
+        return low
+    }
+
+    @inline(__always)
+    private func rqBin(_ b: Int, knots k: UnsafePointer<Double>) -> RationalQuadraticBin {
+        let xs = k, ys = k + (bins + 1), ds = k + 2 * (bins + 1)
+        return RationalQuadraticBin(x0: xs[b], width: xs[b + 1] - xs[b], y0: ys[b], height: ys[b + 1] - ys[b],
+                                    d0: ds[b], d1: ds[b + 1])
+    }
+
+    // MARK: - Passes
+
+    /// Gathers x_A (feature-major) and runs the conditioner; returns its output (P·d_B × n).
+    private func condition(parameters theta: UnsafePointer<Double>, points: UnsafePointer<Double>, count n: Int,
+                           tape: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        let r = regions(tape, count: n)
+        let d = dimension
+        for (i, j) in kept.enumerated() {
+            for p in 0..<n { r.input[i * n + p] = points[p * d + j] }
+        }
+        let output = conditioner.forward(parameters: theta, input: r.input, count: n, tape: r.mlp)
+        assert(output == r.mlp + conditionerOutputOffset(count: n), "spline_coupling: the MLP's tape layout changed")
+        return output
+    }
+
+    /// Where the conditioner's output sits in its tape: after aₖ and hₖ of the hidden layers
+    /// (``TrainableMLP``'s tape layout; checked against `forward`'s result in debug builds).
+    private func conditionerOutputOffset(count n: Int) -> Int {
+        var offset = 0
+        for k in 1..<(conditioner.widths.count - 1) { offset += 2 * conditioner.widths[k] * n }
+        return offset
+    }
+
+    public func pass(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass) {
+        let n = buffers.count, d = dimension, perCoordinate = 3 * bins - 1
+        let raw = condition(parameters: theta, points: buffers.input, count: n, tape: buffers.tape)
+        let knots = regions(buffers.tape, count: n).knots
+        for p in 0..<n {
+            for j in kept { buffers.output[p * d + j] = buffers.input[p * d + j] }
+            var logDet = 0.0
+            for (t, j) in transformed.enumerated() {
+                let v = buffers.input[p * d + j]
+                guard v >= -bound, v < bound else {
+                    buffers.output[p * d + j] = v
+                    continue
+                }
+                buildKnots(raw: raw + (t * perCoordinate) * n + p, stride: n, into: knots)
+                if direction == .density {
+                    let b = rqBin(bin(of: v, in: knots), knots: knots)
+                    let (y, l) = b.forward(v)
+                    buffers.output[p * d + j] = y
+                    logDet += l
+                } else {
+                    let b = rqBin(bin(of: v, in: knots + (bins + 1)), knots: knots)
+                    let xi = b.inverseXi(v)
+                    buffers.output[p * d + j] = b.x0 + xi * b.width
+                    logDet -= b.forward(xi: xi).logDerivative
+                }
+            }
+            buffers.logAbsDet[p] += logDet
+        }
+    }
+
+    public func vjp(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass,
+                    _ gradient: TrainableGradient) {
+        let n = buffers.count, d = dimension, kk = bins, perCoordinate = 3 * bins - 1
+        let r = regions(buffers.tape, count: n)
+        let raw = UnsafePointer(r.mlp + conditionerOutputOffset(count: n))
+        let rawGradient = conditioner.outputGradient(tape: r.mlp, count: n)
+        let knots = r.knots
+        let uw = knots + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
+        let scale = 2 * bound * (1 - Double(kk) * Self.minimumBinSize)
+        for p in 0..<n {
+            let gamma = gradient.logAbsDet[p]
+            for j in kept { gradient.input[p * d + j] = gradient.output[p * d + j] }
+            for (t, j) in transformed.enumerated() {
+                let base = (t * perCoordinate) * n + p
+                for m in 0..<perCoordinate { rawGradient[base + m * n] = 0 }
+                let v = buffers.input[p * d + j], g = gradient.output[p * d + j]
+                guard v >= -bound, v < bound else {
+                    gradient.input[p * d + j] = g
+                    continue
+                }
+                buildKnots(raw: raw + base, stride: n, into: knots)
+                let binIndex: Int, bin: RationalQuadraticBin
+                var gBin = RationalQuadraticBin.Gradient()
+                if direction == .density {
+                    binIndex = self.bin(of: v, in: knots)
+                    bin = rqBin(binIndex, knots: knots)
+                    let (_, _, dy, dl) = bin.partials(at: v)
+                    gradient.input[p * d + j] = g * dy.x + gamma * dl.x
+                    gBin = Self.combine(dy, g, dl, gamma)
+                } else {
+                    binIndex = self.bin(of: v, in: knots + (kk + 1))
+                    bin = rqBin(binIndex, knots: knots)
+                    let x = bin.x0 + bin.inverseXi(v) * bin.width
+                    let (_, _, dy, dl) = bin.partials(at: x)
+                    let big = (g - gamma * dl.x) / dy.x
+                    gradient.input[p * d + j] = big
+                    gBin = Self.combine(dy, -big, dl, -gamma)
+                }
+                // Widths and heights: w_j gets ∂/∂x_0 for j < k and ∂/∂w for j = k; softmax.
+                for half in 0..<2 {
+                    let offset = half * kk, u = half == 0 ? uw : uh
+                    let gStart = half == 0 ? gBin.x0 : gBin.y0, gSize = half == 0 ? gBin.width : gBin.height
+                    var dot = 0.0
+                    for m in 0..<kk {
+                        let gm = m < binIndex ? gStart : (m == binIndex ? gSize : 0)
+                        dot += u[m] * gm
+                    }
+                    for m in 0..<kk {
+                        let gm = m < binIndex ? gStart : (m == binIndex ? gSize : 0)
+                        rawGradient[base + (offset + m) * n] = scale * u[m] * (gm - dot)
+                    }
+                }
+                if binIndex >= 1 { rawGradient[base + (2 * kk + binIndex - 1) * n] += gBin.d0 * sig[binIndex - 1] }
+                if binIndex + 1 <= kk - 1 { rawGradient[base + (2 * kk + binIndex) * n] += gBin.d1 * sig[binIndex] }
+            }
+        }
+        conditioner.backward(parameters: theta, input: r.input, count: n, tape: r.mlp, inputGradient: r.inputGradient,
+                             parameterGradient: gradient.parameters)
+        for (i, j) in kept.enumerated() {
+            for p in 0..<n { gradient.input[p * d + j] += r.inputGradient[i * n + p] }
+        }
+    }
+
+    /// a·∂S/∂θ + b·∂L/∂θ over the six bin quantities.
+    @inline(__always)
+    private static func combine(_ dy: RationalQuadraticBin.Gradient, _ a: Double,
+                                _ dl: RationalQuadraticBin.Gradient, _ b: Double) -> RationalQuadraticBin.Gradient {
+        var g = RationalQuadraticBin.Gradient()
+        g.x0 = a * dy.x0 + b * dl.x0
+        g.width = a * dy.width + b * dl.width
+        g.y0 = a * dy.y0 + b * dl.y0
+        g.height = a * dy.height + b * dl.height
+        g.d0 = a * dy.d0 + b * dl.d0
+        g.d1 = a * dy.d1 + b * dl.d1
+        return g
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The hidden activations of ``TrainableMLP``, applied elementwise to a pre-activation a:
+/// - `tanh`; `relu` max(a, 0); `elu` a for a > 0 else eᵃ − 1 (Clevert et al. 2016);
+/// - `selu` λ·a for a > 0 else λα(eᵃ − 1), λ = 1.0507009873554805, α = 1.6732632423543772
+///   (Klambauer et al. 2017); `silu` a·σ(a) (Hendrycks & Gimpel 2016, "swish").
+/// The derivative is computed from both a and the activation h = σ(a) (tanh: 1 − h²), so the
+/// backward pass needs no extra transcendental where the value gives it.
+public enum MLPActivation: String, Sendable, CaseIterable, Codable {
+    case tanh, relu, elu, selu, silu
+
+    public static let seluLambda = 1.0507009873554805
+    public static let seluAlpha = 1.6732632423543772
+
+    /// h[i] = σ(a[i]) for i < count. One switch per call, a plain loop inside.
+    @inlinable
+    public func apply(_ a: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>, count: Int) {
+        switch self {
+        case .tanh:
+            for i in 0..<count { h[i] = Foundation.tanh(a[i]) }
+        case .relu:
+            for i in 0..<count { h[i] = Swift.max(a[i], 0) }
+        case .elu:
+            for i in 0..<count { let x = a[i]; h[i] = x > 0 ? x : expm1(x) }
+        case .selu:
+            let l = Self.seluLambda, al = Self.seluAlpha
+            for i in 0..<count { let x = a[i]; h[i] = x > 0 ? l * x : l * al * expm1(x) }
+        case .silu:
+            for i in 0..<count { let x = a[i]; h[i] = x / (1 + exp(-x)) }
+        }
+    }
+
+    /// g[i] *= σ'(a[i]) given h[i] = σ(a[i]).
+    @inlinable
+    public func multiplyByDerivative(_ g: UnsafeMutablePointer<Double>, pre a: UnsafePointer<Double>,
+                                     post h: UnsafePointer<Double>, count: Int) {
+        switch self {
+        case .tanh:
+            for i in 0..<count { g[i] *= 1 - h[i] * h[i] }
+        case .relu:
+            for i in 0..<count { g[i] = a[i] > 0 ? g[i] : 0 }
+        case .elu:
+            for i in 0..<count { g[i] *= a[i] > 0 ? 1 : h[i] + 1 }
+        case .selu:
+            let l = Self.seluLambda, la = Self.seluLambda * Self.seluAlpha
+            for i in 0..<count { g[i] *= a[i] > 0 ? l : h[i] + la }
+        case .silu:
+            for i in 0..<count {
+                let s = 1 / (1 + exp(-a[i]))
+                g[i] *= s * (1 + a[i] * (1 - s))
+            }
+        }
+    }
+}

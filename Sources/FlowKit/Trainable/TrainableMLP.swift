@@ -1,0 +1,254 @@
+/// A fully connected network over whole batches, for conditioners (couplings, MADE/MAF,
+/// splines) and BNAF-style masked layers:
+///
+///     h₀ = x,   aₖ = (Mₖ ⊙ Wₖ)·hₖ₋₁ + bₖ,   hₖ = σ(aₖ) for k < L,   output = a_L
+///
+/// with `widths` = [inputs, hidden…, outputs], weight matrices Wₖ (out × in, row-major, the
+/// order of ``MLPParameters``), optional fixed 0/1 masks Mₖ (MADE degrees, Germain et al.
+/// 2015; block structure for BNAF) and the activation σ of ``MLPActivation``. A zero last layer
+/// (``zeroLastLayer``) makes a coupling start as the identity (Dinh et al. 2017; Glow's zero
+/// initialisation).
+///
+/// ## Layout and conventions
+/// Parameters (relative to the network's own offset in a layer's vector): for k = 1…L, the
+/// weights Wₖ (wₖ × wₖ₋₁) then the bias bₖ (wₖ). Activations are *feature-major*: a buffer
+/// for width w and n points holds `buffer[i * n + p]` (feature i of point p), so every inner
+/// loop runs over the batch, contiguous and free of reductions (the compiler vectorises it);
+/// the dot products of the weight gradient use four fixed partial sums (deterministic).
+/// The caller transposes its points in and out (a coupling gathers the kept coordinates).
+///
+/// Tape (``tapeCount(count:)`` doubles for n points): aₖ and hₖ for k < L, a_L (the output),
+/// then two scratch buffers of (max width × n) for the backward pass.
+/// ``forward(parameters:input:count:tape:)`` returns the output (w_L × n, inside the tape);
+/// the caller writes ∂L/∂output into ``outputGradient(tape:count:)`` and calls
+/// ``backward(parameters:input:count:tape:inputGradient:parameterGradient:)``.
+public struct TrainableMLP: Sendable {
+    public let widths: [Int]
+    public let activation: MLPActivation
+    /// One mask per weight matrix (wₖ × wₖ₋₁, entries 0 or 1), or nil for dense layers.
+    public let masks: [[Double]]?
+    public let zeroLastLayer: Bool
+    /// Offsets of Wₖ and bₖ (index k − 1) inside the network's parameters.
+    public let weightOffsets: [Int]
+    public let biasOffsets: [Int]
+    public let parameterCount: Int
+
+    public init(widths: [Int], activation: MLPActivation = .tanh, masks: [[Double]]? = nil, zeroLastLayer: Bool = true) {
+        precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "an MLP needs positive input and output widths")
+        if let masks {
+            precondition(masks.count == widths.count - 1, "one mask per weight matrix")
+            for k in 1..<widths.count { precondition(masks[k - 1].count == widths[k] * widths[k - 1], "mask \(k) shape") }
+        }
+        self.widths = widths
+        self.activation = activation
+        self.masks = masks
+        self.zeroLastLayer = zeroLastLayer
+        var w: [Int] = [], b: [Int] = [], offset = 0
+        for k in 1..<widths.count {
+            w.append(offset)
+            offset += widths[k] * widths[k - 1]
+            b.append(offset)
+            offset += widths[k]
+        }
+        weightOffsets = w
+        biasOffsets = b
+        parameterCount = offset
+    }
+
+    /// Layers L (weight matrices).
+    public var layerCount: Int { widths.count - 1 }
+    public var inputs: Int { widths[0] }
+    public var outputs: Int { widths[widths.count - 1] }
+    private var maxWidth: Int { widths.max() ?? 1 }
+
+    /// Adds the blocks `\(prefix).layers[k].weights` and `.bias` to `builder`; returns the
+    /// network's offset.
+    @discardableResult
+    public func addBlocks(to builder: inout ParameterLayout.Builder, prefix: String) -> Int {
+        let start = builder.count
+        for k in 1..<widths.count {
+            builder.add("\(prefix).layers[\(k - 1)].weights", shape: [widths[k], widths[k - 1]])
+            builder.add("\(prefix).layers[\(k - 1)].bias", shape: [widths[k]])
+        }
+        return start
+    }
+
+    /// Writes starting parameters at `parameters`: weights and biases uniform on
+    /// (−1/√fan-in, 1/√fan-in) (PyTorch's default), masked entries zero, and the last layer
+    /// zero when ``zeroLastLayer``.
+    public func initialize(_ parameters: UnsafeMutablePointer<Double>, using stream: inout RandomStream) {
+        for k in 1..<widths.count {
+            let fanIn = widths[k - 1], out = widths[k]
+            let zero = zeroLastLayer && k == widths.count - 1
+            let bound = 1 / Double(fanIn).squareRoot()
+            for j in 0..<(out * fanIn) {
+                var v = zero ? 0 : bound * (2 * stream.nextUniform() - 1)
+                if let masks, masks[k - 1][j] == 0 { v = 0 }
+                parameters[weightOffsets[k - 1] + j] = v
+            }
+            for j in 0..<out { parameters[biasOffsets[k - 1] + j] = zero ? 0 : bound * (2 * stream.nextUniform() - 1) }
+        }
+    }
+
+    /// The parameters as the spec's ``MLPParameters`` (only tanh and relu exist there).
+    public func parameters(from values: UnsafePointer<Double>) -> MLPParameters {
+        var layers: [MLPParameters.Layer] = []
+        for k in 1..<widths.count {
+            let out = widths[k], fanIn = widths[k - 1]
+            let rows = (0..<out).map { o in
+                (0..<fanIn).map { i in
+                    let j = o * fanIn + i
+                    return values[weightOffsets[k - 1] + j] * (masks?[k - 1][j] ?? 1)
+                }
+            }
+            layers.append(.init(weights: rows, bias: (0..<out).map { values[biasOffsets[k - 1] + $0] }))
+        }
+        return MLPParameters(layers: layers, activation: activation == .relu ? .relu : .tanh)
+    }
+
+    // MARK: - Tape
+
+    /// Doubles of tape for `count` points.
+    public func tapeCount(count n: Int) -> Int {
+        var total = 0
+        for k in 1..<widths.count { total += (k < widths.count - 1 ? 2 : 1) * widths[k] * n }
+        return total + 2 * maxWidth * n
+    }
+
+    /// Offsets (in the tape) of aₖ and hₖ, k = 1…L (hₗ = aₗ).
+    @inline(__always)
+    private func activationOffsets(_ k: Int, count n: Int) -> (pre: Int, post: Int) {
+        var offset = 0
+        for j in 1..<k { offset += (j < widths.count - 1 ? 2 : 1) * widths[j] * n }
+        let pre = offset
+        return (pre, k < widths.count - 1 ? pre + widths[k] * n : pre)
+    }
+
+    private func scratchOffset(count n: Int) -> Int {
+        tapeCount(count: n) - 2 * maxWidth * n
+    }
+
+    /// Where the caller writes ∂L/∂output (outputs × n, feature-major) before ``backward``.
+    public func outputGradient(tape: UnsafeMutablePointer<Double>, count n: Int) -> UnsafeMutablePointer<Double> {
+        tape + scratchOffset(count: n)
+    }
+
+    // MARK: - Passes
+
+    /// Runs the network on `input` (inputs × n, feature-major) and returns the output
+    /// (outputs × n, feature-major, inside `tape`).
+    @discardableResult
+    public func forward(parameters: UnsafePointer<Double>, input: UnsafePointer<Double>, count n: Int,
+                        tape: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        var previous = input
+        var output = tape
+        for k in 1..<widths.count {
+            let out = widths[k], fanIn = widths[k - 1]
+            let offsets = activationOffsets(k, count: n)
+            let a = tape + offsets.pre
+            let weights = parameters + weightOffsets[k - 1]
+            let bias = parameters + biasOffsets[k - 1]
+            let mask = masks?[k - 1]
+            for o in 0..<out {
+                let row = a + o * n
+                let bo = bias[o]
+                for p in 0..<n { row[p] = bo }
+                for i in 0..<fanIn {
+                    var w = weights[o * fanIn + i]
+                    if let mask { w *= mask[o * fanIn + i] }
+                    if w == 0 { continue }
+                    let column = previous + i * n
+                    for p in 0..<n { row[p] += w * column[p] }
+                }
+            }
+            if k < widths.count - 1 {
+                let h = tape + offsets.post
+                activation.apply(a, into: h, count: out * n)
+                previous = UnsafePointer(h)
+            }
+            output = a
+        }
+        return output
+    }
+
+    /// Backward pass: reads ∂L/∂output from ``outputGradient(tape:count:)`` (destroyed), adds
+    /// ∂L/∂parameters to `parameterGradient` (the network's block) and, if `inputGradient` is
+    /// given, overwrites it with ∂L/∂input (inputs × n, feature-major).
+    public func backward(parameters: UnsafePointer<Double>, input: UnsafePointer<Double>, count n: Int,
+                         tape: UnsafeMutablePointer<Double>, inputGradient: UnsafeMutablePointer<Double>?,
+                         parameterGradient: UnsafeMutablePointer<Double>) {
+        let scratch = tape + scratchOffset(count: n)
+        var delta = scratch                       // ∂L/∂aₖ
+        var other = scratch + maxWidth * n
+        for k in stride(from: widths.count - 1, through: 1, by: -1) {
+            let out = widths[k], fanIn = widths[k - 1]
+            let weights = parameters + weightOffsets[k - 1]
+            let mask = masks?[k - 1]
+            let previous: UnsafePointer<Double> = k == 1 ? input : UnsafePointer(tape + activationOffsets(k - 1, count: n).post)
+            // Parameter gradients: ∂b_o = Σ_p δ[o,p], ∂W_oi = Σ_p δ[o,p]·h[i,p].
+            let gw = parameterGradient + weightOffsets[k - 1]
+            let gb = parameterGradient + biasOffsets[k - 1]
+            for o in 0..<out {
+                let row = UnsafePointer(delta + o * n)
+                gb[o] += Self.sum(row, n)
+                for i in 0..<fanIn {
+                    if let mask, mask[o * fanIn + i] == 0 { continue }
+                    gw[o * fanIn + i] += Self.dot(row, previous + i * n, n)
+                }
+            }
+            // ∂L/∂hₖ₋₁[i,:] = Σ_o W_oi δ[o,:], then through σ' unless k = 1.
+            let target: UnsafeMutablePointer<Double>
+            if k == 1 {
+                guard let inputGradient else { return }
+                target = inputGradient
+            } else {
+                target = other
+            }
+            for i in 0..<fanIn {
+                let column = target + i * n
+                for p in 0..<n { column[p] = 0 }
+            }
+            for o in 0..<out {
+                let row = delta + o * n
+                for i in 0..<fanIn {
+                    var w = weights[o * fanIn + i]
+                    if let mask { w *= mask[o * fanIn + i] }
+                    if w == 0 { continue }
+                    let column = target + i * n
+                    for p in 0..<n { column[p] += w * row[p] }
+                }
+            }
+            if k > 1 {
+                let offsets = activationOffsets(k - 1, count: n)
+                activation.multiplyByDerivative(target, pre: tape + offsets.pre, post: tape + offsets.post, count: fanIn * n)
+                swap(&delta, &other)
+            }
+        }
+    }
+
+    /// Σ x[p] with four partial sums in fixed order.
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var p = 0
+        while p + 4 <= n {
+            s0 += x[p]; s1 += x[p + 1]; s2 += x[p + 2]; s3 += x[p + 3]
+            p += 4
+        }
+        while p < n { s0 += x[p]; p += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Σ x[p]·y[p] with four partial sums in fixed order.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var p = 0
+        while p + 4 <= n {
+            s0 += x[p] * y[p]; s1 += x[p + 1] * y[p + 1]; s2 += x[p + 2] * y[p + 2]; s3 += x[p + 3] * y[p + 3]
+            p += 4
+        }
+        while p < n { s0 += x[p] * y[p]; p += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+}

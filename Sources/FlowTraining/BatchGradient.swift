@@ -1,0 +1,75 @@
+import FlowKit
+
+/// The loss and gradient of one mini-batch: the batch is cut into fixed chunks of
+/// `chunkSize` points (the last one shorter), the chunks run on up to `jobs` threads
+/// (``ChunkedReduction``), each adds its per-point gradients into its own buffer, and the
+/// chunk sums are merged in chunk order, so the result is bit-identical for any `jobs`.
+public final class BatchGradient: @unchecked Sendable {
+    public let flow: TrainableFlow
+    public let objective: any TrainingObjective
+    public let configuration: TrainingConfiguration
+    let chunks: [TrainingChunk]
+    let reduction: ChunkedReduction
+    /// The merged gradient of the last ``compute(parameters:iteration:)`` (mean over points).
+    public private(set) var gradient: [Double]
+
+    public init(flow: TrainableFlow, objective: any TrainingObjective, configuration: TrainingConfiguration) {
+        self.flow = flow
+        self.objective = objective
+        self.configuration = configuration
+        let count = (configuration.batchSize + configuration.chunkSize - 1) / configuration.chunkSize
+        chunks = (0..<count).map { _ in
+            TrainingChunk(flow: flow, direction: objective.direction, capacity: configuration.chunkSize)
+        }
+        reduction = ChunkedReduction(jobs: configuration.jobs, wave: max(1, count))
+        gradient = [Double](repeating: 0, count: flow.parameterCount)
+    }
+
+    var chunkCount: Int { chunks.count }
+
+    func size(ofChunk c: Int) -> Int {
+        min(configuration.chunkSize, configuration.batchSize - c * configuration.chunkSize)
+    }
+
+    /// The mean loss over the batch of iteration `iteration`; the mean gradient is in
+    /// ``gradient``.
+    public func compute(parameters: [Double], iteration: Int) -> Double {
+        let chunks = self.chunks, flow = self.flow, objective = self.objective, configuration = self.configuration
+        let sizes = (0..<chunks.count).map(size(ofChunk:))
+        let total = reduction.run(chunkCount: chunks.count, into: 0.0, work: { c in
+            let chunk = chunks[c]
+            for i in chunk.gradient.indices { chunk.gradient[i] = 0 }
+            var stream = configuration.stream(iteration: iteration, chunk: c)
+            return parameters.withUnsafeBufferPointer { theta in
+                objective.chunkLoss(flow: flow, parameters: theta.baseAddress!, iteration: iteration, count: sizes[c],
+                                    stream: &stream, chunk: chunk)
+            }
+        }, merge: { (sum: inout Double, loss: Double) in sum += loss })
+        let scale = 1 / Double(configuration.batchSize)
+        for i in gradient.indices { gradient[i] = 0 }
+        for chunk in chunks {
+            for i in gradient.indices { gradient[i] += chunk.gradient[i] }
+        }
+        for i in gradient.indices { gradient[i] *= scale }
+        return total * scale
+    }
+
+    /// Where the first non-finite value of the last batch appeared: a layer (`layers[k] (name)`),
+    /// a gradient block, or the loss/target.
+    public func locateNonFinite() -> String {
+        for (c, chunk) in chunks.enumerated() {
+            if let k = flow.firstNonFiniteLayer(count: size(ofChunk: c), workspace: chunk.workspace) {
+                return "layers[\(k)] (\(flow.layers[k].name))"
+            }
+        }
+        if let i = gradient.firstIndex(where: { !$0.isFinite }), let block = flow.layout.block(containing: i) {
+            let name = block.name
+            if name.hasPrefix("layers["), let close = name.firstIndex(of: "]"),
+               let k = Int(name[name.index(name.startIndex, offsetBy: 7)..<close]) {
+                return "layers[\(k)] (\(flow.layers[k].name)), parameter \(name)"
+            }
+            return name
+        }
+        return "loss (the base or the target)"
+    }
+}

@@ -1,0 +1,100 @@
+import XCTest
+import FlowKit
+import TestSupport
+
+final class TrainableMLPTests: XCTestCase {
+    /// ∂L/∂input and ∂L/∂θ of L = Σ r ⊙ output against central differences, for every
+    /// activation, dense and masked.
+    func testGradientsMatchCentralDifferencesForEveryActivationAndMask() {
+        let widths = [3, 5, 4, 2]
+        var maskStream = RandomStream(seed: 7)
+        let masks = (1..<widths.count).map { k in
+            (0..<(widths[k] * widths[k - 1])).map { _ in maskStream.nextUniform() < 0.6 ? 1.0 : 0.0 }
+        }
+        for activation in MLPActivation.allCases {
+            for mask in [nil, masks] {
+                let mlp = TrainableMLP(widths: widths, activation: activation, masks: mask, zeroLastLayer: false)
+                var stream = RandomStream(seed: 11)
+                let n = 5
+                let theta = randomVector(mlp.parameterCount, scale: 0.8, &stream)
+                let x = randomVector(widths[0] * n, scale: 1, &stream)
+                let r = randomVector(widths.last! * n, scale: 1, &stream)
+                func loss(_ x: [Double], _ theta: [Double]) -> Double {
+                    let out = run(mlp, theta, x, n)
+                    return zip(out, r).reduce(0) { $0 + $1.0 * $1.1 }
+                }
+                let (gx, gtheta) = gradients(mlp, theta, x, r, n)
+                // relu, elu and selu have a kink (or a jump in σ'') at 0: keep the differences
+                // on one side of it.
+                let step = activation == .tanh || activation == .silu ? 0.01 : 1e-5
+                for i in x.indices {
+                    let fd = FiniteDifference.derivative(of: { t in var v = x; v[i] = t; return loss(v, theta) }, at: x[i], step: step).value
+                    XCTAssertLessThanOrEqual(abs(gx[i] - fd) / max(abs(fd), 1e-2), 1e-6, "\(activation) masked \(mask != nil): ∂x[\(i)]")
+                }
+                for i in theta.indices {
+                    let masked = mask.map { isMaskedWeight(mlp, $0, i) } ?? false
+                    if masked {
+                        XCTAssertEqual(gtheta[i], 0, "\(activation): masked weight \(i) gets no gradient")
+                        continue
+                    }
+                    let fd = FiniteDifference.derivative(of: { t in var v = theta; v[i] = t; return loss(x, v) }, at: theta[i], step: step).value
+                    XCTAssertLessThanOrEqual(abs(gtheta[i] - fd) / max(abs(fd), 1e-2), 1e-6, "\(activation) masked \(mask != nil): ∂θ[\(i)]")
+                }
+            }
+        }
+    }
+
+    /// A masked weight has no effect on the output; a zero last layer gives a zero output.
+    func testMaskAndZeroLastLayer() {
+        let mlp = TrainableMLP(widths: [2, 3, 2], activation: .tanh, zeroLastLayer: true)
+        var stream = RandomStream(seed: 3)
+        var theta = [Double](repeating: 0, count: mlp.parameterCount)
+        theta.withUnsafeMutableBufferPointer { mlp.initialize($0.baseAddress!, using: &stream) }
+        let out = run(mlp, theta, [0.3, -1, 2, 0.5], 2)
+        XCTAssertEqual(out, [0, 0, 0, 0])
+        XCTAssertTrue(theta[0..<9].contains { $0 != 0 }, "first layer is random")
+    }
+
+    private func isMaskedWeight(_ mlp: TrainableMLP, _ masks: [[Double]], _ index: Int) -> Bool {
+        for k in 0..<mlp.layerCount {
+            let start = mlp.weightOffsets[k]
+            let count = mlp.widths[k + 1] * mlp.widths[k]
+            if index >= start && index < start + count { return masks[k][index - start] == 0 }
+        }
+        return false
+    }
+
+    private func run(_ mlp: TrainableMLP, _ theta: [Double], _ x: [Double], _ n: Int) -> [Double] {
+        var tape = [Double](repeating: .nan, count: mlp.tapeCount(count: n))
+        return theta.withUnsafeBufferPointer { t in
+            x.withUnsafeBufferPointer { xb in
+                tape.withUnsafeMutableBufferPointer { tb in
+                    let out = mlp.forward(parameters: t.baseAddress!, input: xb.baseAddress!, count: n, tape: tb.baseAddress!)
+                    return Array(UnsafeBufferPointer(start: out, count: mlp.outputs * n))
+                }
+            }
+        }
+    }
+
+    private func gradients(_ mlp: TrainableMLP, _ theta: [Double], _ x: [Double], _ r: [Double], _ n: Int) -> ([Double], [Double]) {
+        var tape = [Double](repeating: .nan, count: mlp.tapeCount(count: n))
+        var gx = [Double](repeating: .nan, count: x.count)
+        var gt = [Double](repeating: 0, count: theta.count)
+        theta.withUnsafeBufferPointer { t in
+            x.withUnsafeBufferPointer { xb in
+                tape.withUnsafeMutableBufferPointer { tb in
+                    gx.withUnsafeMutableBufferPointer { gxb in
+                        gt.withUnsafeMutableBufferPointer { gtb in
+                            mlp.forward(parameters: t.baseAddress!, input: xb.baseAddress!, count: n, tape: tb.baseAddress!)
+                            let g = mlp.outputGradient(tape: tb.baseAddress!, count: n)
+                            for i in r.indices { g[i] = r[i] }
+                            mlp.backward(parameters: t.baseAddress!, input: xb.baseAddress!, count: n, tape: tb.baseAddress!,
+                                         inputGradient: gxb.baseAddress!, parameterGradient: gtb.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return (gx, gt)
+    }
+}

@@ -1,0 +1,84 @@
+import XCTest
+import Foundation
+import FlowTraining
+
+final class OptimizerTests: XCTestCase {
+    /// Three Adam steps (and AMSGrad) against the update formulas written out.
+    func testAdamFollowsItsUpdateFormulas() {
+        for amsgrad in [false, true] {
+            var adam = Adam(beta1: 0.8, beta2: 0.9, epsilon: 1e-3, amsgrad: amsgrad)
+            var theta = [1.0, -2.0]
+            let gradients = [[0.5, -1.0], [-0.2, 3.0], [0.1, 0.1]]
+            var m = [0.0, 0.0], v = [0.0, 0.0], vMax = [0.0, 0.0], expected = theta
+            for (t, g) in gradients.enumerated() {
+                adam.step(&theta, gradient: g, learningRate: 0.1)
+                for i in 0..<2 {
+                    m[i] = 0.8 * m[i] + 0.2 * g[i]
+                    v[i] = 0.9 * v[i] + 0.1 * g[i] * g[i]
+                    vMax[i] = max(vMax[i], v[i])
+                    let mHat = m[i] / (1 - pow(0.8, Double(t + 1)))
+                    let vHat = (amsgrad ? vMax[i] : v[i]) / (1 - pow(0.9, Double(t + 1)))
+                    expected[i] -= 0.1 * mHat / (vHat.squareRoot() + 1e-3)
+                }
+                for i in 0..<2 { XCTAssertEqual(theta[i], expected[i], accuracy: 1e-14, "amsgrad \(amsgrad) step \(t)") }
+            }
+        }
+    }
+
+    /// AMSGrad differs from Adam once the second moment falls.
+    func testAMSGradKeepsTheMaximumSecondMoment() {
+        var adam = Adam(amsgrad: false), ams = Adam(amsgrad: true)
+        var a = [0.0], b = [0.0]
+        for g in [10.0, 0.1, 0.1] {
+            adam.step(&a, gradient: [g], learningRate: 0.1)
+            ams.step(&b, gradient: [g], learningRate: 0.1)
+        }
+        XCTAssertLessThan(abs(b[0]), abs(a[0]))
+    }
+
+    func testRMSpropWithMomentumFollowsItsUpdateFormulas() {
+        var rms = RMSprop(decay: 0.9, momentum: 0.9, epsilon: 1e-6)
+        var theta = [0.5]
+        var v = 0.0, buffer = 0.0, expected = 0.5
+        for g in [1.0, -0.5, 2.0] {
+            rms.step(&theta, gradient: [g], learningRate: 0.01)
+            v = 0.9 * v + 0.1 * g * g
+            buffer = 0.9 * buffer + g / (v.squareRoot() + 1e-6)
+            expected -= 0.01 * buffer
+            XCTAssertEqual(theta[0], expected, accuracy: 1e-15)
+        }
+    }
+
+    /// Adam reaches the minimum of f(θ) = Σᵢ aᵢ(θᵢ − cᵢ)².
+    func testAdamReachesTheMinimumOfAQuadratic() {
+        let a = [1.0, 10.0, 0.1], c = [3.0, -1.0, 0.5]
+        var theta = [0.0, 0.0, 0.0]
+        var adam = Adam()
+        let schedule = CosineSchedule(base: 0.1, iterations: 3000)
+        for t in 0..<3000 {
+            let g = (0..<3).map { 2 * a[$0] * (theta[$0] - c[$0]) }
+            adam.step(&theta, gradient: g, learningRate: schedule.rate(at: t))
+        }
+        for i in 0..<3 { XCTAssertEqual(theta[i], c[i], accuracy: 1e-4) }
+    }
+
+    func testSchedulesAndClipping() {
+        XCTAssertEqual(ConstantSchedule(0.3).rate(at: 1000), 0.3)
+        let cosine = CosineSchedule(base: 1, iterations: 100, minimum: 0.1)
+        XCTAssertEqual(cosine.rate(at: 0), 1)
+        XCTAssertEqual(cosine.rate(at: 50), 0.55, accuracy: 1e-15)
+        XCTAssertEqual(cosine.rate(at: 100), 0.1, accuracy: 1e-15)
+        XCTAssertEqual(cosine.rate(at: 500), 0.1, accuracy: 1e-15)
+        let step = StepSchedule(base: 1, every: 10, factor: 0.5)
+        XCTAssertEqual(step.rate(at: 9), 1)
+        XCTAssertEqual(step.rate(at: 10), 0.5)
+        XCTAssertEqual(step.rate(at: 35), 0.125)
+        var g = [3.0, 4.0]
+        XCTAssertEqual(GradientClipping(maximumNorm: 1).clip(&g), 5)
+        XCTAssertEqual(g[0], 0.6, accuracy: 1e-15)
+        XCTAssertEqual(g[1], 0.8, accuracy: 1e-15)
+        var small = [0.1, 0.1]
+        GradientClipping(maximumNorm: 1).clip(&small)
+        XCTAssertEqual(small, [0.1, 0.1])
+    }
+}
