@@ -50,7 +50,7 @@ let package = Package(
             name: "flowreport",
             dependencies: ["Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "Plot", "PlotCairo", "Report"]),
+        .executableTarget(name: "flowbench", dependencies: ["FlowKit", "FlowTraining", "Plot", "PlotCairo", "Report"]),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["FlowKit"], path: "Tests/TestSupport"),

@@ -24,6 +24,7 @@ let benchmarks: [Benchmark] = [
     PlotBenchmark.twoPanelPNGAndPDF,
     PlotBenchmark.rasterOnly,
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
+    FlowMatchingBenchmark.speed, FlowMatchingBenchmark.quality,
 ]
 
 /// The load average, printed with the results: on a shared machine it says how much the

@@ -126,4 +126,20 @@ final class ContinuousFlowTests: XCTestCase {
         XCTAssertLessThan(density.maximumRouteDifference, 1e-8)
         XCTAssertLessThan(density.maximumRoundTripError, 1e-8)
     }
+
+    func testZeroFieldFromEightGaussiansKeepsTheBaseDensity() throws {
+        // A zero field is the identity flow: the density of a toy-data base (8gaussians, as a
+        // MultivariateDistribution) comes back unchanged by both routes.
+        let network = NeuralVelocityField(dimension: 2, hidden: [4])
+        let flow = try ContinuousFlow(base: ToyDatasetDensity.eightGaussians,
+                                      field: network.fixed(parameters: [Double](repeating: 0, count: network.parameterCount)))
+        var stream = RandomStream(seed: 2)
+        let points = ToyDataset.eightGaussians.sample(count: 16, using: &stream)
+        let density = try flow.logDensity(of: points, solver: try RungeKutta4(steps: 3))
+        let expected = try ToyDatasetDensity.eightGaussians.logDensities(points)
+        XCTAssertEqual(density.logDensity, expected)
+        XCTAssertEqual(density.forwardLogDensity, expected)
+        XCTAssertEqual(density.basePoints, points)
+        XCTAssertEqual(density.backwardStatistics.evaluations, 12)
+    }
 }

@@ -2,12 +2,19 @@
 /// injective map σ from rows to columns minimising Σᵢ c_{iσ(i)} — the exact optimal transport
 /// between two uniform point sets of the same size (a Birkhoff vertex is optimal).
 ///
-/// Solved by shortest augmenting paths with dual potentials (the Hungarian method of Kuhn
-/// 1955 in the O(n²·m) form of Jonker & Volgenant 1987, "A shortest augmenting path algorithm
-/// for dense and sparse linear assignment problems", Computing 38): rows are added one at a
-/// time; a Dijkstra search over reduced costs c_ij − uᵢ − v_j ≥ 0 finds the cheapest path to a
-/// free column, the potentials absorb the distances, and the path is flipped. The duals stay
-/// feasible throughout, so the result is optimal (complementary slackness).
+/// Solved by shortest augmenting paths with dual potentials (Jonker & Volgenant 1987, "A
+/// shortest augmenting path algorithm for dense and sparse linear assignment problems",
+/// Computing 38; in the form of Crouse 2016, "On implementing 2D rectangular assignment
+/// algorithms", IEEE TAES 52(4)), O(n²·m):
+/// 1. for square problems, column reduction: v_j = minᵢ c_ij, uᵢ = 0 (feasible:
+///    c_ij − uᵢ − v_j ≥ 0), and each column's cheapest row takes it if that row is still free
+///    (a tight edge); with more columns than rows, v = 0 (an unmatched column's dual must be 0);
+/// 2. for each free row, a Dijkstra search over the reduced costs c_ij − uᵢ − v_j from that row
+///    to the nearest free column (scanning only the columns not yet reached, preferring free
+///    columns at ties), then a dual update that keeps every matched edge tight and every
+///    reduced cost ≥ 0, and the flip of the path.
+/// The duals stay feasible and the matching tight, so the result is optimal (complementary
+/// slackness).
 public enum LinearAssignment {
     /// An optimal assignment.
     public struct Solution: Sendable, Equatable {
@@ -26,60 +33,96 @@ public enum LinearAssignment {
             throw .invalidParameter(parameter: "cost[\(k / m)][\(k % m)]", value: "\(costs[k])", requirement: "finite")
         }
         guard n > 0 else { return Solution(rowToColumn: [], cost: 0) }
-        // Index 0 is a virtual column / row (1-based arrays, as in the textbook formulation).
-        var u = [Double](repeating: 0, count: n + 1)
-        var v = [Double](repeating: 0, count: m + 1)
-        var owner = [Int](repeating: 0, count: m + 1)       // row assigned to column j (0: free)
-        var way = [Int](repeating: 0, count: m + 1)         // previous column on the shortest path
-        var minimum = [Double](repeating: 0, count: m + 1)
-        var used = [Bool](repeating: false, count: m + 1)
+        var u = [Double](repeating: 0, count: n)
+        var v = [Double](repeating: .infinity, count: m)
+        var columnOfRow = [Int](repeating: -1, count: n)
+        var rowOfColumn = [Int](repeating: -1, count: m)
+        var distance = [Double](repeating: 0, count: m)   // shortest reduced path cost to each column
+        var predecessor = [Int](repeating: -1, count: m)  // row before each column on its path
+        var remaining = [Int](repeating: 0, count: m)     // columns not yet reached
+        var reachedRows = [Int](repeating: 0, count: n)
+        var reachedColumns = [Int](repeating: 0, count: m)
         u.withUnsafeMutableBufferPointer { ub in
         v.withUnsafeMutableBufferPointer { vb in
-        owner.withUnsafeMutableBufferPointer { pb in
-        way.withUnsafeMutableBufferPointer { wb in
-        minimum.withUnsafeMutableBufferPointer { mb in
-        used.withUnsafeMutableBufferPointer { usedb in
-            let u = ub.baseAddress!, v = vb.baseAddress!, owner = pb.baseAddress!, way = wb.baseAddress!
-            let minimum = mb.baseAddress!, used = usedb.baseAddress!
-            for i in 1...n {
-                owner[0] = i
-                var j0 = 0
-                for j in 0...m { minimum[j] = .infinity; used[j] = false }
-                repeat {
-                    used[j0] = true
-                    let i0 = owner[j0]
-                    let row = costs + (i0 - 1) * m - 1   // row[j] = c_{i0, j} for j ≥ 1
-                    let ui = u[i0]
-                    var delta = Double.infinity
-                    var j1 = 0
-                    for j in 1...m where !used[j] {
-                        let reduced = row[j] - ui - v[j]
-                        if reduced < minimum[j] { minimum[j] = reduced; way[j] = j0 }
-                        if minimum[j] < delta { delta = minimum[j]; j1 = j }
-                    }
-                    for j in 0...m {
-                        if used[j] {
-                            u[owner[j]] += delta
-                            v[j] -= delta
-                        } else {
-                            minimum[j] -= delta
-                        }
-                    }
-                    j0 = j1
-                } while owner[j0] != 0
-                // Flip the augmenting path.
-                repeat {
-                    let j1 = way[j0]
-                    owner[j0] = owner[j1]
-                    j0 = j1
-                } while j0 != 0
+        columnOfRow.withUnsafeMutableBufferPointer { cb in
+        rowOfColumn.withUnsafeMutableBufferPointer { rb in
+        distance.withUnsafeMutableBufferPointer { db in
+        predecessor.withUnsafeMutableBufferPointer { pb in
+        remaining.withUnsafeMutableBufferPointer { remb in
+        reachedRows.withUnsafeMutableBufferPointer { rlb in
+        reachedColumns.withUnsafeMutableBufferPointer { clb in
+            let u = ub.baseAddress!, v = vb.baseAddress!, columnOfRow = cb.baseAddress!, rowOfColumn = rb.baseAddress!
+            let distance = db.baseAddress!, predecessor = pb.baseAddress!, remaining = remb.baseAddress!
+            let reachedRows = rlb.baseAddress!, reachedColumns = clb.baseAddress!
+            // 1. Column reduction (square problems only: with more columns than rows, a column
+            //    left unmatched must keep v_j = 0, the dual of its ≤ 1 constraint).
+            if n == m {
+                var cheapestRow = [Int](repeating: 0, count: m)
+                for i in 0..<n {
+                    let row = costs + i * m
+                    for j in 0..<m where row[j] < v[j] { v[j] = row[j]; cheapestRow[j] = i }
+                }
+                for j in 0..<m {
+                    let i = cheapestRow[j]
+                    if columnOfRow[i] < 0 { columnOfRow[i] = j; rowOfColumn[j] = i }
+                }
+            } else {
+                for j in 0..<m { v[j] = 0 }
             }
-        }}}}}}
-        var rowToColumn = [Int](repeating: 0, count: n)
-        for j in 1...m where owner[j] != 0 { rowToColumn[owner[j] - 1] = j - 1 }
+            // 2. Shortest augmenting paths from the free rows.
+            for start in 0..<n where columnOfRow[start] < 0 {
+                for j in 0..<m { remaining[j] = j; distance[j] = .infinity }
+                var remainingCount = m, rowCount = 0, columnCount = 0
+                var reachedDistance = 0.0
+                var i = start
+                var sink = -1
+                while sink < 0 {
+                    reachedRows[rowCount] = i
+                    rowCount += 1
+                    let row = costs + i * m
+                    let base = reachedDistance - u[i]
+                    var lowest = Double.infinity
+                    var index = -1
+                    for k in 0..<remainingCount {
+                        let j = remaining[k]
+                        let r = base + row[j] - v[j]
+                        if r < distance[j] { predecessor[j] = i; distance[j] = r }
+                        let dj = distance[j]
+                        if dj < lowest || (dj == lowest && rowOfColumn[j] < 0) { lowest = dj; index = k }
+                    }
+                    reachedDistance = lowest
+                    let j = remaining[index]
+                    reachedColumns[columnCount] = j
+                    columnCount += 1
+                    remainingCount -= 1
+                    remaining[index] = remaining[remainingCount]
+                    if rowOfColumn[j] < 0 { sink = j } else { i = rowOfColumn[j] }
+                }
+                // Dual update: reached rows and columns shift by the final distance.
+                u[start] += reachedDistance
+                for k in 0..<rowCount {
+                    let r = reachedRows[k]
+                    if r != start { u[r] += reachedDistance - distance[columnOfRow[r]] }
+                }
+                for k in 0..<columnCount {
+                    let c = reachedColumns[k]
+                    v[c] -= reachedDistance - distance[c]
+                }
+                // Flip the path from the sink back to the start row.
+                var j = sink
+                while true {
+                    let r = predecessor[j]
+                    rowOfColumn[j] = r
+                    let previous = columnOfRow[r]
+                    columnOfRow[r] = j
+                    if r == start { break }
+                    j = previous
+                }
+            }
+        }}}}}}}}}
         var cost = 0.0
-        for i in 0..<n { cost += costs[i * m + rowToColumn[i]] }
-        return Solution(rowToColumn: rowToColumn, cost: cost)
+        for i in 0..<n { cost += costs[i * m + columnOfRow[i]] }
+        return Solution(rowToColumn: columnOfRow, cost: cost)
     }
 
     /// Solves the problem for a cost matrix given as rows.
