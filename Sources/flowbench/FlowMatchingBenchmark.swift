@@ -59,6 +59,14 @@ enum FlowMatchingBenchmark {
                                      reference: nil, target: nil,
                                      detail: String(format: "%.0f it/s wall clock on 2 shared cores (load %@)", 1000 / wallPerIteration, loadAverage())))
         }
+        for n in [256, 2000] {
+            var stream = RandomStream(seed: 5)
+            let a = ToyDataset.eightGaussians.sample(count: n, using: &stream)
+            let b = ToyDataset.moons.sample(count: n, using: &stream)
+            let time = try Timing.best(repetitions: n > 1000 ? 1 : 20) { _ = try LinearAssignment.pairing(a, b) }
+            rows.append(BenchmarkRow(name: "exact OT pairing, \(n) 8gaussians × \(n) moons points", value: time / 1e6, unit: "ms",
+                                     reference: nil, target: nil, detail: "LinearAssignment (cost matrix included), thread CPU"))
+        }
         return BenchmarkOutput(rows: rows, notes: ["fm-speed: torchcfm reference from issue 12 (150 / 60 it/s, torch 2.13 CPU, 2 threads); the machine's 2 cores are shared with other builds."])
     }
 

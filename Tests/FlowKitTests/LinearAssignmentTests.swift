@@ -22,9 +22,9 @@ final class LinearAssignmentTests: XCTestCase {
 
     func testMatchesBruteForceOnRandomProblems() throws {
         var stream = RandomStream(seed: 12)
-        for trial in 0..<60 {
-            let n = 1 + trial % 7
-            let m = trial % 3 == 0 ? min(7, n + 1) : n
+        for trial in 0..<64 {
+            let n = trial >= 60 ? 8 : 1 + trial % 7
+            let m = trial % 3 == 0 && n < 7 ? n + 1 : n
             // Integer costs (many ties) every other trial, continuous otherwise.
             let costs = (0..<n).map { _ in
                 (0..<m).map { _ in trial % 2 == 0 ? Double(Int(stream.nextUniform() * 5)) : 10 * stream.nextUniform() - 3 }

@@ -8,7 +8,8 @@
 /// algorithms", IEEE TAES 52(4)), O(n²·m):
 /// 1. for square problems, column reduction: v_j = minᵢ c_ij, uᵢ = 0 (feasible:
 ///    c_ij − uᵢ − v_j ≥ 0), and each column's cheapest row takes it if that row is still free
-///    (a tight edge); with more columns than rows, v = 0 (an unmatched column's dual must be 0);
+///    (a tight edge), then JV's augmenting row reduction; with more columns than rows, v = 0
+///    (an unmatched column's dual must be 0);
 /// 2. for each free row, a Dijkstra search over the reduced costs c_ij − uᵢ − v_j from that row
 ///    to the nearest free column (scanning only the columns not yet reached, preferring free
 ///    columns at ties), then a dual update that keeps every matched edge tight and every
@@ -66,6 +67,7 @@ public enum LinearAssignment {
                     let i = cheapestRow[j]
                     if columnOfRow[i] < 0 { columnOfRow[i] = j; rowOfColumn[j] = i }
                 }
+                augmentingRowReduction(costs: costs, n: n, u: u, v: v, columnOfRow: columnOfRow, rowOfColumn: rowOfColumn)
             } else {
                 for j in 0..<m { v[j] = 0 }
             }
@@ -123,6 +125,55 @@ public enum LinearAssignment {
         var cost = 0.0
         for i in 0..<n { cost += costs[i * m + columnOfRow[i]] }
         return Solution(rowToColumn: columnOfRow, cost: cost)
+    }
+
+    /// Jonker & Volgenant's augmenting row reduction (square problems), two passes over the free
+    /// rows: a free row i takes the column j₁ of its smallest reduced cost c_ij − v_j (u₁), and
+    /// v_{j₁} drops by the gap to the second smallest (u₂) so that the edge is tight with
+    /// uᵢ = u₂ while every reduced cost stays ≥ 0; a displaced row is processed next (strict
+    /// gap) or in the next pass (tie, when the second column is taken instead). Duals stay
+    /// feasible and the matching tight, so the search that follows may start from any state
+    /// this leaves; a cap on the work keeps floating-point ties from cycling.
+    private static func augmentingRowReduction(costs: UnsafePointer<Double>, n: Int, u: UnsafeMutablePointer<Double>,
+                                               v: UnsafeMutablePointer<Double>, columnOfRow: UnsafeMutablePointer<Int>,
+                                               rowOfColumn: UnsafeMutablePointer<Int>) {
+        var free = (0..<n).filter { columnOfRow[$0] < 0 }
+        var budget = 8 * n
+        for _ in 0..<2 {
+            var k = 0
+            let previousCount = free.count
+            var next: [Int] = []
+            while k < previousCount, budget > 0 {
+                budget -= 1
+                let i = free[k]
+                k += 1
+                let row = costs + i * n
+                var u1 = Double.infinity, u2 = Double.infinity, j1 = 0, j2 = -1
+                for j in 0..<n {
+                    let h = row[j] - v[j]
+                    if h < u2 {
+                        if h >= u1 { u2 = h; j2 = j } else { u2 = u1; j2 = j1; u1 = h; j1 = j }
+                    }
+                }
+                var displaced = rowOfColumn[j1]
+                if u1 < u2, u2.isFinite {
+                    v[j1] -= u2 - u1
+                    u[i] = u2
+                } else {
+                    if displaced >= 0, j2 >= 0 { j1 = j2; displaced = rowOfColumn[j1] }
+                    u[i] = row[j1] - v[j1]
+                }
+                if displaced >= 0 {
+                    columnOfRow[displaced] = -1
+                    if u1 < u2, u2.isFinite { k -= 1; free[k] = displaced } else { next.append(displaced) }
+                }
+                columnOfRow[i] = j1
+                rowOfColumn[j1] = i
+            }
+            if k < previousCount { next.append(contentsOf: free[k..<previousCount]) }
+            free = next
+            if free.isEmpty { break }
+        }
     }
 
     /// Solves the problem for a cost matrix given as rows.
