@@ -142,4 +142,29 @@ final class ContinuousFlowTests: XCTestCase {
         XCTAssertEqual(density.basePoints, points)
         XCTAssertEqual(density.backwardStatistics.evaluations, 12)
     }
+
+    func testTrajectoriesEndWhereTransportEnds() throws {
+        // Positions at t = 0, 0.25, …, 1 (piecewise solves) follow the closed form of a linear
+        // field, v = A x (κ = 0, b = 0): x(t) = exp(tA) x₀.
+        let a: Matrix = [[0, -1], [1, 0]]
+        let base = try MultivariateNormalDistribution(.init(mean: .vector([0, 0]), std: .vector([1, 1])))
+        let flow = try ContinuousFlow(base: base, field: LinearField(a: a.flatMap { $0 }, b: [0, 0], kappa: 0))
+        let start = PointBatch(dimension: 2, values: [1, 0, 0.5, -2])
+        let times = [0, 0.25, 0.5, 0.75, 1.0]
+        let solver = try DormandPrince54(relativeTolerance: 1e-10, absoluteTolerance: 1e-10)
+        let result = try flow.trajectories(start, times: times, solver: solver)
+        XCTAssertEqual(result.positions.count, times.count)
+        XCTAssertEqual(result.positions[0], start)
+        for (k, t) in times.enumerated() {
+            for p in 0..<2 {
+                let x = start[p, 0], y = start[p, 1]
+                XCTAssertEqual(result.positions[k][p, 0], cos(t) * x - sin(t) * y, accuracy: 1e-8)
+                XCTAssertEqual(result.positions[k][p, 1], sin(t) * x + cos(t) * y, accuracy: 1e-8)
+            }
+        }
+        let direct = try flow.transport(start, from: 0, to: 1, solver: solver).points
+        for k in 0..<4 { XCTAssertEqual(direct.values[k], result.positions[4].values[k], accuracy: 1e-8) }
+        XCTAssertGreaterThan(result.statistics.evaluations, 0)
+    }
 }
+
