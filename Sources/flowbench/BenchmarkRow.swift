@@ -17,6 +17,8 @@ enum BenchmarkTarget: Sendable {
     case below(Double)
     /// At most a fixed value, in the row's unit.
     case atMost(Double)
+    /// At least a fixed value, in the row's unit (rates).
+    case atLeast(Double)
 
     func holds(value: Double, reference: Double?) -> Bool? {
         switch self {
@@ -25,6 +27,7 @@ enum BenchmarkTarget: Sendable {
             return value <= factor * reference
         case let .below(limit): return value < limit
         case let .atMost(limit): return value <= limit
+        case let .atLeast(limit): return value >= limit
         }
     }
 
@@ -33,6 +36,7 @@ enum BenchmarkTarget: Sendable {
         case let .timesNumpy(factor): return "≤ \(BenchmarkTable.number(factor))× numpy"
         case let .below(limit): return "< \(BenchmarkTable.number(limit)) \(unit)"
         case let .atMost(limit): return "≤ \(BenchmarkTable.number(limit)) \(unit)"
+        case let .atLeast(limit): return "≥ \(BenchmarkTable.number(limit)) \(unit)"
         }
     }
 }

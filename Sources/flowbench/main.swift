@@ -24,6 +24,8 @@ let benchmarks: [Benchmark] = [
     PlotBenchmark.twoPanelPNGAndPDF,
     PlotBenchmark.rasterOnly,
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
+    TrainingBenchmark.planarReverseKL, TrainingBenchmark.couplingMaximumLikelihood,
+    SplineFitBenchmark.eightGaussians, SplineFitBenchmark.checkerboard,
     FlowMatchingBenchmark.speed, FlowMatchingBenchmark.quality,
 ]
 

@@ -13,11 +13,11 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
     public static let seluAlpha = 1.6732632423543772
 
     /// h[i] = σ(a[i]) for i < count. One switch per call, a plain loop inside.
-    @inlinable
     public func apply(_ a: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
         case .tanh:
-            for i in 0..<count { h[i] = Foundation.tanh(a[i]) }
+            // From one exponential (about twice as fast as the C library's tanh here).
+            for i in 0..<count { h[i] = TrainableMath.tanhAndSech2(a[i]).tanh }
         case .relu:
             for i in 0..<count { h[i] = Swift.max(a[i], 0) }
         case .elu:
@@ -31,7 +31,6 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
     }
 
     /// g[i] *= σ'(a[i]) given h[i] = σ(a[i]).
-    @inlinable
     public func multiplyByDerivative(_ g: UnsafeMutablePointer<Double>, pre a: UnsafePointer<Double>,
                                      post h: UnsafePointer<Double>, count: Int) {
         switch self {

@@ -13,11 +13,12 @@
 /// Parameters (relative to the network's own offset in a layer's vector): for k = 1…L, the
 /// weights Wₖ (wₖ × wₖ₋₁) then the bias bₖ (wₖ). Activations are *feature-major*: a buffer
 /// for width w and n points holds `buffer[i * n + p]` (feature i of point p), so every inner
-/// loop runs over the batch, contiguous and free of reductions (the compiler vectorises it);
-/// the dot products of the weight gradient use four fixed partial sums (deterministic).
+/// loop runs over the batch (``FeatureMajorKernels``: SIMD4 over points, blocks of four rows;
+/// sums in a fixed order, so results are deterministic).
 /// The caller transposes its points in and out (a coupling gathers the kept coordinates).
 ///
-/// Tape (``tapeCount(count:)`` doubles for n points): aₖ and hₖ for k < L, a_L (the output),
+/// Tape (``tapeCount(count:)`` doubles for n points): with masks, the products M ⊙ W first; then
+/// aₖ and hₖ for k < L, a_L (the output),
 /// then two scratch buffers of (max width × n) for the backward pass.
 /// ``forward(parameters:input:count:tape:)`` returns the output (w_L × n, inside the tape);
 /// the caller writes ∂L/∂output into ``outputGradient(tape:count:)`` and calls
@@ -108,9 +109,14 @@ public struct TrainableMLP: Sendable {
 
     // MARK: - Tape
 
+    /// Doubles of masked weights M ⊙ W kept at the start of the tape (0 without masks).
+    private var maskedWeightCount: Int {
+        masks == nil ? 0 : (1..<widths.count).reduce(0) { $0 + widths[$1] * widths[$1 - 1] }
+    }
+
     /// Doubles of tape for `count` points.
     public func tapeCount(count n: Int) -> Int {
-        var total = 0
+        var total = maskedWeightCount
         for k in 1..<widths.count { total += (k < widths.count - 1 ? 2 : 1) * widths[k] * n }
         return total + 2 * maxWidth * n
     }
@@ -118,7 +124,7 @@ public struct TrainableMLP: Sendable {
     /// Offsets (in the tape) of aₖ and hₖ, k = 1…L (hₗ = aₗ).
     @inline(__always)
     func activationOffsets(_ k: Int, count n: Int) -> (pre: Int, post: Int) {
-        var offset = 0
+        var offset = maskedWeightCount
         for j in 1..<k { offset += (j < widths.count - 1 ? 2 : 1) * widths[j] * n }
         let pre = offset
         return (pre, k < widths.count - 1 ? pre + widths[k] * n : pre)
@@ -133,6 +139,15 @@ public struct TrainableMLP: Sendable {
         tape + scratchOffset(count: n)
     }
 
+    /// The weights the products use: Wₖ itself, or M ⊙ W in the tape (written by ``forward``).
+    @inline(__always)
+    private func effectiveWeights(_ k: Int, parameters: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+        guard masks != nil else { return parameters + weightOffsets[k - 1] }
+        var offset = 0
+        for j in 1..<k { offset += widths[j] * widths[j - 1] }
+        return UnsafePointer(tape + offset)
+    }
+
     // MARK: - Passes
 
     /// Runs the network on `input` (inputs × n, feature-major) and returns the output
@@ -140,27 +155,23 @@ public struct TrainableMLP: Sendable {
     @discardableResult
     public func forward(parameters: UnsafePointer<Double>, input: UnsafePointer<Double>, count n: Int,
                         tape: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        if let masks {
+            var offset = 0
+            for k in 1..<widths.count {
+                let w = parameters + weightOffsets[k - 1]
+                let m = masks[k - 1]
+                for j in 0..<(widths[k] * widths[k - 1]) { tape[offset + j] = w[j] * m[j] }
+                offset += widths[k] * widths[k - 1]
+            }
+        }
         var previous = input
         var output = tape
         for k in 1..<widths.count {
             let out = widths[k], fanIn = widths[k - 1]
             let offsets = activationOffsets(k, count: n)
             let a = tape + offsets.pre
-            let weights = parameters + weightOffsets[k - 1]
-            let bias = parameters + biasOffsets[k - 1]
-            let mask = masks?[k - 1]
-            for o in 0..<out {
-                let row = a + o * n
-                let bo = bias[o]
-                for p in 0..<n { row[p] = bo }
-                for i in 0..<fanIn {
-                    var w = weights[o * fanIn + i]
-                    if let mask { w *= mask[o * fanIn + i] }
-                    if w == 0 { continue }
-                    let column = previous + i * n
-                    for p in 0..<n { row[p] += w * column[p] }
-                }
-            }
+            FeatureMajorKernels.multiply(rows: out, inner: fanIn, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
+                                         rowStride: fanIn, innerStride: 1, bias: parameters + biasOffsets[k - 1], x: previous, y: a)
             if k < widths.count - 1 {
                 let h = tape + offsets.post
                 activation.apply(a, into: h, count: out * n)
@@ -182,19 +193,17 @@ public struct TrainableMLP: Sendable {
         var other = scratch + maxWidth * n
         for k in stride(from: widths.count - 1, through: 1, by: -1) {
             let out = widths[k], fanIn = widths[k - 1]
-            let weights = parameters + weightOffsets[k - 1]
-            let mask = masks?[k - 1]
             let previous: UnsafePointer<Double> = k == 1 ? input : UnsafePointer(tape + activationOffsets(k - 1, count: n).post)
-            // Parameter gradients: ∂b_o = Σ_p δ[o,p], ∂W_oi = Σ_p δ[o,p]·h[i,p].
-            let gw = parameterGradient + weightOffsets[k - 1]
-            let gb = parameterGradient + biasOffsets[k - 1]
-            for o in 0..<out {
-                let row = UnsafePointer(delta + o * n)
-                gb[o] += Self.sum(row, n)
-                for i in 0..<fanIn {
-                    if let mask, mask[o * fanIn + i] == 0 { continue }
-                    gw[o * fanIn + i] += Self.dot(row, previous + i * n, n)
-                }
+            // ∂W_oi = Σ_p δ[o,p]·h[i,p] (masked), ∂b_o = Σ_p δ[o,p].
+            func accumulate(_ mask: UnsafePointer<Double>?) {
+                FeatureMajorKernels.accumulateOuter(rows: out, columns: fanIn, n: n, a: delta, b: previous,
+                                                    gradient: parameterGradient + weightOffsets[k - 1], rowStride: fanIn,
+                                                    mask: mask, rowSums: parameterGradient + biasOffsets[k - 1])
+            }
+            if let masks {
+                masks[k - 1].withUnsafeBufferPointer { accumulate($0.baseAddress) }
+            } else {
+                accumulate(nil)
             }
             // ∂L/∂hₖ₋₁[i,:] = Σ_o W_oi δ[o,:], then through σ' unless k = 1.
             let target: UnsafeMutablePointer<Double>
@@ -204,20 +213,8 @@ public struct TrainableMLP: Sendable {
             } else {
                 target = other
             }
-            for i in 0..<fanIn {
-                let column = target + i * n
-                for p in 0..<n { column[p] = 0 }
-            }
-            for o in 0..<out {
-                let row = delta + o * n
-                for i in 0..<fanIn {
-                    var w = weights[o * fanIn + i]
-                    if let mask { w *= mask[o * fanIn + i] }
-                    if w == 0 { continue }
-                    let column = target + i * n
-                    for p in 0..<n { column[p] += w * row[p] }
-                }
-            }
+            FeatureMajorKernels.multiply(rows: fanIn, inner: out, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
+                                         rowStride: 1, innerStride: fanIn, bias: nil, x: delta, y: target)
             if k > 1 {
                 let offsets = activationOffsets(k - 1, count: n)
                 activation.multiplyByDerivative(target, pre: tape + offsets.pre, post: tape + offsets.post, count: fanIn * n)
@@ -226,7 +223,7 @@ public struct TrainableMLP: Sendable {
         }
     }
 
-    /// Σ x[p] with four partial sums in fixed order.
+    /// Σ x[p] with four partial sums in fixed order (used by the BNAF layer).
     @inline(__always)
     static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
@@ -239,7 +236,7 @@ public struct TrainableMLP: Sendable {
         return (s0 + s1) + (s2 + s3)
     }
 
-    /// Σ x[p]·y[p] with four partial sums in fixed order.
+    /// Σ x[p]·y[p] with four partial sums in fixed order (used by the BNAF layer).
     @inline(__always)
     static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0

@@ -76,7 +76,7 @@ public struct TrainableAffineCoupling: TrainableLayer {
         for (jj, j) in split.transformed.enumerated() {
             let raw = out + jj * n, shift = out + (m + jj) * n, th = r.tanh + jj * n
             for p in 0..<n {
-                let t = tanh(raw[p])
+                let t = TrainableMath.tanhAndSech2(raw[p]).tanh
                 th[p] = t
                 let s = c * t
                 if direction == .sampling {

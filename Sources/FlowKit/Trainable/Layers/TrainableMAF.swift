@@ -26,7 +26,7 @@ import Foundation
 ///     ∂L/∂x_i = g_i e^{−α_i} + (the conditioner's input gradient)_i.
 ///
 /// Tape (n points): x (d × n, feature-major), the MLP tape, the conditioner's input gradient
-/// (d × n).
+/// (d × n), the raw log-scales α̃ (d × n, kept by the pass for the vector–Jacobian product).
 public struct TrainableMAF: TrainableLayer {
     public let name = "maf"
     public let dimension: Int
@@ -72,7 +72,7 @@ public struct TrainableMAF: TrainableLayer {
     }
 
     public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int {
-        2 * dimension * n + conditioner.tapeCount(count: n)
+        3 * dimension * n + conditioner.tapeCount(count: n)
     }
 
     /// α = c·tanh(α̃/c) and dα/dα̃ = sech²(α̃/c).
@@ -96,6 +96,8 @@ public struct TrainableMAF: TrainableLayer {
         precondition(direction == .density, "maf: only the density direction has a recording pass")
         let n = buffers.count, d = dimension
         let out = condition(theta, buffers.input, count: n, tape: buffers.tape)
+        let rawLogScales = buffers.tape + 2 * d * n + conditioner.tapeCount(count: n)
+        for q in 0..<(d * n) { rawLogScales[q] = out[d * n + q] }
         for p in 0..<n {
             var logDet = 0.0
             for i in 0..<d {
@@ -113,14 +115,12 @@ public struct TrainableMAF: TrainableLayer {
         let n = buffers.count, d = dimension
         let mlpTape = buffers.tape + d * n
         let inputGradient = mlpTape + conditioner.tapeCount(count: n)
-        var offset = 0
-        for k in 1..<(conditioner.widths.count - 1) { offset += 2 * conditioner.widths[k] * n }
-        let out = UnsafePointer(mlpTape + offset)
+        let rawLogScales = UnsafePointer(inputGradient + d * n)
         let rawGradient = conditioner.outputGradient(tape: mlpTape, count: n)
         for p in 0..<n {
             let gamma = gradient.logAbsDet[p]
             for i in 0..<d {
-                let (alpha, slope) = Self.logScale(out[(d + i) * n + p])
+                let (alpha, slope) = Self.logScale(rawLogScales[i * n + p])
                 let scale = Foundation.exp(-alpha)
                 let g = gradient.output[p * d + i]
                 let z = buffers.output[p * d + i]

@@ -31,8 +31,9 @@ import Foundation
 /// MLP, and into x_A.
 ///
 /// Tape (n points, d_A kept, d_B transformed, P = 3K − 1): the conditioner input (d_A × n,
-/// feature-major), the MLP tape, the conditioner's input gradient (d_A × n), and 6K + 4
-/// doubles of knot scratch.
+/// feature-major), the MLP tape, the conditioner's input gradient (d_A × n), and the knots of
+/// every point and transformed coordinate (6K + 2 doubles each: built once in the pass, read
+/// by the vector–Jacobian product).
 public struct TrainableSplineCoupling: TrainableLayer {
     public let name = "spline_coupling"
     public let dimension: Int
@@ -78,8 +79,11 @@ public struct TrainableSplineCoupling: TrainableLayer {
     }
 
     public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int {
-        2 * kept.count * n + conditioner.tapeCount(count: n) + 6 * bins + 4
+        2 * kept.count * n + conditioner.tapeCount(count: n) + n * transformed.count * knotStride
     }
+
+    /// Doubles of knot data per point and transformed coordinate (see ``buildKnots``).
+    private var knotStride: Int { 6 * bins + 2 }
 
     // MARK: - Tape regions
 
@@ -160,23 +164,13 @@ public struct TrainableSplineCoupling: TrainableLayer {
         for (i, j) in kept.enumerated() {
             for p in 0..<n { r.input[i * n + p] = points[p * d + j] }
         }
-        let output = conditioner.forward(parameters: theta, input: r.input, count: n, tape: r.mlp)
-        assert(output == r.mlp + conditionerOutputOffset(count: n), "spline_coupling: the MLP's tape layout changed")
-        return output
-    }
-
-    /// Where the conditioner's output sits in its tape: after aₖ and hₖ of the hidden layers
-    /// (``TrainableMLP``'s tape layout; checked against `forward`'s result in debug builds).
-    private func conditionerOutputOffset(count n: Int) -> Int {
-        var offset = 0
-        for k in 1..<(conditioner.widths.count - 1) { offset += 2 * conditioner.widths[k] * n }
-        return offset
+        return conditioner.forward(parameters: theta, input: r.input, count: n, tape: r.mlp)
     }
 
     public func pass(_ direction: TrainableDirection, parameters theta: UnsafePointer<Double>, _ buffers: TrainablePass) {
         let n = buffers.count, d = dimension, perCoordinate = 3 * bins - 1
         let raw = condition(parameters: theta, points: buffers.input, count: n, tape: buffers.tape)
-        let knots = regions(buffers.tape, count: n).knots
+        let knotBase = regions(buffers.tape, count: n).knots
         for p in 0..<n {
             for j in kept { buffers.output[p * d + j] = buffers.input[p * d + j] }
             var logDet = 0.0
@@ -186,6 +180,7 @@ public struct TrainableSplineCoupling: TrainableLayer {
                     buffers.output[p * d + j] = v
                     continue
                 }
+                let knots = knotBase + (p * transformed.count + t) * knotStride
                 buildKnots(raw: raw + (t * perCoordinate) * n + p, stride: n, into: knots)
                 if direction == .density {
                     let b = rqBin(bin(of: v, in: knots), knots: knots)
@@ -207,10 +202,7 @@ public struct TrainableSplineCoupling: TrainableLayer {
                     _ gradient: TrainableGradient) {
         let n = buffers.count, d = dimension, kk = bins, perCoordinate = 3 * bins - 1
         let r = regions(buffers.tape, count: n)
-        let raw = UnsafePointer(r.mlp + conditionerOutputOffset(count: n))
         let rawGradient = conditioner.outputGradient(tape: r.mlp, count: n)
-        let knots = r.knots
-        let uw = knots + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
         let scale = 2 * bound * (1 - Double(kk) * Self.minimumBinSize)
         for p in 0..<n {
             let gamma = gradient.logAbsDet[p]
@@ -223,7 +215,8 @@ public struct TrainableSplineCoupling: TrainableLayer {
                     gradient.input[p * d + j] = g
                     continue
                 }
-                buildKnots(raw: raw + base, stride: n, into: knots)
+                let knots = r.knots + (p * transformed.count + t) * knotStride
+                let uw = knots + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
                 let binIndex: Int, bin: RationalQuadraticBin
                 var gBin = RationalQuadraticBin.Gradient()
                 if direction == .density {
