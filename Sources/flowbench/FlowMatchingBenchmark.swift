@@ -17,13 +17,14 @@ import Foundation
 ///   points, the floor W₂ between two fresh samples of 2,000, the solver's evaluations, and
 ///   the density of 200 data points by both routes (their difference, the round trip).
 ///
-/// Measured on 2 December 2026 (release build, the 2 cores shared with 3 other helpers' builds,
-/// load average 8–12): fm-speed 329 it/s independent and 107 it/s OT (thread CPU, jobs = 1:
-/// 2.2× and 1.8× torchcfm, short of the 10× target: the MLP's matrix loops and the O(n³) worst
-/// case of the assignment on clustered 8gaussians × moons, 5 ms at n = 256); fm-8g-moons after
-/// 20,000 iterations: W₂ 0.293 (OT) and 0.611 (independent) against a floor of 0.168, i.e.
-/// 1.74× and 3.63× (torchcfm: 0.34 / 0.07 ≈ 4.9×); dopri5 at 1e-4 took 26 (OT) and 80
-/// (independent) evaluations for 2,000 samples.
+/// Measured on 2 December 2026 (release build, the 2 cores shared with other helpers' builds,
+/// load average 3–12), after the merge of the SIMD MLP kernels: fm-speed 434 it/s independent
+/// and 109 it/s OT (thread CPU, jobs = 1: 2.9× and 1.8× torchcfm, short of the 10× target; the
+/// OT pairing alone takes 4.9 ms at n = 256 on clustered 8gaussians × moons, near its O(n³)
+/// worst case, and 2.8 s at n = 2,000). fm-8g-moons after 20,000 iterations (before that merge):
+/// W₂ 0.293 (OT) and 0.611 (independent) against a floor of 0.168, i.e. 1.74× and 3.63×
+/// (torchcfm: 0.34 / 0.07 ≈ 4.9×); dopri5 at 1e-4 took 26 (OT) and 80 (independent)
+/// evaluations for 2,000 samples.
 enum FlowMatchingBenchmark {
     static let peerItPerSecond: [ConditionalFlowMatching.Pairing: Double] = [.independent: 150, .optimalTransport: 60]
 
