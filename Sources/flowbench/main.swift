@@ -27,6 +27,7 @@ let benchmarks: [Benchmark] = [
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
     TrainingBenchmark.planarReverseKL, TrainingBenchmark.couplingMaximumLikelihood,
     SplineFitBenchmark.eightGaussians, SplineFitBenchmark.checkerboard,
+    FlowMatchingBenchmark.speed, FlowMatchingBenchmark.quality,
 ]
 
 /// The load average, printed with the results: on a shared machine it says how much the

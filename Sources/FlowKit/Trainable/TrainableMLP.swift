@@ -123,7 +123,7 @@ public struct TrainableMLP: Sendable {
 
     /// Offsets (in the tape) of aₖ and hₖ, k = 1…L (hₗ = aₗ).
     @inline(__always)
-    private func activationOffsets(_ k: Int, count n: Int) -> (pre: Int, post: Int) {
+    func activationOffsets(_ k: Int, count n: Int) -> (pre: Int, post: Int) {
         var offset = maskedWeightCount
         for j in 1..<k { offset += (j < widths.count - 1 ? 2 : 1) * widths[j] * n }
         let pre = offset

@@ -1,0 +1,223 @@
+/// The linear assignment problem: given costs c_ij (rows × columns, rows ≤ columns), the
+/// injective map σ from rows to columns minimising Σᵢ c_{iσ(i)} — the exact optimal transport
+/// between two uniform point sets of the same size (a Birkhoff vertex is optimal).
+///
+/// Solved by shortest augmenting paths with dual potentials (Jonker & Volgenant 1987, "A
+/// shortest augmenting path algorithm for dense and sparse linear assignment problems",
+/// Computing 38; in the form of Crouse 2016, "On implementing 2D rectangular assignment
+/// algorithms", IEEE TAES 52(4)), O(n²·m):
+/// 1. for square problems, column reduction: v_j = minᵢ c_ij, uᵢ = 0 (feasible:
+///    c_ij − uᵢ − v_j ≥ 0), and each column's cheapest row takes it if that row is still free
+///    (a tight edge), then JV's augmenting row reduction; with more columns than rows, v = 0
+///    (an unmatched column's dual must be 0);
+/// 2. for each free row, a Dijkstra search over the reduced costs c_ij − uᵢ − v_j from that row
+///    to the nearest free column (scanning only the columns not yet reached, preferring free
+///    columns at ties), then a dual update that keeps every matched edge tight and every
+///    reduced cost ≥ 0, and the flip of the path.
+/// The duals stay feasible and the matching tight, so the result is optimal (complementary
+/// slackness).
+public enum LinearAssignment {
+    /// An optimal assignment.
+    public struct Solution: Sendable, Equatable {
+        /// The column of each row.
+        public var rowToColumn: [Int]
+        /// Σᵢ c_{iσ(i)}.
+        public var cost: Double
+    }
+
+    /// Solves the problem for `costs` (row-major rows × columns, finite, rows ≤ columns).
+    public static func solve(costs: UnsafePointer<Double>, rows n: Int, columns m: Int) throws(FlowKitError) -> Solution {
+        guard n >= 0, m >= n else {
+            throw .invalidParameter(parameter: "assignment", value: "\(n) × \(m)", requirement: "at most as many rows as columns")
+        }
+        for k in 0..<(n * m) where !costs[k].isFinite {
+            throw .invalidParameter(parameter: "cost[\(k / m)][\(k % m)]", value: "\(costs[k])", requirement: "finite")
+        }
+        guard n > 0 else { return Solution(rowToColumn: [], cost: 0) }
+        var u = [Double](repeating: 0, count: n)
+        var v = [Double](repeating: .infinity, count: m)
+        var columnOfRow = [Int](repeating: -1, count: n)
+        var rowOfColumn = [Int](repeating: -1, count: m)
+        var distance = [Double](repeating: 0, count: m)   // shortest reduced path cost to each column
+        var predecessor = [Int](repeating: -1, count: m)  // row before each column on its path
+        var remaining = [Int](repeating: 0, count: m)     // columns not yet reached
+        var reachedRows = [Int](repeating: 0, count: n)
+        var reachedColumns = [Int](repeating: 0, count: m)
+        u.withUnsafeMutableBufferPointer { ub in
+        v.withUnsafeMutableBufferPointer { vb in
+        columnOfRow.withUnsafeMutableBufferPointer { cb in
+        rowOfColumn.withUnsafeMutableBufferPointer { rb in
+        distance.withUnsafeMutableBufferPointer { db in
+        predecessor.withUnsafeMutableBufferPointer { pb in
+        remaining.withUnsafeMutableBufferPointer { remb in
+        reachedRows.withUnsafeMutableBufferPointer { rlb in
+        reachedColumns.withUnsafeMutableBufferPointer { clb in
+            let u = ub.baseAddress!, v = vb.baseAddress!, columnOfRow = cb.baseAddress!, rowOfColumn = rb.baseAddress!
+            let distance = db.baseAddress!, predecessor = pb.baseAddress!, remaining = remb.baseAddress!
+            let reachedRows = rlb.baseAddress!, reachedColumns = clb.baseAddress!
+            // 1. Column reduction (square problems only: with more columns than rows, a column
+            //    left unmatched must keep v_j = 0, the dual of its ≤ 1 constraint).
+            if n == m {
+                var cheapestRow = [Int](repeating: 0, count: m)
+                for i in 0..<n {
+                    let row = costs + i * m
+                    for j in 0..<m where row[j] < v[j] { v[j] = row[j]; cheapestRow[j] = i }
+                }
+                for j in 0..<m {
+                    let i = cheapestRow[j]
+                    if columnOfRow[i] < 0 { columnOfRow[i] = j; rowOfColumn[j] = i }
+                }
+                augmentingRowReduction(costs: costs, n: n, u: u, v: v, columnOfRow: columnOfRow, rowOfColumn: rowOfColumn)
+            } else {
+                for j in 0..<m { v[j] = 0 }
+            }
+            // 2. Shortest augmenting paths from the free rows.
+            for start in 0..<n where columnOfRow[start] < 0 {
+                for j in 0..<m { remaining[j] = j; distance[j] = .infinity }
+                var remainingCount = m, rowCount = 0, columnCount = 0
+                var reachedDistance = 0.0
+                var i = start
+                var sink = -1
+                while sink < 0 {
+                    reachedRows[rowCount] = i
+                    rowCount += 1
+                    let row = costs + i * m
+                    let base = reachedDistance - u[i]
+                    var lowest = Double.infinity
+                    var index = -1
+                    for k in 0..<remainingCount {
+                        let j = remaining[k]
+                        let r = base + row[j] - v[j]
+                        if r < distance[j] { predecessor[j] = i; distance[j] = r }
+                        let dj = distance[j]
+                        if dj < lowest || (dj == lowest && rowOfColumn[j] < 0) { lowest = dj; index = k }
+                    }
+                    reachedDistance = lowest
+                    let j = remaining[index]
+                    reachedColumns[columnCount] = j
+                    columnCount += 1
+                    remainingCount -= 1
+                    remaining[index] = remaining[remainingCount]
+                    if rowOfColumn[j] < 0 { sink = j } else { i = rowOfColumn[j] }
+                }
+                // Dual update: reached rows and columns shift by the final distance.
+                u[start] += reachedDistance
+                for k in 0..<rowCount {
+                    let r = reachedRows[k]
+                    if r != start { u[r] += reachedDistance - distance[columnOfRow[r]] }
+                }
+                for k in 0..<columnCount {
+                    let c = reachedColumns[k]
+                    v[c] -= reachedDistance - distance[c]
+                }
+                // Flip the path from the sink back to the start row.
+                var j = sink
+                while true {
+                    let r = predecessor[j]
+                    rowOfColumn[j] = r
+                    let previous = columnOfRow[r]
+                    columnOfRow[r] = j
+                    if r == start { break }
+                    j = previous
+                }
+            }
+        }}}}}}}}}
+        var cost = 0.0
+        for i in 0..<n { cost += costs[i * m + columnOfRow[i]] }
+        return Solution(rowToColumn: columnOfRow, cost: cost)
+    }
+
+    /// Jonker & Volgenant's augmenting row reduction (square problems), two passes over the free
+    /// rows: a free row i takes the column j₁ of its smallest reduced cost c_ij − v_j (u₁), and
+    /// v_{j₁} drops by the gap to the second smallest (u₂) so that the edge is tight with
+    /// uᵢ = u₂ while every reduced cost stays ≥ 0; a displaced row is processed next (strict
+    /// gap) or in the next pass (tie, when the second column is taken instead). Duals stay
+    /// feasible and the matching tight, so the search that follows may start from any state
+    /// this leaves; a cap on the work keeps floating-point ties from cycling.
+    private static func augmentingRowReduction(costs: UnsafePointer<Double>, n: Int, u: UnsafeMutablePointer<Double>,
+                                               v: UnsafeMutablePointer<Double>, columnOfRow: UnsafeMutablePointer<Int>,
+                                               rowOfColumn: UnsafeMutablePointer<Int>) {
+        var free = (0..<n).filter { columnOfRow[$0] < 0 }
+        var budget = 8 * n
+        for _ in 0..<2 {
+            var k = 0
+            let previousCount = free.count
+            var next: [Int] = []
+            while k < previousCount, budget > 0 {
+                budget -= 1
+                let i = free[k]
+                k += 1
+                let row = costs + i * n
+                var u1 = Double.infinity, u2 = Double.infinity, j1 = 0, j2 = -1
+                for j in 0..<n {
+                    let h = row[j] - v[j]
+                    if h < u2 {
+                        if h >= u1 { u2 = h; j2 = j } else { u2 = u1; j2 = j1; u1 = h; j1 = j }
+                    }
+                }
+                var displaced = rowOfColumn[j1]
+                if u1 < u2, u2.isFinite {
+                    v[j1] -= u2 - u1
+                    u[i] = u2
+                } else {
+                    if displaced >= 0, j2 >= 0 { j1 = j2; displaced = rowOfColumn[j1] }
+                    u[i] = row[j1] - v[j1]
+                }
+                if displaced >= 0 {
+                    columnOfRow[displaced] = -1
+                    if u1 < u2, u2.isFinite { k -= 1; free[k] = displaced } else { next.append(displaced) }
+                }
+                columnOfRow[i] = j1
+                rowOfColumn[j1] = i
+            }
+            if k < previousCount { next.append(contentsOf: free[k..<previousCount]) }
+            free = next
+            if free.isEmpty { break }
+        }
+    }
+
+    /// Solves the problem for a cost matrix given as rows.
+    public static func solve(costs: [[Double]]) throws(FlowKitError) -> Solution {
+        let n = costs.count, m = costs.first?.count ?? 0
+        guard costs.allSatisfy({ $0.count == m }), m >= n else {
+            throw .invalidParameter(parameter: "assignment", value: "ragged cost matrix", requirement: "rows of equal length, at least as many columns as rows")
+        }
+        let flat = costs.flatMap { $0 }
+        return try flat.withUnsafeBufferPointer { buffer throws(FlowKitError) in
+            guard let base = buffer.baseAddress else { return Solution(rowToColumn: [], cost: 0) }
+            return try solve(costs: base, rows: n, columns: m)
+        }
+    }
+
+    /// The optimal pairing of two point sets of the same size for the squared Euclidean cost
+    /// ‖aᵢ − b_σ(i)‖² (exact optimal transport between their empirical measures).
+    public static func pairing(_ a: PointBatch, _ b: PointBatch) throws(FlowKitError) -> Solution {
+        guard a.dimension == b.dimension else {
+            throw .dimensionMismatch(what: "optimal pairing", expected: a.dimension, found: b.dimension)
+        }
+        guard a.count == b.count else {
+            throw .invalidParameter(parameter: "points", value: "\(a.count) and \(b.count)", requirement: "two sets of the same size")
+        }
+        let n = a.count
+        var costs = [Double](repeating: 0, count: n * n)
+        squaredDistances(a.values, b.values, count: n, dimension: a.dimension, into: &costs)
+        return try costs.withUnsafeBufferPointer { buffer throws(FlowKitError) in
+            guard let base = buffer.baseAddress else { return Solution(rowToColumn: [], cost: 0) }
+            return try solve(costs: base, rows: n, columns: n)
+        }
+    }
+
+    /// costs[i·n + j] = ‖aᵢ − b_j‖² for two row-major sets of n points in ℝᵈ.
+    public static func squaredDistances(_ a: [Double], _ b: [Double], count n: Int, dimension d: Int, into costs: inout [Double]) {
+        for i in 0..<n {
+            for j in 0..<n {
+                var s = 0.0
+                for k in 0..<d {
+                    let e = a[i * d + k] - b[j * d + k]
+                    s += e * e
+                }
+                costs[i * n + j] = s
+            }
+        }
+    }
+}
