@@ -112,7 +112,9 @@ func main() throws {
         let out = scratch.appendingPathComponent("out")
         try? FileManager.default.removeItem(at: out)
         let format = mutator.pick(["svg", "svg", "png", "pdf"])
-        let run = try runner.run(["run", "mutant.yaml", "--samples", "400", "--out", "out", "--format", format, "--quiet", "--jobs", "1"],
+        // Fits are cut to a few iterations (their length is a setting, not an input to fuzz).
+        let run = try runner.run(["run", "mutant.yaml", "--samples", "400", "--iterations", "20", "--batch", "16",
+                                  "--out", "out", "--format", format, "--quiet", "--jobs", "1"],
                                  timeout: 60)
         let metrics = try? String(contentsOf: out.appendingPathComponent("mutant/metrics.json"), encoding: .utf8)
         if let f = FindingClassifier.classify(run, command: "run", metrics: metrics) {

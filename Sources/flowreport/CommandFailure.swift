@@ -25,6 +25,19 @@ struct CommandFailure: Error {
     }
 }
 
+extension CommandFailure {
+    /// `sample` and `eval` work on a fixed flow: a spec with a `fit:` section has no fitted
+    /// parameters yet, and its starting parameters are no answer (exit 2 with the way on).
+    static func requireFixedFlow(_ experiment: Experiment, spec: String, command: String) throws {
+        guard experiment.fit != nil else { return }
+        let fitted = "\(experiment.name)/\(Experiment.fittedSpecFileName)"
+        throw CommandFailure(code: badInput, message: """
+            error: \(spec) asks for a fit ('fit:'), so its flow has no fitted parameters yet
+              hint: run 'flowreport run \(spec)' first, then 'flowreport \(command) \(fitted)' (next to the spec, or under --out)
+            """)
+    }
+}
+
 /// Output helpers.
 enum Terminal {
     /// Writes `text` and a newline to stderr.

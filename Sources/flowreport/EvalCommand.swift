@@ -34,6 +34,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         do {
             let experiment = try SpecLoader.load(path: spec)
+            try CommandFailure.requireFixedFlow(experiment, spec: spec, command: "eval")
             let batch = if let at {
                 try Evaluation.parseAt(at, dimension: experiment.dimension)
             } else if let points {

@@ -29,6 +29,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         do {
             let experiment = try SpecLoader.load(path: spec)
+            try CommandFailure.requireFixedFlow(experiment, spec: spec, command: "sample")
             let csv = Evaluation.sampleCSV(experiment, count: count, seed: seed ?? experiment.seed)
             try NumericalTrouble.check(csv, evaluated: false, spec: spec)
             print(csv, terminator: "")

@@ -120,3 +120,25 @@ final class CLIHardeningTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("unknown figure kind 'dens\\u{1B}[2Jity'"), bad.stderr)
     }
 }
+
+/// `sample` and `eval` refuse a spec whose flow is still to be fitted.
+final class CLIFitSpecTests: XCTestCase {
+    func testSampleAndEvalOfASpecWithAFitPointToFittedYAML() throws {
+        let directory = try RunEndToEnd.temporaryDirectory(for: self)
+        try """
+        title: t
+        seed: 1
+        samples: 1000
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{planar: {repeat: 2}}]
+        fit: {objective: reverse_kl, target: u1, iterations: 5, batch: 8}
+        """.write(to: directory.appendingPathComponent("f.yaml"), atomically: true, encoding: .utf8)
+        for arguments in [["sample", "f.yaml", "--count", "3"], ["eval", "f.yaml", "--at", "0,0"]] {
+            let result = try RunEndToEnd.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 2, "\(arguments)")
+            XCTAssertTrue(result.stdout.isEmpty, "nothing printed as data")
+            XCTAssertTrue(result.stderr.contains("asks for a fit"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("f/fitted.yaml"), result.stderr)
+        }
+    }
+}

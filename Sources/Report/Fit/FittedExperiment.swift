@@ -7,7 +7,7 @@ import Foundation
 /// the report draws exactly what `flowreport run fitted.yaml` would), the fits' metrics and
 /// checks, and their figures.
 struct FittedExperiment {
-    static let fileName = "fitted.yaml"
+    static let fileName = Experiment.fittedSpecFileName
 
     /// One fit: `variant` nil for the spec's own flow.
     struct Chain: Sendable {

@@ -43,6 +43,9 @@ public struct Experiment: Sendable {
     /// Until the fit runs, ``flow`` holds the fitted layers at their starting parameters.
     public var fit: FitPlan? = nil
 
+    /// The file in a report folder holding the spec with every fitted parameter written out.
+    public static let fittedSpecFileName = "fitted.yaml"
+
     /// The number of dimensions of the base, the flow and its output.
     public var dimension: Int { flow.dimension }
     /// The base distribution on ℝᵈ (for 1-D specs, the univariate base as one component).
