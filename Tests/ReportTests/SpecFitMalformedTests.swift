@@ -33,6 +33,8 @@ final class SpecFitMalformedTests: XCTestCase {
         ("momentum-too-large", 8, 56, "momentum must be a number in [0, 1)"),
         ("target-with-ml", 7, 11, "maximum_likelihood fits data, not a target energy"),
         ("unknown-layer-option", 4, 35, "unknown key 'bnis'"),
+        // Fuzz finding: 710 NICE layers ran their fit, then wrote a fitted.yaml beyond 1 MiB.
+        ("fitted-spec-too-large", 6, 3, "written out in fitted.yaml they could take"),
     ]
 
     static let hints: [String: String] = [
@@ -43,6 +45,7 @@ final class SpecFitMalformedTests: XCTestCase {
         "layer-wrong-direction-maf": "use 'maf' with maximum_likelihood",
         "partial-parameters": "give w too",
         "data-file-too-small": "at least 10 points",
+        "fitted-spec-too-large": "use fewer or smaller layers",
     ]
 
     static var directory: URL {

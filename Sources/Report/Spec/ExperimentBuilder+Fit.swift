@@ -319,4 +319,22 @@ extension ExperimentBuilder {
         guard ok, let settings, !layers.isEmpty else { return nil }
         return FitPlan(settings: settings, layers: layers.map(\.slot), baseMean: mean, baseStd: std)
     }
+
+    /// The most bytes one fitted parameter takes in `fitted.yaml`: the longest shortest
+    /// round-trip double (`-2.2250738585072014e-308`, 24 characters) and its separator.
+    static let bytesPerFittedParameter = 26
+
+    /// `fitted.yaml` must load like any spec (``SpecLimits/maximumBytes``): the spec text plus
+    /// every fitted parameter at its longest must stay within the limit, checked before any fit
+    /// runs (a fit of hours would otherwise end in a file no command accepts).
+    func checkFittedSpecSize(plans: [FitPlan?], at node: Node) {
+        let fitted = plans.compactMap { $0 }.flatMap(\.layers).filter { $0.fixed == nil }
+        let parameters = fitted.reduce(0) { $0 + $1.layer.parameterCount }
+        guard parameters > 0 else { return }
+        let bytes = source.utf8.count + parameters * Self.bytesPerFittedParameter
+        guard bytes > SpecLimits.maximumBytes else { return }
+        let most = (SpecLimits.maximumBytes - source.utf8.count) / Self.bytesPerFittedParameter
+        sink.error(at: node, "the fits of this spec have \(parameters) parameters; written out in fitted.yaml they could take \(bytes) bytes, beyond the \(SpecLimits.maximumBytes)-byte (1 MiB) limit of a spec",
+                   hint: "use fewer or smaller layers (repeat, hidden, bins) or fewer variants: at most about \(max(0, most)) fitted parameters")
+    }
 }

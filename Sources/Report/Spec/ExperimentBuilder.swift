@@ -123,6 +123,7 @@ final class ExperimentBuilder {
         let variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
                                                             baseDescription: baseDescription, maps: maps, steps: steps,
                                                             fit: top["fit"], baseNode: top["base"], root: root) } ?? []
+        checkFittedSpecSize(plans: [fitPlan] + variants.map(\.fit), at: top["fit"] ?? top["flow"] ?? root)
         let hasReference = top["reference"] != nil && (dimension ?? 1) == 1
 
         let context = FigureContext(dimension: dimension ?? 1, maps: maps.count, hasReference: hasReference,
