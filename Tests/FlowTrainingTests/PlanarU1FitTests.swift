@@ -7,25 +7,10 @@ import FlowTraining
 /// log Z is stored) gets within 0.1 nats of log Z1: KL(q ‖ p) = log Z − ELBO < 0.1, the ELBO
 /// estimated with 20,000 fresh samples.
 final class PlanarU1FitTests: XCTestCase {
-    /// −U − E and its gradient, from ``EnvelopedEnergy``.
-    struct U1Target: TrainingTarget {
-        let energy = EnvelopedEnergy(.u1)
-        var dimension: Int { 2 }
-        func logDensityAndGradient(points: UnsafePointer<Double>, count: Int, logDensity: UnsafeMutablePointer<Double>,
-                                   gradient: UnsafeMutablePointer<Double>) {
-            for p in 0..<count {
-                let (u, d1, d2) = energy.potentialAndGradient(points[2 * p], points[2 * p + 1])
-                logDensity[p] = -u
-                gradient[2 * p] = -d1
-                gradient[2 * p + 1] = -d2
-            }
-        }
-    }
-
     func testShortPlanarFitOnU1ReachesLogZWithinATenthOfANat() throws {
         let flow = TrainableFlow(dimension: 2, layers: (0..<16).map { _ in TrainablePlanar(dimension: 2) })
         let iterations = 2000
-        let trainer = Trainer(flow: flow, objective: ReverseKL(target: U1Target(), annealingIterations: 300),
+        let trainer = Trainer(flow: flow, objective: ReverseKL(target: EnvelopedEnergy(.u1), annealingIterations: 300),
                               configuration: TrainingConfiguration(iterations: iterations, batchSize: 128, chunkSize: 64, seed: 11))
         var adam = Adam()
         let result = try trainer.fit(from: flow.initialParameters(seed: 3), optimizer: &adam,

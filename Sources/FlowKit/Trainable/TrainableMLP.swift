@@ -77,6 +77,13 @@ public struct TrainableMLP: Sendable {
     /// Writes starting parameters at `parameters`: weights and biases uniform on
     /// (−1/√fan-in, 1/√fan-in) (PyTorch's default), masked entries zero, and the last layer
     /// zero when ``zeroLastLayer``.
+    /// A new parameter vector of this MLP alone, initialised by ``initialize(_:using:)``.
+    public func initialParameters(using stream: inout RandomStream) -> [Double] {
+        var values = [Double](repeating: 0, count: parameterCount)
+        values.withUnsafeMutableBufferPointer { if let b = $0.baseAddress { initialize(b, using: &stream) } }
+        return values
+    }
+
     public func initialize(_ parameters: UnsafeMutablePointer<Double>, using stream: inout RandomStream) {
         for k in 1..<widths.count {
             let fanIn = widths[k - 1], out = widths[k]

@@ -27,9 +27,7 @@ public struct TrainableAdditiveCoupling: TrainableLayer {
     public var cheapDirection: TrainableDirection { .density }
 
     public func initialParameters(using stream: inout RandomStream) -> [Double] {
-        var values = [Double](repeating: 0, count: conditioner.parameterCount)
-        values.withUnsafeMutableBufferPointer { if let b = $0.baseAddress { conditioner.initialize(b, using: &stream) } }
-        return values
+        conditioner.initialParameters(using: &stream)
     }
 
     public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int {

@@ -41,9 +41,7 @@ public struct TrainableAffineCoupling: TrainableLayer {
     public var cheapDirection: TrainableDirection { .density }
 
     public func initialParameters(using stream: inout RandomStream) -> [Double] {
-        var values = [Double](repeating: 0, count: conditioner.parameterCount)
-        values.withUnsafeMutableBufferPointer { if let b = $0.baseAddress { conditioner.initialize(b, using: &stream) } }
-        return values
+        conditioner.initialParameters(using: &stream)
     }
 
     /// The spec parameters (mask, conditioner, scale).
