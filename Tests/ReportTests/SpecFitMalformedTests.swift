@@ -28,7 +28,12 @@ final class SpecFitMalformedTests: XCTestCase {
         ("fit-unknown-key", 8, 3, "unknown key 'iteratons' in fit"),
         ("anneal-with-ml", 8, 11, "anneal applies to reverse_kl only"),
         ("base-not-normal", 2, 7, "a fitted flow's base must be 'normal'"),
-        ("catalog-map-in-fit", 5, 5, "'reverse' is a map of the transform catalog"),
+        ("catalog-map-in-fit", 5, 5, "'reverse' cannot stand among fitted layers"),
+        // Fit check limits are set in the top-level checks:, like every other check's.
+        ("fit-checks-moved", 8, 11, "fit: checks is not read here"),
+        ("fit-check-without-fit", 6, 3, "check 'heldout_nll' judges a fit, but the spec has no fit: section"),
+        ("fit-check-on-without-limit", 7, 23, "check 'kl_model_to_target' has no default limit"),
+        ("fit-check-negative-limit", 6, 61, "limit of 'kl_model_to_target'"),
         ("unknown-optimizer", 8, 15, "unknown optimizer 'sgd'"),
         ("momentum-too-large", 8, 56, "momentum must be a number in [0, 1)"),
         ("target-with-ml", 7, 11, "maximum_likelihood fits data, not a target energy"),
@@ -46,6 +51,8 @@ final class SpecFitMalformedTests: XCTestCase {
         "partial-parameters": "give w too",
         "data-file-too-small": "at least 10 points",
         "fitted-spec-too-large": "use fewer or smaller layers",
+        "fit-checks-moved": "move it: checks: {kl_model_to_target: {limit: …}} at the top level of the spec",
+        "catalog-map-in-fit": "fixed maps a fitted flow takes: affine",
     ]
 
     static var directory: URL {

@@ -51,7 +51,7 @@ final class SpecFitTests: XCTestCase {
           anneal: 10000
           train_base: false
           validation: {every: 250}
-          checks: {kl_model_to_target: 0.5}
+        checks: {kl_model_to_target: 0.5}
         """, path: "r.yaml")
         let s = try XCTUnwrap(experiment.fit?.settings)
         XCTAssertEqual(experiment.fit?.layers.count, 33)
@@ -63,6 +63,40 @@ final class SpecFitTests: XCTestCase {
         XCTAssertFalse(s.trainBase)
         XCTAssertEqual(s.validationEvery, 250)
         XCTAssertEqual(s.limits["kl_model_to_target"], 0.5)
+    }
+
+    /// The fit checks' limits sit in the top-level checks: with the others, in every form a
+    /// check takes there, and reach the variants' fits too; `off` removes a check.
+    func testFitCheckLimitsAreSetWithTheOtherChecks() throws {
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{planar: {repeat: 2}}]
+        fit: {objective: reverse_kl, target: u1}
+        checks:
+          eq4_vs_eq5: {limit: 1e-10}
+          kl_model_to_target: {limit: 0.25}
+          gradient_check: 1e-4
+          elbo_below_log_z: off
+        variants:
+          radial: {flow: [{radial: {repeat: 2}}], fit: {target: u2}}
+        """, path: "c.yaml")
+        for limits in [experiment.fit?.settings.limits, experiment.variants.first?.fit?.settings.limits] {
+            let l = try XCTUnwrap(limits)
+            XCTAssertEqual(l["kl_model_to_target"], 0.25)
+            XCTAssertEqual(l["gradient_check"], 1e-4)
+            XCTAssertEqual(l["heldout_nll"], .infinity, "unset: off")
+            XCTAssertTrue(l.keys.contains("heldout_nll"))
+            XCTAssertFalse(l.keys.contains("elbo_below_log_z"), "off")
+        }
+        XCTAssertEqual(experiment.check(.eq4VsEq5).limit, 1e-10, "the ordinary checks are read as before")
+        let ml = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{coupling: {repeat: 2, hidden: [4]}}]
+        fit: {objective: maximum_likelihood, data: moons}
+        checks: {heldout_nll: 3.5, elbo_below_log_z: on}
+        """, path: "m.yaml")
+        XCTAssertEqual(ml.fit?.settings.limits["heldout_nll"], 3.5)
+        XCTAssertEqual(ml.fit?.settings.limits["elbo_below_log_z"], 3)
     }
 
     func testFittedLayersStartAtTheParametersOfTheFit() throws {

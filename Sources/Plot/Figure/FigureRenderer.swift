@@ -251,6 +251,11 @@ public enum FigureRenderer {
             }
         }
         guard p.showsAxes else {
+            // Without axes, a y label still names the row (Rezende & Mohamed's Figure 3 grid).
+            if let l = p.y.label {
+                d.yLabel = fitted(l, font: font, maxWidth: cellH, renderer: renderer)
+                ins.left = max(ins.left, labelPad + (d.yLabel?.height ?? 0))
+            }
             d.insets = overhang(d, ins)
             return d
         }
@@ -514,6 +519,9 @@ public enum FigureRenderer {
                     let leftOf = r.minX - tickLength - (d.yTicks.labels.contains { $0 != nil } ? tickPad + d.yTicks.maxWidth : 0) - labelPad
                     label(l, text, role: .yLabel, panel: k, at: Point(leftOf, r.midY), h: .center, v: .bottom, angle: Double.pi / 2)
                 }
+            }
+            if !p.showsAxes, let l = d.yLabel, let text = p.y.label {
+                label(l, text, role: .yLabel, panel: k, at: Point(r.minX - labelPad, r.midY), h: .center, v: .bottom, angle: Double.pi / 2)
             }
             if let l = d.title, let text = p.title {
                 label(l, text, role: .panelTitle, panel: k, at: Point(r.midX, r.minY - titlePad), h: .center, v: .bottom)

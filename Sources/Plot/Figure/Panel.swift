@@ -9,7 +9,8 @@ public struct Panel: Sendable {
     public var marks: [any Mark] = []
     /// Legend position; nil hides the legend. Shown only when some mark has a label.
     public var legend: LegendPlacement? = .best
-    /// false hides frame, ticks, tick labels and axis labels (Rezende-style density grids).
+    /// false hides frame, ticks, tick labels and the x label (Rezende-style density grids); a
+    /// y label is still drawn, left of the plot area, as a row label.
     public var showsAxes = true
     /// Plot-area height / width; nil fills the cell. 1 gives square panels.
     public var boxAspect: Double?

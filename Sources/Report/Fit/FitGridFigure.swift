@@ -13,6 +13,25 @@ import Plot
 ///   Rezende & Mohamed's Figure 3(d).
 enum FitGridFigure {
     static let resolution = 120
+    /// Each cell's colour is the mean density over s × s points inside it (the cell's mass over
+    /// its area, up to quadrature), not the density at its centre: a thin filament of a
+    /// volume-preserving flow (NICE), whose density equals the base's near its peak but whose
+    /// mass is small, then shows with its true weight instead of as a dotted line of peak-valued
+    /// centres.
+    static let supersampling = 3
+
+    /// The s × s block means of a (n·s) × (n·s) grid of densities (row-major, row 0 lowest).
+    static func cellMeans(_ values: [Double], cells n: Int, s: Int) -> Grid2D {
+        var means = [Double](repeating: 0, count: n * n)
+        let m = n * s
+        for row in 0..<m {
+            for column in 0..<m {
+                means[(row / s) * n + column / s] += values[row * m + column]
+            }
+        }
+        let scale = 1 / Double(s * s)
+        return Grid2D(columns: n, rows: n, values: means.map { $0 * scale })
+    }
 
     /// What a fit was fitted to, as a row key.
     static func targetName(_ fit: FitRun) -> String { FittedSpec.describe(fit.plan.settings) }
@@ -22,7 +41,20 @@ enum FitGridFigure {
         return values.filter { seen.insert($0).inserted }
     }
 
-    static func figure(chains: [FittedExperiment.Chain], experiment: Experiment) -> BuiltFigure {
+    /// The row label drawn left of a row: $U_1$ … for an energy, the data's name otherwise.
+    static func rowLabel(_ fit: FitRun) -> String {
+        let settings = fit.plan.settings
+        if settings.objective == .reverseKL, let energy = settings.target {
+            return "$U_{\(energy.name.dropFirst())}$"
+        }
+        return targetName(fit)
+    }
+
+    static func figure(chains allChains: [FittedExperiment.Chain], experiment: Experiment) -> BuiltFigure {
+        // Variants with `fit_figure: false` stay out of the grid (they are in `bound`).
+        let chains = allChains.filter { chain in
+            chain.variant.map { name in experiment.variants.first { $0.name == name }?.inFitFigure ?? true } ?? true
+        }
         let rows = ordered(chains.map { targetName($0.fit) })
         let labels = ordered(chains.map(\.label))
         let withSamples = labels.count <= 2
@@ -38,25 +70,31 @@ enum FitGridFigure {
             let settings = first.fit.plan.settings
             if settings.objective == .reverseKL, let energy = settings.target {
                 let logZ = EnvelopedEnergy(energy).logNormalizer
-                target.heatMap(Grid2D(columns: n, rows: n, x: b[0], y: b[1]) { exp(-EnvelopedEnergy(energy).potential($0, $1) - logZ) },
-                               x: b[0], y: b[1], colorMap: .viridis, lower: 0)
+                let fine = Grid2D(columns: n * supersampling, rows: n * supersampling, x: b[0], y: b[1]) {
+                    exp(-EnvelopedEnergy(energy).potential($0, $1) - logZ)
+                }
+                target.heatMap(cellMeans(fine.values, cells: n, s: supersampling), x: b[0], y: b[1], colorMap: .viridis, lower: 0)
             } else if let points = first.fit.heldOut {
                 let shown = min(FitFigures.scatterPoints, points.count)
                 target.scatter(x: (0..<shown).map { points[$0, 0] }, y: (0..<shown).map { points[$0, 1] }, size: 1.5,
                                color: Color("#444444") ?? .black, alpha: 0.5)
             }
-            target.y.label = row
-            target.title = r == 0 ? "target" : nil
+            target.title = r == 0 ? (settings.objective == .reverseKL ? "$\\exp(-U)$" : "data") : nil
+            target.x.label = nil
+            target.y.label = rowLabel(first.fit)
             target.showsAxes = false
             figure[r, 0] = target
             for (c, label) in labels.enumerated() {
                 guard let chain = chains.first(where: { targetName($0.fit) == row && $0.label == label }) else { continue }
                 let flow = chain.variant.flatMap { experiment.chain(named: $0)?.flow } ?? experiment.flow
-                let density = PlaneDensity(flow: flow, x: b[0], y: b[1], columns: n, rows: n, eq4: false, jobs: 1)
-                let values = MultivariateFigurePlan.densityGrid(density.logEq5, columns: n, rows: n)
+                let m = n * supersampling
+                let density = PlaneDensity(flow: flow, x: b[0], y: b[1], columns: m, rows: m, eq4: false, jobs: 1)
+                let values = cellMeans(MultivariateFigurePlan.densityGrid(density.logEq5, columns: m, rows: m).values, cells: n, s: supersampling)
                 var p = FitFigures.plane(r == 0 ? label : nil, b)
                 p.heatMap(values, x: b[0], y: b[1], colorMap: .viridis, lower: 0, upper: MultivariateFigurePlan.robustMaximum(values.values))
                 p.showsAxes = false
+                p.x.label = nil
+                p.y.label = nil
                 let column = 1 + c * (withSamples ? 2 : 1)
                 figure[r, column] = p
                 if withSamples {
@@ -66,11 +104,13 @@ enum FitGridFigure {
                     q.scatter(x: (0..<drawn.count).map { drawn[$0, 0] }, y: (0..<drawn.count).map { drawn[$0, 1] }, size: 1.5,
                               color: Color("#336B8B") ?? .black, alpha: 0.5)
                     q.showsAxes = false
+                    q.x.label = nil
+                    q.y.label = nil
                     figure[r, column + 1] = q
                 }
             }
         }
-        let caption = "Rows: " + rows.joined(separator: ", ") + ". First column: the target exp(−U)/Z (reverse KL) or held-out data points (maximum likelihood); then per flow (" + labels.joined(separator: ", ") + ") the fitted density by Eq. 5 of the flow in fitted.yaml" + (withSamples ? " and \(FitFigures.scatterPoints) of its samples" : "") + ", each density coloured up to its 99.5th percentile."
+        let caption = "Rows (labelled left): " + rows.joined(separator: ", ") + ". First column: the target exp(−U)/Z (reverse KL) or held-out data points (maximum likelihood); then per flow (" + labels.joined(separator: ", ") + ") the fitted density by Eq. 5 of the flow in fitted.yaml (each of \(n) × \(n) cells coloured by the mean of \(supersampling) × \(supersampling) densities inside it)" + (withSamples ? " and \(FitFigures.scatterPoints) of its samples" : "") + ", each density coloured up to its 99.5th percentile."
         return BuiltFigure(id: "fit", title: "Fits: targets and fitted densities", caption: caption, figure: figure)
     }
 

@@ -24,6 +24,14 @@ struct FittedExperiment {
 
     var fit: FitRun { chains[0].fit }
 
+    /// How `jobs` threads are shared by `fits` fits: `workers` fits run at a time, each with
+    /// `perFit` threads for its batches, so that workers · perFit ≤ jobs (results depend on
+    /// neither number).
+    static func threads(jobs: Int, fits: Int) -> (workers: Int, perFit: Int) {
+        let workers = max(1, min(jobs, fits))
+        return (workers, max(1, jobs / workers))
+    }
+
     init(spec: Experiment, plan: FitPlan, seed: UInt64, jobs: Int, quiet: Bool,
          adjust: (FitPlan) -> FitPlan = { $0 }) throws(ReportError) {
         // The spec's own flow is labelled by its layer family and length (`planar K = 2`).
@@ -35,24 +43,24 @@ struct FittedExperiment {
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) fit\(plans.count > 1 ? "s (\(plans.count))" : "")", enabled: !quiet, unit: "it")
         let progress = FitProgress(total: total, bar: bar)
-        let results = FitResults(count: plans.count)
-        let perFit = plans.count > 1 ? 1 : jobs
+        let (workers, perFit) = Self.threads(jobs: jobs, fits: plans.count)
         let work = plans
-        DispatchQueue.concurrentPerform(iterations: plans.count) { k in
-            do throws(ReportError) {
-                let run = try FitRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) }
-                results.set(k, .success(run))
-            } catch {
-                results.set(k, .failure(error))
-            }
-        }
+        let results = ChunkedReduction(jobs: workers, wave: plans.count).run(
+            chunkCount: plans.count, into: [Result<FitRun, ReportError>](),
+            work: { k -> Result<FitRun, ReportError> in
+                do throws(ReportError) {
+                    return .success(try FitRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) })
+                } catch {
+                    return .failure(error)
+                }
+            },
+            merge: { $0.append($1) })
         bar.finish()
         var chains: [Chain] = []
-        for (k, entry) in plans.enumerated() {
-            switch results.get(k) {
-            case let .success(run)?: chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
-            case let .failure(error)?: throw error
-            case nil: throw .rendering("fit \(k) did not run")
+        for (entry, result) in zip(plans, results) {
+            switch result {
+            case let .success(run): chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
+            case let .failure(error): throw error
             }
         }
         self.chains = chains
@@ -88,25 +96,5 @@ private final class FitProgress: @unchecked Sendable {
         let current = done
         lock.unlock()
         bar.update(current, of: total, detail: "loss \(Run.format(loss))")
-    }
-}
-
-/// The results of parallel fits by index.
-private final class FitResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Result<FitRun, ReportError>?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ value: Result<FitRun, ReportError>) {
-        lock.lock()
-        values[k] = value
-        lock.unlock()
-    }
-
-    func get(_ k: Int) -> Result<FitRun, ReportError>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return values[k]
     }
 }

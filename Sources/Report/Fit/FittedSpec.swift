@@ -48,6 +48,14 @@ public enum FittedSpec {
                 if !hasReference, let reference = reference(settings) { out += "reference: \(reference)\n" }
             case "variants":
                 out += try variants(value, chains: chains)
+            case "checks":
+                // The fit checks judge a fit; fitted.yaml has none.
+                if let pairs = value.mapping {
+                    let kept = pairs.filter { !FitSettings.checkNames.contains($0.key.scalar?.string ?? "") }
+                    if !kept.isEmpty { out += try serialize(key, .mapping(Node.Mapping(Array(kept)))) }
+                } else {
+                    out += try serialize(key, value)
+                }
             default:
                 out += try serialize(key, value)
             }
@@ -87,6 +95,7 @@ public enum FittedSpec {
                 out += "  \(name):\n"
                 out += "    # fitted: \(chain.fit.losses.count) iterations of \(chain.fit.plan.settings.objective.rawValue) on \(describe(chain.fit.plan.settings))\n"
                 if let label = value.mapping?["label"] { out += "    " + (try serialize(Node("label"), label)) }
+                if let shown = value.mapping?["fit_figure"] { out += "    " + (try serialize(Node("fit_figure"), shown)) }
                 out += "    base: " + base(chain.fit) + "\n"
                 out += "    flow:\n" + flow(chain.fit, indent: "      ")
             } else {
@@ -114,7 +123,7 @@ public enum FittedSpec {
     static func flow(_ fit: FitRun, indent: String) -> String {
         var out = ""
         for (k, slot) in fit.plan.layers.enumerated() {
-            out += indent + "- " + entry(slot.layer, parameters: fit.layerParameters(k)) + "\n"
+            out += indent + "- " + (slot.catalogEntry ?? entry(slot.layer, parameters: fit.layerParameters(k))) + "\n"
         }
         return out
     }

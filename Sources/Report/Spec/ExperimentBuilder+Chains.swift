@@ -14,6 +14,8 @@ extension ExperimentBuilder {
         var slots: [FitLayerSlot?] = []
         /// Per map: the name node of its entry (for messages about fits).
         var nodes: [Node] = []
+        /// Per map: its whole entry (a fixed catalog map among fitted layers is written back as it is).
+        var entries: [Node] = []
     }
 
     /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
@@ -50,6 +52,7 @@ extension ExperimentBuilder {
                     chain.steps.append(FitLayerCatalog.describe(entry.name, slot: slot))
                     chain.slots.append(slot)
                     chain.nodes.append(entry.nameNode)
+                    chain.entries.append(item)
                     builtPrefix?.append(entry.nameNode)
                 }
                 continue
@@ -73,6 +76,7 @@ extension ExperimentBuilder {
             chain.maps.append(map)
             chain.slots.append(nil)
             chain.nodes.append(entry.nameNode)
+            chain.entries.append(item)
             if let d = dimension, let mapDimension = map.dimension, mapDimension != d {
                 sink.error(at: entry.nameNode, "\(what) '\(entry.name)' works in \(mapDimension) dimensions but its input has \(d)",
                            hint: index == 0 ? "the base distribution is \(d)-dimensional" : "the output of \(listName)[\(index - 1)] is \(d)-dimensional")
@@ -142,7 +146,7 @@ extension ExperimentBuilder {
                 continue
             }
             guard let fields = read.mapping(value, "variant '\(name)'") else { continue }
-            read.checkKeys(fields, allowed: ["label", "base", "flow", "fit"], context: "variant '\(name)'")
+            read.checkKeys(fields, allowed: ["label", "base", "flow", "fit", "fit_figure"], context: "variant '\(name)'")
             var variantBase = base
             var variantBaseDescription = baseDescription
             if let baseNode = fields["base"] {
@@ -187,6 +191,9 @@ extension ExperimentBuilder {
                 var variant = ExperimentVariant(name: name, label: label, baseDescription: variantBaseDescription,
                                                 flow: flow, steps: variantSteps)
                 variant.fit = variantFit
+                if let shown = fields["fit_figure"] {
+                    if let v = read.bool(shown, "variants.\(name).fit_figure") { variant.inFitFigure = v }
+                }
                 variants.append(variant)
             } catch {
                 sink.error(at: value, "variant '\(name)': \(error.description)")

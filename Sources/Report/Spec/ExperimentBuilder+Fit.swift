@@ -182,15 +182,11 @@ extension ExperimentBuilder {
                 settings.validationEvery = v
             }
         }
-        if let n = mapping["checks"], let fields = read.mapping(n, "fit: checks") {
-            let names = FitSettings.checkDefaults.map(\.name)
-            read.checkKeys(fields, allowed: names, context: "fit: checks")
-            for (key, value) in fields {
-                guard let name = key.scalar?.string, names.contains(name) else { continue }
-                if let limit = read.number(value, "fit: checks: \(name)", in: 0...Double.greatestFiniteMagnitude, requirement: "a limit ≥ 0") {
-                    settings.limits[name] = limit
-                }
-            }
+        if let n = mapping["checks"] {
+            // Fit check limits are set where every check's limit is: the top-level checks:.
+            let example = (n.mapping?.keys.first?.scalar?.string).map { "\($0): {limit: …}" } ?? "kl_model_to_target: {limit: 0.5}"
+            sink.error(at: n, "fit: checks is not read here: the limits of the fit checks (\(FitSettings.checkNames.joined(separator: ", "))) are set in the spec's top-level checks:, beside every other check",
+                       hint: "move it: checks: {\(example)} at the top level of the spec")
         }
         // Every layer must be trainable in the objective's direction.
         for (slot, nameNode) in layers where slot.fixed == nil && !slot.layer.trainableDirections.contains(objective.direction) {
@@ -291,9 +287,14 @@ extension ExperimentBuilder {
         for (k, slot) in chain.slots.enumerated() {
             if let slot {
                 layers.append((slot, chain.nodes[k]))
+            } else if let fixed = chain.maps[k] as? any FixedTrainableMap, let d = dimension {
+                // A fixed map of the transform catalog among fitted layers: its log-det counts in
+                // the objective, its gradient passes through, and fitted.yaml writes it as it is.
+                let slot = FitLayerSlot(layer: fixed.trainableLayer(dimension: d), fixed: [], catalogEntry: Self.text(of: chain.entries[k]))
+                layers.append((slot, chain.nodes[k]))
             } else {
-                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' is a map of the transform catalog; a fitted flow is made of fittable layers",
-                           hint: "fittable layers: " + FitLayerCatalog.names.joined(separator: ", "))
+                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' cannot stand among fitted layers: a fit needs the gradient through every map, and only elementwise maps with a known log-derivative slope have one here",
+                           hint: "fixed maps a fitted flow takes: affine, exp, log, tanh, sinh, asinh, atanh, sigmoid, softplus, logit, normal_cdf; or fit this step with a fittable layer (" + FitLayerCatalog.names.joined(separator: ", ") + ")")
                 ok = false
             }
         }
@@ -336,5 +337,54 @@ extension ExperimentBuilder {
         let most = (SpecLimits.maximumBytes - source.utf8.count) / Self.bytesPerFittedParameter
         sink.error(at: node, "the fits of this spec have \(parameters) parameters; written out in fitted.yaml they could take \(bytes) bytes, beyond the \(SpecLimits.maximumBytes)-byte (1 MiB) limit of a spec",
                    hint: "use fewer or smaller layers (repeat, hidden, bins) or fewer variants: at most about \(max(0, most)) fitted parameters")
+    }
+}
+
+extension ExperimentBuilder {
+    /// The limits of the fit checks (``FitSettings/checkNames``) in the top-level `checks:`,
+    /// written like every other check's (`{limit: x}`, a number, `on` or `off`): name → limit,
+    /// nil for `off`. `heldout_nll` and `kl_model_to_target` have no default limit, so `on`
+    /// alone is an error for them; a fit check in a spec without fits is an error.
+    func fitCheckLimits(_ node: Node, hasFit: Bool) -> [String: Double?] {
+        guard let mapping = node.mapping else { return [:] }
+        var limits: [String: Double?] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string, FitSettings.checkNames.contains(key) else { continue }
+            guard hasFit else {
+                sink.error(at: keyNode, "check '\(key)' judges a fit, but the spec has no fit: section",
+                           hint: "remove '\(key)', or add a fit: section")
+                continue
+            }
+            let fallback = FitSettings.checkDefaults.first { $0.name == key }?.limit ?? .infinity
+            func readLimit(_ n: Node) -> Double? {
+                read.number(n, "limit of '\(key)'", in: 0...Double.greatestFiniteMagnitude, requirement: "≥ 0")
+            }
+            if value.scalar != nil, value.tagName == .bool, let on = value.bool {
+                if !on { limits[key] = .some(nil); continue }
+                guard fallback.isFinite else {
+                    sink.error(at: value, "check '\(key)' has no default limit", hint: "give one: \(key): {limit: …}")
+                    continue
+                }
+                limits[key] = fallback
+            } else if value.scalar != nil, value.tagName == .null {
+                if fallback.isFinite { limits[key] = fallback } else {
+                    sink.error(at: keyNode, "check '\(key)' has no default limit", hint: "give one: \(key): {limit: …}")
+                }
+            } else if value.scalar != nil, value.tagName == .int || value.tagName == .float {
+                if let limit = readLimit(value) { limits[key] = limit }
+            } else if let options = value.mapping {
+                read.checkKeys(options, allowed: ["limit"], context: "check '\(key)'")
+                if let limitNode = options["limit"] {
+                    if let limit = readLimit(limitNode) { limits[key] = limit }
+                } else if fallback.isFinite {
+                    limits[key] = fallback
+                } else {
+                    sink.error(at: value, "check '\(key)' has no default limit", hint: "give one: \(key): {limit: …}")
+                }
+            } else {
+                sink.error(at: value, "check '\(key)' must be {limit: x}, a number, on or off; found \(SpecReader.describe(value))")
+            }
+        }
+        return limits
     }
 }

@@ -271,9 +271,10 @@ extension ExperimentBuilder {
                 sink.error(at: keyNode, "check names must be plain words")
                 continue
             }
+            if FitSettings.checkNames.contains(key) { continue }  // read by fitCheckLimits
             guard let name = CheckName(rawValue: key), let index = settings.firstIndex(where: { $0.name == name }) else {
                 sink.error(at: keyNode, "unknown check '\(key)'",
-                           hint: Suggestion.hint(for: key, in: CheckName.allCases.map(\.rawValue), kind: "checks"))
+                           hint: Suggestion.hint(for: key, in: CheckName.allCases.map(\.rawValue) + FitSettings.checkNames, kind: "checks"))
                 continue
             }
             guard name.applies(toDimension: dimension) else {

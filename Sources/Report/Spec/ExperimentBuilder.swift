@@ -120,7 +120,7 @@ final class ExperimentBuilder {
                            hint: Suggestion.hint(for: entry.name, in: catalogs.univariate.map(\.name), kind: "distributions"))
             }
         }
-        let variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
+        var variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
                                                             baseDescription: baseDescription, maps: maps, steps: steps,
                                                             fit: top["fit"], baseNode: top["base"], root: root) } ?? []
         checkFittedSpecSize(plans: [fitPlan] + variants.map(\.fit), at: top["fit"] ?? top["flow"] ?? root)
@@ -134,6 +134,13 @@ final class ExperimentBuilder {
         let checks = top["checks"].map { checkSettings($0, hasReference: hasReference, dimension: dimension ?? 1) }
             ?? CheckSetting.defaults(hasReference: hasReference, dimension: dimension ?? 1)
         let output = top["output"].map { outputOptions($0) } ?? OutputOptions()
+        if let node = top["checks"] {
+            let limits = fitCheckLimits(node, hasFit: top["fit"] != nil)
+            for (name, limit) in limits {
+                fitPlan?.settings.limits[name] = limit
+                for k in variants.indices { variants[k].fit?.settings.limits[name] = limit }
+            }
+        }
 
         guard sink.isEmpty, flowComplete, let base, let dimension, let baseDescription, let samples, let seed else {
             return nil

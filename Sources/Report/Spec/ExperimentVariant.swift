@@ -20,6 +20,10 @@ public struct ExperimentVariant: Sendable {
     public var steps: [FlowStepDescription]
     /// The variant's own fit (its flow has fitted layers; its `fit:` keys override the spec's).
     public var fit: FitPlan? = nil
+    /// Whether the fitted variant has a column in the `fit` grid (`fit_figure: false` keeps it
+    /// to the `bound` figure and the metrics, as Rezende & Mohamed's radial flows, which appear
+    /// only in Figure 3(d)).
+    public var inFitFigure = true
 
     public init(name: String, label: String, baseDescription: FlowStepDescription, flow: Flow,
                 steps: [FlowStepDescription]) {

@@ -13,8 +13,8 @@ import FlowKit
 ///   anneal: 10000                 # reverse_kl: β_t = min(1, 0.01 + t/anneal); 0 turns annealing off
 ///   train_base: true              # also fit the base's mean and std
 ///   validation: {every: 500}
-///   checks: {heldout_nll: 3.0, kl_model_to_target: 0.5}
 /// ```
+/// The fit checks' limits are in the top-level `checks:` (``checkNames``).
 public struct FitSettings: Sendable {
     public enum Objective: String, Sendable, CaseIterable {
         case reverseKL = "reverse_kl"
@@ -45,10 +45,13 @@ public struct FitSettings: Sendable {
 
     public static let keys = ["objective", "target", "data", "iterations", "batch", "optimizer", "anneal",
                               "train_base", "validation", "checks"]
-    /// The fit checks and their default limits (`elbo_below_log_z` in standard errors).
+    /// The fit checks and their default limits (`elbo_below_log_z` in standard errors;
+    /// infinity: off unless the spec gives a limit). Their limits are set in the spec's
+    /// top-level `checks:` like every other check's.
     public static let checkDefaults: [(name: String, limit: Double)] = [
         ("heldout_nll", .infinity), ("kl_model_to_target", .infinity), ("elbo_below_log_z", 3), ("gradient_check", 1e-5),
     ]
+    public static var checkNames: [String] { checkDefaults.map(\.name) }
 
     public var objective: Objective
     public var target: Energy?
@@ -60,7 +63,8 @@ public struct FitSettings: Sendable {
     public var trainBase: Bool = true
     /// Validation estimates every this many iterations.
     public var validationEvery: Int
-    /// Limits of the fit checks by name (``checkDefaults`` for those the spec does not set).
+    /// Limits of the fit checks by name (``checkDefaults`` for those the spec does not set;
+    /// a check the spec turns off has no entry).
     /// Fresh samples of the final reverse-KL estimates (`elbo`, `log_z_estimate`); not a spec
     /// key (the issue fixes at least 65,536), only lowered by tests through ``RunOptions``.
     public var estimateSamples: Int = 65_536
@@ -80,10 +84,14 @@ public struct FitLayerSlot: Sendable {
     public var layer: any TrainableLayer
     /// The spec's parameters (fixed during the fit), or nil when the layer is fitted.
     public var fixed: [Double]?
+    /// For a fixed map of the transform catalog among fitted layers: its spec entry, written
+    /// back unchanged in `fitted.yaml`.
+    public var catalogEntry: String?
 
-    public init(layer: any TrainableLayer, fixed: [Double]?) {
+    public init(layer: any TrainableLayer, fixed: [Double]?, catalogEntry: String? = nil) {
         self.layer = layer
         self.fixed = fixed
+        self.catalogEntry = catalogEntry
     }
 }
 

@@ -173,9 +173,10 @@ public struct MultivariateFigurePlan: FigurePlanner {
         var p = Panel(title: title)
         p.x.setLimits(b[0].lowerBound, b[0].upperBound)
         p.y.setLimits(b[1].lowerBound, b[1].upperBound)
-        p.x.label = options.xLabel(ofPanel: panel) ?? "$x_1$"
-        p.y.label = options.yLabel(ofPanel: panel) ?? "$x_2$"
         p.showsAxes = options.showsAxes ?? true
+        p.x.label = options.xLabel(ofPanel: panel) ?? "$x_1$"
+        // Without axes only a y label the spec gives is drawn (a row label).
+        p.y.label = options.yLabel(ofPanel: panel) ?? (p.showsAxes ? "$x_2$" : nil)
         p.boxAspect = 1
         p.legend = nil
         p.x.showsGrid = options.grid ?? false
