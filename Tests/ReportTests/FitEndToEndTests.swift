@@ -165,11 +165,12 @@ final class FitEndToEndTests: XCTestCase {
             let planar = try XCTUnwrap(experiment.maps[k] as? PlanarTransform)
             XCTAssertEqual(planar.parameters, TrainablePlanar(dimension: 2).parameters(from: fit.layerParameters(k)), "bit for bit")
         }
+        // Samples of the fitted flow with their log densities (planar runs forward only) against
+        // the density of fitted.yaml's flow by its inverse pass (Eq. 5, planar by root search).
         var stream = RandomStream(seed: 1, stream: 0)
-        let points = PointBatch(dimension: 2, values: (0..<40).map { _ in 2 * stream.nextStandardNormal() })
-        let fromSpec = experiment.flow.logDensity(points)
-        let fromFit = fit.flow.logDensity(parameters: fit.parameters, of: points)
-        for (x, y) in zip(fromSpec, fromFit) { XCTAssertEqual(x, y, accuracy: 1e-12 * max(1, abs(y))) }
+        let drawn = fit.flow.sample(parameters: fit.parameters, count: 40, using: &stream)
+        let fromSpec = experiment.flow.logDensity(drawn.points)
+        for (x, y) in zip(fromSpec, drawn.logDensity) { XCTAssertEqual(x, y, accuracy: 1e-9 * max(1, abs(y))) }
     }
 
     func testJobsOneAndTwoGiveIdenticalFittedParametersAndFigures() throws {
@@ -251,7 +252,7 @@ final class FitVariantsEndToEndTests: XCTestCase {
     fit: {objective: reverse_kl, target: u1, iterations: 8, batch: 16, optimizer: {adam: {learning_rate: 1e-2}}}
     variants:
       planar3: {label: planar, flow: [{planar: {repeat: 3}}]}
-      radial2: {label: radial, flow: [{radial: {repeat: 2}}]}
+      radial2: {label: radial, flow: [{radial: {repeat: 2}}], fit_figure: false}
       planar_u2: {label: planar, flow: [{planar: {repeat: 1}}], fit: {target: u2}}
     figures: [samples]
     output: {formats: [png]}
@@ -278,6 +279,7 @@ final class FitVariantsEndToEndTests: XCTestCase {
         XCTAssertNil(reloaded.fit)
         XCTAssertEqual(reloaded.variants.map(\.name), ["planar3", "radial2", "planar_u2"])
         XCTAssertEqual(reloaded.variants.map(\.maps.count), [3, 2, 1])
+        XCTAssertEqual(reloaded.variants.map(\.inFitFigure), [true, false, true], "fit_figure: false is kept in fitted.yaml")
         XCTAssertTrue(reloaded.variants.allSatisfy { $0.fit == nil })
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: reports[0] + "/figures")),
                        ["samples.png", "loss.png", "fit.png", "bound.png"])
@@ -289,5 +291,21 @@ final class FitVariantsEndToEndTests: XCTestCase {
         for name in ["\"elbo\"", "\"elbo_planar3\"", "\"kl_model_to_target_radial2\"", "\"elbo_below_log_z_planar_u2\""] {
             XCTAssertTrue(metrics.contains(name), name)
         }
+    }
+
+    /// --jobs caps the threads of a spec's fits: `workers` fits at a time, `perFit` threads
+    /// each, workers · perFit ≤ jobs, and never more workers than fits.
+    func testJobsCapTheThreadsOfParallelFits() {
+        for jobs in 1...9 {
+            for fits in 1...40 {
+                let (workers, perFit) = FittedExperiment.threads(jobs: jobs, fits: fits)
+                XCTAssertLessThanOrEqual(workers * perFit, jobs, "jobs \(jobs), fits \(fits)")
+                XCTAssertEqual(workers, min(jobs, fits), "jobs \(jobs), fits \(fits)")
+                XCTAssertGreaterThanOrEqual(perFit, 1)
+            }
+        }
+        XCTAssertEqual(FittedExperiment.threads(jobs: 2, fits: 36).workers, 2)
+        XCTAssertEqual(FittedExperiment.threads(jobs: 4, fits: 1).perFit, 4, "one fit takes every thread")
+        XCTAssertEqual(FittedExperiment.threads(jobs: 1, fits: 36).workers, 1)
     }
 }

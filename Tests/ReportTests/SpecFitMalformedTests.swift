@@ -33,7 +33,7 @@ final class SpecFitMalformedTests: XCTestCase {
         ("fit-checks-moved", 8, 11, "fit: checks is not read here"),
         ("fit-check-without-fit", 6, 3, "check 'heldout_nll' judges a fit, but the spec has no fit: section"),
         ("fit-check-on-without-limit", 7, 23, "check 'kl_model_to_target' has no default limit"),
-        ("fit-check-negative-limit", 6, 61, "limit of 'kl_model_to_target'"),
+        ("fit-check-negative-limit", 6, 57, "limit of 'kl_model_to_target'"),
         ("unknown-optimizer", 8, 15, "unknown optimizer 'sgd'"),
         ("momentum-too-large", 8, 56, "momentum must be a number in [0, 1)"),
         ("target-with-ml", 7, 11, "maximum_likelihood fits data, not a target energy"),
