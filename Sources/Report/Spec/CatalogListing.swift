@@ -16,6 +16,9 @@ public enum CatalogListing {
         out += "\nFigures: " + FigureKind.allCases.map(\.rawValue).joined(separator: ", ") + "\n"
         out += "Checks: " + CheckName.allCases.map { "\($0.rawValue) (default limit \($0.defaultLimit))" }
             .joined(separator: ", ") + "\n"
+        out += "Fit checks (specs with fit:, set in the same checks:): " + FitSettings.checkDefaults.map {
+            "\($0.name) (default limit \($0.limit.isFinite ? "\($0.limit)" : "none: off unless given"))"
+        }.joined(separator: ", ") + "\n"
         return out
     }
 
