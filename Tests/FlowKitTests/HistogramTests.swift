@@ -131,3 +131,19 @@ final class HistogramTests: XCTestCase {
         XCTAssertEqual(h.yCenters.last, 3.5)
     }
 }
+
+final class HistogramBatchTests: XCTestCase {
+    /// The batch insert against one value at a time, with runs of equal values, values on the
+    /// edges, out of range and NaN.
+    func testBatchMatchesOneAtATime() throws {
+        var stream = RandomStream(seed: 5)
+        var values = (0..<30_000).map { _ in 0.4 * stream.nextStandardNormal() }
+        values += [Double](repeating: 0.01, count: 1000) + [-1, 1, 1.nextUp, -(1.0.nextUp), .nan, .infinity, -.infinity]
+        for bins in [1, 7, 100, 4096] {
+            var batch = try Histogram(low: -1, high: 1, binCount: bins), single = batch
+            values.withUnsafeBufferPointer { batch.insert(contentsOf: $0) }
+            for v in values { single.insert(v) }
+            XCTAssertEqual(batch, single, "\(bins) bins")
+        }
+    }
+}
