@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 // flowbench: benchmarks and the plot gallery.
 //   flowbench gallery DIR      render every gallery figure to DIR as PNG and PDF
@@ -42,6 +43,7 @@ func usage() -> Never {
     exit(2)
 }
 
+ChunkMemory.keepFreedChunks()
 let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { usage() }
 do {

@@ -147,3 +147,17 @@ final class HistogramBatchTests: XCTestCase {
         }
     }
 }
+
+extension HistogramBatchTests {
+    /// floorIndex is Int(t) for t in [0, 2⁵²): integers, their neighbours, and random values.
+    func testFloorIndexIsTruncation() {
+        var stream = RandomStream(seed: 9)
+        var values: [Double] = [0, -0.0, 0.5, 1, 65535.999_999_999_99, 65536, 0x1p52.nextDown]
+        for k in [1, 2, 99, 100, 65535, 65536, 1 << 40] {
+            let d = Double(k)
+            values += [d, d.nextDown, d.nextUp]
+        }
+        values += (0..<10_000).map { _ in 70_000 * stream.nextUniform() }
+        for t in values { XCTAssertEqual(Histogram.floorIndex(t), Int(t), "t = \(t)") }
+    }
+}
