@@ -1,5 +1,4 @@
 import Foundation
-import Report
 
 // flowbench: benchmarks and the plot gallery.
 //   flowbench gallery DIR      render every gallery figure to DIR as PNG and PDF
@@ -43,7 +42,6 @@ func usage() -> Never {
     exit(2)
 }
 
-ChunkMemory.keepFreedChunks()
 let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { usage() }
 do {

@@ -26,7 +26,6 @@ struct Flowreport: ParsableCommand {
     /// Parses, runs, and maps every failure to the documented exit codes (argument-parser's
     /// own usage errors would exit 64; flowreport documents 2).
     static func main() {
-        ChunkMemory.keepFreedChunks()
         do {
             var command = try parseAsRoot()
             try command.run()
