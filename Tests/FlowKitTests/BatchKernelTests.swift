@@ -28,6 +28,29 @@ final class BatchKernelTests: XCTestCase {
         }
     }
 
+    /// The eight-lane Philox equals the scalar block function lane by lane, for counters that
+    /// carry from the low into the high 32-bit word, and planarWords/planarIndex give the
+    /// stream's words in the stream's order.
+    func testEightLanePhiloxMatchesScalarBlocks() {
+        let generator = Philox4x32(key: (0xDEAD_BEEF, 0x0123_4567))
+        let first: UInt64 = 0xFFFF_FFFC
+        let p = SIMD8<UInt64>(repeating: first) &+ SIMD8(0, 1, 2, 3, 4, 5, 6, 7)
+        let s0 = SIMD8<UInt64>(repeating: 0x89AB_CDEF), s1 = SIMD8<UInt64>(repeating: 0x7654_3210)
+        let (a, b) = generator.blocks(p & SIMD8(repeating: 0xFFFF_FFFF), p &>> 32, s0, s1)
+        for l in 0..<8 {
+            let q = first + UInt64(l)
+            let c = generator.block((UInt32(truncatingIfNeeded: q), UInt32(truncatingIfNeeded: q >> 32), 0x89AB_CDEF, 0x7654_3210))
+            XCTAssertEqual(a[l], UInt64(c.0) << 32 | UInt64(c.1), "lane \(l)")
+            XCTAssertEqual(b[l], UInt64(c.2) << 32 | UInt64(c.3), "lane \(l)")
+        }
+        let stream = RandomStream(seed: 5, stream: 0x1_0000_0003)
+        var scalar = stream
+        scalar.seek(toWord: 2 * first)
+        var planar = [UInt64](repeating: 0, count: 32)
+        planar.withUnsafeMutableBufferPointer { stream.planarWords(blocks: first, groups: 2, into: $0.baseAddress!) }
+        for j in 0..<32 { XCTAssertEqual(planar[RandomStream.planarIndex(j)], scalar.nextUInt64(), "word \(j)") }
+    }
+
     /// Several fills of awkward sizes in a row, from every alignment, equal the scalar draws
     /// (2¹⁶ + 3 draws reach the tail and wedge paths hundreds of times), and the stream is
     /// left where the scalar calls leave it.

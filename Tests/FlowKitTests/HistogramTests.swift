@@ -131,3 +131,33 @@ final class HistogramTests: XCTestCase {
         XCTAssertEqual(h.yCenters.last, 3.5)
     }
 }
+
+final class HistogramBatchTests: XCTestCase {
+    /// The batch insert against one value at a time, with runs of equal values, values on the
+    /// edges, out of range and NaN.
+    func testBatchMatchesOneAtATime() throws {
+        var stream = RandomStream(seed: 5)
+        var values = (0..<30_000).map { _ in 0.4 * stream.nextStandardNormal() }
+        values += [Double](repeating: 0.01, count: 1000) + [-1, 1, 1.nextUp, -(1.0.nextUp), .nan, .infinity, -.infinity]
+        for bins in [1, 7, 100, 4096] {
+            var batch = try Histogram(low: -1, high: 1, binCount: bins), single = batch
+            values.withUnsafeBufferPointer { batch.insert(contentsOf: $0) }
+            for v in values { single.insert(v) }
+            XCTAssertEqual(batch, single, "\(bins) bins")
+        }
+    }
+}
+
+extension HistogramBatchTests {
+    /// floorIndex is Int(t) for t in [0, 2⁵²): integers, their neighbours, and random values.
+    func testFloorIndexIsTruncation() {
+        var stream = RandomStream(seed: 9)
+        var values: [Double] = [0, -0.0, 0.5, 1, 65535.999_999_999_99, 65536, 0x1p52.nextDown]
+        for k in [1, 2, 99, 100, 65535, 65536, 1 << 40] {
+            let d = Double(k)
+            values += [d, d.nextDown, d.nextUp]
+        }
+        values += (0..<10_000).map { _ in 70_000 * stream.nextUniform() }
+        for t in values { XCTAssertEqual(Histogram.floorIndex(t), Int(t), "t = \(t)") }
+    }
+}

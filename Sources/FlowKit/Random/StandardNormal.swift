@@ -75,8 +75,8 @@ extension RandomStream {
     /// Fills `buffer` with standard normal draws, in order: the same values, and the same
     /// stream state afterwards, as calling ``nextStandardNormal()`` `buffer.count` times.
     ///
-    /// The random words are computed ahead, up to ``normalBatchBlocks`` Philox blocks at a time
-    /// (``words(blocks:count:into:)``, independent blocks overlap in the pipeline), and the
+    /// The random words are computed ahead, up to ``normalBatchBlocks`` Philox blocks at a time,
+    /// eight at once in SIMD lanes (``planarWords(blocks:groups:into:)``), and the
     /// ziggurat's fast path reads them from that buffer with a branch-free sign. A draw that
     /// leaves the fast path moves the stream to the word after it and runs the scalar
     /// ``normalSlowPath(_:_:)``, which takes its words from the stream; the batch then goes on
@@ -100,12 +100,13 @@ extension RandomStream {
                         // Blocks covering words `word ..< word + remaining` (all accepted), at most the batch.
                         let firstWord = word & ~1
                         let needed = Int(word - firstWord) + (buffer.endIndex - i)
-                        let blocks = Swift.min(Self.normalBatchBlocks, (needed + 1) / 2)
-                        self.words(blocks: firstWord / 2, count: blocks, into: words)
-                        let end = 2 * blocks
+                        // Whole groups of eight blocks (normalBatchBlocks is a multiple of 8).
+                        let groups = (Swift.min(Self.normalBatchBlocks, (needed + 1) / 2) + 7) / 8
+                        self.planarWords(blocks: firstWord / 2, groups: groups, into: words)
+                        let end = 16 * groups
                         var j = Int(word - firstWord)
                         while j < end && i < buffer.endIndex {
-                            let bits = words[j]
+                            let bits = words[Self.planarIndex(j)]
                             j += 1
                             let layer = Int(truncatingIfNeeded: bits & 0xFF)
                             let u = (bits >> 9) & 0x000F_FFFF_FFFF_FFFF

@@ -25,6 +25,13 @@ public struct SamplePass: Sendable {
     public let drawsFlow: Bool
     /// The analytic CDF of the output (1-D): the KS test and PIT histograms.
     public let reference: (any UnivariateDistribution)?
+    /// The reference's CDF by table (``BucketedCDF``: u within 10⁻¹⁴ of the scalar F) for
+    /// passes of more than ``bucketedCDFThreshold`` samples, built once per pass; smaller passes
+    /// (and references whose table would be too large) use the reference's own batch CDF.
+    public let referenceTable: BucketedCDF?
+    /// Sample counts above which u = F_ref(y) comes from ``referenceTable`` (building the table
+    /// takes about as long as 10⁵ values by the scalar F).
+    public static let bucketedCDFThreshold = 1 << 20
 
     public init(flow: Flow, samples: Int, seed: UInt64, drawsFlow: Bool = true,
                 reference: (any UnivariateDistribution)? = nil) {
@@ -33,6 +40,7 @@ public struct SamplePass: Sendable {
         self.seed = seed
         self.drawsFlow = drawsFlow
         self.reference = reference
+        referenceTable = drawsFlow && samples > Self.bucketedCDFThreshold ? reference.flatMap { BucketedCDF($0) } : nil
     }
 
     /// The pass of `experiment` with the run's sample count and seed.
@@ -202,7 +210,8 @@ public struct SamplePass: Sendable {
                 partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
             }
             if let reference {
-                accumulateReference(points.values, reference: reference, histograms: histograms, into: &partial)
+                accumulateReference(points.values, reference: referenceTable.map { .table($0) } ?? .distribution(reference),
+                                    histograms: histograms, into: &partial)
             }
         }
         for (r, request) in planes.enumerated() {
@@ -271,9 +280,22 @@ public struct SamplePass: Sendable {
         return bad
     }
 
+    /// Where u = F_ref(y) comes from.
+    private enum ReferenceCDF {
+        case distribution(any UnivariateDistribution)
+        case table(BucketedCDF)
+
+        func cdf(of y: UnsafeBufferPointer<Double>, into u: UnsafeMutableBufferPointer<Double>) {
+            switch self {
+            case let .distribution(d): d.cdf(of: y, into: u)
+            case let .table(t): t.cdf(of: y, into: u)
+            }
+        }
+    }
+
     /// u = F_ref(y), computed once per chunk for the PIT histograms and the streaming KS test,
     /// or the output values kept for the exact KS test.
-    private func accumulateReference(_ output: [Double], reference: any UnivariateDistribution,
+    private func accumulateReference(_ output: [Double], reference: ReferenceCDF,
                                      histograms: [HistogramRequest], into partial: inout Partial) {
         let needsU = partial.ksHistogram != nil || histograms.contains { $0.source == .probabilityIntegralTransform }
         if needsU {
