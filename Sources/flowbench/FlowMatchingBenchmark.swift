@@ -37,6 +37,13 @@ enum FlowMatchingBenchmark {
         ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? value
     }
 
+    /// The learning-rate schedule of the fits: Adam 1e-3 constant (torchcfm's), or with
+    /// FLOWBENCH_FM_SCHEDULE=cosine, cosine decay from 1e-3 to 0 over the fit.
+    static func schedule(iterations: Int) -> any LearningRateSchedule {
+        ProcessInfo.processInfo.environment["FLOWBENCH_FM_SCHEDULE"] == "cosine"
+            ? CosineSchedule(base: 1e-3, iterations: iterations) : ConstantSchedule(1e-3)
+    }
+
     static func fit(_ pairing: ConditionalFlowMatching.Pairing, iterations: Int, jobs: Int) throws -> (FitResult, [Double]) {
         let objective = try objective(pairing)
         var stream = RandomStream(seed: 1)
@@ -44,7 +51,7 @@ enum FlowMatchingBenchmark {
         var adam = Adam()
         let configuration = TrainingConfiguration(iterations: iterations, batchSize: 256, chunkSize: 64, jobs: jobs, seed: 2)
         let result = try FlowMatchingTrainer(objective: objective, configuration: configuration)
-            .fit(from: initial, optimizer: &adam, schedule: ConstantSchedule(1e-3))
+            .fit(from: initial, optimizer: &adam, schedule: schedule(iterations: iterations))
         return (result, initial)
     }
 
