@@ -4,7 +4,7 @@
 /// Cody–Waite reduction x = n·ln 2 + r, n = round(x/ln 2), |r| ≤ ln 2/2, with ln 2 split in
 /// fdlibm's two parts (n·ln2_hi exact); q = eʳ − 1 by its Taylor polynomial to r¹³ (truncation
 /// below 5·10⁻¹⁸ relative on |r| ≤ 0.347); then eˣ − 1 = 2ⁿ·q + (2ⁿ − 1), with 2ⁿ built in the
-/// exponent bits. Accurate to a few ulp on [−700, 700] (inputs are clamped there: e⁻⁷⁰⁰ − 1
+/// exponent bits (multiply–adds fused with `FLOWKIT_FMA`). Accurate to a few ulp on [−700, 700] (inputs are clamped there: e⁻⁷⁰⁰ − 1
 /// = −1 in double precision). Pure lane-wise arithmetic: the result of a lane never depends
 /// on the other lanes, so it is the same whatever the batch split.
 enum VectorExponential {
@@ -19,26 +19,26 @@ enum VectorExponential {
         let limit = SIMD4<Double>(repeating: 700)
         var x = input.replacing(with: -limit, where: input .< -limit)
         x.replace(with: limit, where: x .> limit)
-        let shifted = x * log2e + shifter
+        let shifted = x * log2e + shifter   // not fused: the rounding to n must not change
         let n = shifted - shifter
         let r = (x - n * ln2Hi) - n * ln2Lo
         var c = SIMD4<Double>(repeating: 1.0 / 6227020800.0)   // 1/13!
-        c = c * r + 1.0 / 479001600.0
-        c = c * r + 1.0 / 39916800.0
-        c = c * r + 1.0 / 3628800.0
-        c = c * r + 1.0 / 362880.0
-        c = c * r + 1.0 / 40320.0
-        c = c * r + 1.0 / 5040.0
-        c = c * r + 1.0 / 720.0
-        c = c * r + 1.0 / 120.0
-        c = c * r + 1.0 / 24.0
-        c = c * r + 1.0 / 6.0
-        c = c * r + 0.5
-        let q = r + r * r * c
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 479001600.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 39916800.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 3628800.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 362880.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 40320.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 5040.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 720.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 120.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 24.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 6.0), c, r)
+        c = FeatureMajorKernels.madd(SIMD4(repeating: 0.5), c, r)
+        let q = FeatureMajorKernels.madd(r, r * r, c)
         // 2ⁿ: the low bits of `shifted` hold n; n + 1023 moved into the exponent field.
         let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52
         let scale = unsafeBitCast(bits, to: SIMD4<Double>.self)
-        return scale * q + (scale - 1)
+        return FeatureMajorKernels.madd(scale - 1, scale, q)
     }
 
     /// h[i] = f(eᵃ⁽ⁱ⁾ − 1, a[i]) for i < count, four values at a time; the last partial group
