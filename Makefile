@@ -66,10 +66,14 @@ PEER_PKGS  := torch==2.13.0+cpu normflows==1.7.3 zuko==1.6.0 torchcfm==1.0.7 POT
 PEERS      ?= ../shared/bench
 PEER_FLAGS ?=
 bench-venv:
-	@$(BENCH_VENV)/bin/python -c "import torch, normflows, zuko, torchcfm, ot, torchdyn; assert torch.__version__ == '2.13.0+cpu'" 2>/dev/null || { \
+	@$(BENCH_VENV)/bin/python -c "import torch, normflows, zuko, torchcfm, ot, torchdyn.core; assert torch.__version__ == '2.13.0+cpu'" 2>/dev/null || { \
 	  echo "bench-venv: installing $(PEER_PKGS) into $(BENCH_VENV)"; \
 	  $(PYTHON) -m venv $(BENCH_VENV) && echo "torch==2.13.0+cpu" > $(BENCH_VENV)/constraints.txt && \
-	  $(BENCH_VENV)/bin/pip install --quiet -c $(BENCH_VENV)/constraints.txt $(PEER_PKGS); }
+	  $(BENCH_VENV)/bin/pip install --quiet -c $(BENCH_VENV)/constraints.txt $(PEER_PKGS) && \
+	  $(BENCH_VENV)/bin/pip uninstall --quiet -y torchvision; }
+# torchdyn pulls in PyPI's torchvision, built for a CUDA torch: with the CPU torch its operators are
+# missing and torchmetrics (imported by torchdyn through pytorch-lightning) fails on import; without
+# torchvision, torchmetrics skips its image metrics and the peers run.
 
 ## Ours beside each peer, workload by workload, the same iterations (Scripts/peer_bench.py).
 bench-peers: deps bench-venv

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Training speed and quality against the peers, measured in the same run (issues 10 and 12).
 
-Usage: peer_bench.py FLOWBENCH PEER_PYTHON BENCH_DIR [--full] [--only NAME,...]
+Usage: peer_bench.py FLOWBENCH PEER_PYTHON BENCH_DIR [--full] [--only=NAME,...] [--iterations=N]
 
 For each workload, the peer script of ../shared/bench runs first (torch with 2 threads, in the
 bench virtualenv PEER_PYTHON), then `FLOWBENCH workload NAME N` runs ours with the same
@@ -41,15 +41,17 @@ def main():
         sys.exit(__doc__)
     flowbench, peer_python, bench_dir = args
     full = "--full" in sys.argv
-    only = None
+    only, fixed = None, None
     for a in sys.argv[1:]:
         if a.startswith("--only="):
             only = a.split("=", 1)[1].split(",")
+        if a.startswith("--iterations="):
+            fixed = int(a.split("=", 1)[1])
     names = [n for n in WORKLOADS if only is None or n in only]
     rows = []
     for name in names:
         script, peer_args, quick, full_iters, factor, quality_target, peer_quality = WORKLOADS[name]
-        iterations = full_iters if full else quick
+        iterations = fixed or (full_iters if full else quick)
         print(f"{name}: {iterations} iterations, peer first (load {load()})", file=sys.stderr, flush=True)
         peer = None
         path = os.path.join(bench_dir, script)
