@@ -62,7 +62,7 @@ bench: deps
 ## The training peers (issues 10 and 12) in their own virtualenv, versions pinned (torch 2.13 CPU as a
 ## constraint, so that no other package upgrades it); installed only when missing, never by `make test`.
 BENCH_VENV ?= .venv-bench
-PEER_PKGS  := torch==2.13.0+cpu normflows==1.7.3 zuko==1.6.0 torchcfm==1.0.7 POT torchdyn
+PEER_PKGS  := torch==2.13.0+cpu normflows==1.7.3 zuko==1.6.0 torchcfm==1.0.7 POT==0.9.7.post1 torchdyn==1.0.6
 PEERS      ?= ../shared/bench
 PEER_FLAGS ?=
 bench-venv:
