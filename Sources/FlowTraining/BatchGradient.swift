@@ -38,20 +38,32 @@ public final class BatchGradient: @unchecked Sendable {
         let sizes = (0..<chunks.count).map(size(ofChunk:))
         let total = reduction.run(chunkCount: chunks.count, into: 0.0, work: { c in
             let chunk = chunks[c]
-            for i in chunk.gradient.indices { chunk.gradient[i] = 0 }
+            chunk.gradient.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
             var stream = configuration.stream(iteration: iteration, chunk: c)
             return parameters.withUnsafeBufferPointer { theta in
                 objective.chunkLoss(flow: flow, parameters: theta.baseAddress!, iteration: iteration, count: sizes[c],
                                     stream: &stream, chunk: chunk)
             }
         }, merge: { (sum: inout Double, loss: Double) in sum += loss })
-        let scale = 1 / Double(configuration.batchSize)
-        for i in gradient.indices { gradient[i] = 0 }
-        for chunk in chunks {
-            for i in gradient.indices { gradient[i] += chunk.gradient[i] }
+        BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(configuration.batchSize), into: &gradient)
+        return total * (1 / Double(configuration.batchSize))
+    }
+
+    /// into[i] = scale·(((g₀[i] + g₁[i]) + g₂[i]) + …): the chunk sums in chunk order, over raw
+    /// buffers (one pass, no per-element bounds or exclusivity checks).
+    static func merge(_ sums: [[Double]], scale: Double, into result: inout [Double]) {
+        result.withUnsafeMutableBufferPointer { out in
+            guard let o = out.baseAddress else { return }
+            let count = out.count
+            o.update(repeating: 0, count: count)
+            for sum in sums {
+                sum.withUnsafeBufferPointer { g in
+                    guard let g = g.baseAddress else { return }
+                    for i in 0..<count { o[i] += g[i] }
+                }
+            }
+            for i in 0..<count { o[i] *= scale }
         }
-        for i in gradient.indices { gradient[i] *= scale }
-        return total * scale
     }
 
     /// Where the first non-finite value of the last batch appeared: a layer (`layers[k] (name)`),

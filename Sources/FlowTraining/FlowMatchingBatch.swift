@@ -98,7 +98,7 @@ public final class FlowMatchingBatch: @unchecked Sendable {
                     t.withUnsafeBufferPointer { t in
                         parameters.withUnsafeBufferPointer { theta in
                             chunk.gradient.withUnsafeMutableBufferPointer { g in
-                                for i in g.indices { g[i] = 0 }
+                                g.update(repeating: 0)
                                 return objective.chunkLoss(parameters: theta.baseAddress!, source: x0.baseAddress! + offset * d,
                                                            data: x1.baseAddress! + offset * d, times: t.baseAddress! + offset,
                                                            count: sizes[c], chunk: chunk, parameterGradient: g.baseAddress!)
@@ -108,12 +108,7 @@ public final class FlowMatchingBatch: @unchecked Sendable {
                 }
             }
         }, merge: { (sum: inout Double, loss: Double) in sum += loss })
-        let scale = 1 / Double(n)
-        for i in gradient.indices { gradient[i] = 0 }
-        for chunk in chunks {
-            for i in gradient.indices { gradient[i] += chunk.gradient[i] }
-        }
-        for i in gradient.indices { gradient[i] *= scale }
-        return total * scale
+        BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(n), into: &gradient)
+        return total * (1 / Double(n))
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 //   flowbench gallery DIR      render every gallery figure to DIR as PNG and PDF
 //   flowbench bench [NAME…]    run the registered benchmarks (all, or those named)
 //   flowbench list             list the registered benchmarks
+//   flowbench workload NAME N  one training workload of N iterations beside its peer, as JSON
+//                              (PeerWorkload; run by Scripts/peer_bench.py, `make bench-peers`)
 // Add a benchmark by appending a `Benchmark` to `benchmarks` below.
 
 /// A named benchmark: runs its workload and returns table rows (and notes).
@@ -38,7 +40,7 @@ func loadAverage() -> String {
 }
 
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: flowbench gallery DIR | flowbench bench [NAME…] | flowbench list\n".utf8))
+    FileHandle.standardError.write(Data("usage: flowbench gallery DIR | flowbench bench [NAME…] | flowbench list | flowbench workload NAME ITERATIONS\n".utf8))
     exit(2)
 }
 
@@ -73,6 +75,11 @@ do {
         print("")
         for line in BenchmarkTable.verdicts(rows) { print(line) }
         print("load average after: \(loadAverage())")
+    case "workload":
+        guard args.count == 3, let iterations = Int(args[2]), iterations > 0 else { usage() }
+        let result = try PeerWorkload.run(args[1], iterations: iterations)
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
     case "list":
         for b in benchmarks { print("\(b.name)\t\(b.summary)") }
     default:

@@ -21,10 +21,11 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
         case .relu:
             for i in 0..<count { h[i] = Swift.max(a[i], 0) }
         case .elu:
-            for i in 0..<count { let x = a[i]; h[i] = x > 0 ? x : expm1(x) }
+            // eᵃ − 1 four at a time (``VectorExponential``), kept where a ≤ 0.
+            VectorExponential.map(a, into: h, count: count) { e, x in e.replacing(with: x, where: x .> 0) }
         case .selu:
-            let l = Self.seluLambda, al = Self.seluAlpha
-            for i in 0..<count { let x = a[i]; h[i] = x > 0 ? l * x : l * al * expm1(x) }
+            let l = Self.seluLambda, al = Self.seluLambda * Self.seluAlpha
+            VectorExponential.map(a, into: h, count: count) { e, x in (al * e).replacing(with: l * x, where: x .> 0) }
         case .silu:
             for i in 0..<count { let x = a[i]; h[i] = x / (1 + exp(-x)) }
         }

@@ -11,8 +11,8 @@
 ///    (a tight edge), then JV's augmenting row reduction; with more columns than rows, v = 0
 ///    (an unmatched column's dual must be 0);
 /// 2. for each free row, a Dijkstra search over the reduced costs c_ij − uᵢ − v_j from that row
-///    to the nearest free column (scanning only the columns not yet reached, preferring free
-///    columns at ties), then a dual update that keeps every matched edge tight and every
+///    to the nearest free column (each step scans every column four at a time, the columns
+///    already reached masked by +∞, and takes the first of smallest distance), then a dual update that keeps every matched edge tight and every
 ///    reduced cost ≥ 0, and the flip of the path.
 /// The duals stay feasible and the matching tight, so the result is optimal (complementary
 /// slackness).
@@ -39,8 +39,8 @@ public enum LinearAssignment {
         var columnOfRow = [Int](repeating: -1, count: n)
         var rowOfColumn = [Int](repeating: -1, count: m)
         var distance = [Double](repeating: 0, count: m)   // shortest reduced path cost to each column
-        var predecessor = [Int](repeating: -1, count: m)  // row before each column on its path
-        var remaining = [Int](repeating: 0, count: m)     // columns not yet reached
+        var predecessor = [Int64](repeating: -1, count: m)  // row before each column on its path
+        var blocked = [Double](repeating: 0, count: m)    // +∞ for the columns reached in this search
         var reachedRows = [Int](repeating: 0, count: n)
         var reachedColumns = [Int](repeating: 0, count: m)
         u.withUnsafeMutableBufferPointer { ub in
@@ -49,11 +49,11 @@ public enum LinearAssignment {
         rowOfColumn.withUnsafeMutableBufferPointer { rb in
         distance.withUnsafeMutableBufferPointer { db in
         predecessor.withUnsafeMutableBufferPointer { pb in
-        remaining.withUnsafeMutableBufferPointer { remb in
+        blocked.withUnsafeMutableBufferPointer { remb in
         reachedRows.withUnsafeMutableBufferPointer { rlb in
         reachedColumns.withUnsafeMutableBufferPointer { clb in
             let u = ub.baseAddress!, v = vb.baseAddress!, columnOfRow = cb.baseAddress!, rowOfColumn = rb.baseAddress!
-            let distance = db.baseAddress!, predecessor = pb.baseAddress!, remaining = remb.baseAddress!
+            let distance = db.baseAddress!, predecessor = pb.baseAddress!, blocked = remb.baseAddress!
             let reachedRows = rlb.baseAddress!, reachedColumns = clb.baseAddress!
             // 1. Column reduction (square problems only: with more columns than rows, a column
             //    left unmatched must keep v_j = 0, the dual of its ≤ 1 constraint).
@@ -71,35 +71,28 @@ public enum LinearAssignment {
             } else {
                 for j in 0..<m { v[j] = 0 }
             }
-            // 2. Shortest augmenting paths from the free rows.
+            // 2. Shortest augmenting paths from the free rows. The scan runs over all columns,
+            //    four at a time: a reached column carries +∞ in `blocked`, so its distance is
+            //    never lowered and it is never chosen again.
+            for j in 0..<m { blocked[j] = 0 }
             for start in 0..<n where columnOfRow[start] < 0 {
-                for j in 0..<m { remaining[j] = j; distance[j] = .infinity }
-                var remainingCount = m, rowCount = 0, columnCount = 0
+                for j in 0..<m { distance[j] = .infinity }
+                var rowCount = 0, columnCount = 0
                 var reachedDistance = 0.0
                 var i = start
                 var sink = -1
                 while sink < 0 {
                     reachedRows[rowCount] = i
                     rowCount += 1
-                    let row = costs + i * m
-                    let base = reachedDistance - u[i]
-                    var lowest = Double.infinity
-                    var index = -1
-                    for k in 0..<remainingCount {
-                        let j = remaining[k]
-                        let r = base + row[j] - v[j]
-                        if r < distance[j] { predecessor[j] = i; distance[j] = r }
-                        let dj = distance[j]
-                        if dj < lowest || (dj == lowest && rowOfColumn[j] < 0) { lowest = dj; index = k }
-                    }
-                    reachedDistance = lowest
-                    let j = remaining[index]
+                    let j = scanRow(costs + i * m, row: i, base: reachedDistance - u[i], m: m, v: v, blocked: blocked,
+                                    distance: distance, predecessor: predecessor)
+                    reachedDistance = distance[j]
+                    blocked[j] = .infinity
                     reachedColumns[columnCount] = j
                     columnCount += 1
-                    remainingCount -= 1
-                    remaining[index] = remaining[remainingCount]
                     if rowOfColumn[j] < 0 { sink = j } else { i = rowOfColumn[j] }
                 }
+                for k in 0..<columnCount { blocked[reachedColumns[k]] = 0 }
                 // Dual update: reached rows and columns shift by the final distance.
                 u[start] += reachedDistance
                 for k in 0..<rowCount {
@@ -113,7 +106,7 @@ public enum LinearAssignment {
                 // Flip the path from the sink back to the start row.
                 var j = sink
                 while true {
-                    let r = predecessor[j]
+                    let r = Int(predecessor[j])
                     rowOfColumn[j] = r
                     let previous = columnOfRow[r]
                     columnOfRow[r] = j
@@ -125,6 +118,56 @@ public enum LinearAssignment {
         var cost = 0.0
         for i in 0..<n { cost += costs[i * m + columnOfRow[i]] }
         return Solution(rowToColumn: columnOfRow, cost: cost)
+    }
+
+    /// One Dijkstra step from row i: for every column not yet reached, distance[j] ←
+    /// min(distance[j], base + c_ij − v_j) (recording i as its predecessor when lowered); returns
+    /// the first column of smallest distance among those not reached.
+    @inline(__always)
+    private static func scanRow(_ row: UnsafePointer<Double>, row i: Int, base: Double, m: Int, v: UnsafePointer<Double>,
+                                blocked: UnsafePointer<Double>, distance: UnsafeMutablePointer<Double>,
+                                predecessor: UnsafeMutablePointer<Int64>) -> Int {
+        typealias V = SIMD4<Double>
+        @inline(__always) func load(_ p: UnsafePointer<Double>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        let baseVector = V(repeating: base), rowIndex = SIMD4<Int64>(repeating: Int64(i))
+        var best = V(repeating: .infinity)
+        var bestIndex = SIMD4<Int64>(repeating: -1)
+        var index = SIMD4<Int64>(0, 1, 2, 3)
+        var j = 0
+        while j + 4 <= m {
+            let candidate = (baseVector + load(row + j) - load(v + j)) + load(blocked + j)
+            var d = load(distance + j)
+            let lower = candidate .< d
+            d.replace(with: candidate, where: lower)
+            UnsafeMutableRawPointer(distance + j).storeBytes(of: d, as: V.self)
+            let p = UnsafeRawPointer(predecessor + j).loadUnaligned(as: SIMD4<Int64>.self).replacing(with: rowIndex, where: lower)
+            UnsafeMutableRawPointer(predecessor + j).storeBytes(of: p, as: SIMD4<Int64>.self)
+            let key = d + load(blocked + j)
+            let better = key .< best
+            best.replace(with: key, where: better)
+            bestIndex.replace(with: index, where: better)
+            index &+= 4
+            j += 4
+        }
+        var lowest = Double.infinity, chosen = -1
+        for lane in 0..<4 where bestIndex[lane] >= 0 {
+            if best[lane] < lowest || (best[lane] == lowest && Int(bestIndex[lane]) < chosen) {
+                lowest = best[lane]
+                chosen = Int(bestIndex[lane])
+            }
+        }
+        while j < m {
+            let candidate = (base + row[j] - v[j]) + blocked[j]
+            if candidate < distance[j] { distance[j] = candidate; predecessor[j] = Int64(i) }
+            let key = distance[j] + blocked[j]
+            if key < lowest || chosen < 0 && key == lowest && blocked[j] == 0 { lowest = key; chosen = j }
+            j += 1
+        }
+        if chosen < 0 {
+            // Every distance still +∞ (cannot happen with finite costs); the first free-to-reach column.
+            chosen = (0..<m).first { blocked[$0] == 0 } ?? 0
+        }
+        return chosen
     }
 
     /// Jonker & Volgenant's augmenting row reduction (square problems), two passes over the free
