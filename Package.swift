@@ -1,37 +1,29 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// MARK: - x86-64 feature level (issue 13)
+// MARK: - x86-64 feature level (issues 10, 12, 13)
 /// On x86-64 our own targets are compiled for the x86-64-v3 feature set (AVX2, FMA, BMI1/2,
-/// F16C, LZCNT, MOVBE). swiftc's `-target-cpu` does not accept the name `x86-64-v3`; `haswell`
-/// is the CPU that introduced exactly that set (it also implies AES, PCLMUL and RDRAND, which
-/// no code here asks for). Never AVX-512 and never -march=native: the binaries need AVX2 and
-/// FMA (Intel since Haswell, 2013; AMD since Excavator, 2015) and stop with an illegal
-/// instruction on older x86-64 CPUs. The compiler does not contract a·b + c into an FMA by itself, so
-/// every value is the same as with the baseline x86-64 build; what changes is the vector width
-/// of the loops the compiler vectorises (the eight-lane Philox, the matrix products of the KS
-/// p-value). The dependencies keep their own flags.
+/// F16C, LZCNT, MOVBE), so a `SIMD4<Double>` is one 256-bit register. swiftc's `-target-cpu`
+/// does not accept the name `x86-64-v3`; `haswell` is the CPU that introduced exactly that set
+/// (it also implies AES, PCLMUL and RDRAND, which no code here asks for); `-Xcc -march=x86-64-v3`
+/// gives the Clang importer the same level. Never AVX-512 and never -march=native: the binaries
+/// need AVX2 and FMA (Intel since Haswell, 2013; AMD since Excavator, 2015) and stop with an
+/// illegal instruction on older x86-64 CPUs. The compiler does not contract a·b + c into an FMA
+/// by itself, so the sampling pass gives the same values as a baseline x86-64 build; only the
+/// trainable-layer kernels fuse their multiply–adds, explicitly, under `FLOWKIT_FMA`
+/// (``FeatureMajorKernels``, ``VectorExponential``). Elsewhere: the baseline instruction set and
+/// unfused multiply–adds. The dependencies keep their own flags.
 #if arch(x86_64)
-let cpuFeatures: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let cpuFeatures: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-march=x86-64-v3"])]
+let fusedKernels: [SwiftSetting] = [.define("FLOWKIT_FMA")]
 #else
 let cpuFeatures: [SwiftSetting] = []
+let fusedKernels: [SwiftSetting] = []
 #endif
 
 /// Our own targets build without a single warning: every warning is an error (SE-0443). SwiftPM
 /// applies this to this package's targets only, never to the dependencies' code.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)] + cpuFeatures
-
-
-/// FlowKit's numeric kernels on x86-64 use AVX2 and FMA (the x86-64-v3 level: Haswell, 2013, and
-/// later; not AVX-512, not -march=native): `-march=x86-64-v3` reaches Swift's code generation
-/// through the Clang importer, so a `SIMD4<Double>` is one 256-bit register, and
-/// `FLOWKIT_FMA` makes the kernels' multiply–adds fused (``FeatureMajorKernels``). Elsewhere
-/// the baseline instruction set and unfused multiply–adds.
-#if arch(x86_64)
-let vectorISA: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .define("FLOWKIT_FMA")]
-#else
-let vectorISA: [SwiftSetting] = []
-#endif
 
 let package = Package(
     name: "flowreport",
@@ -55,8 +47,8 @@ let package = Package(
     ],
     targets: [
         // MARK: - Libraries
-        .target(name: "FlowKit", swiftSettings: strict + vectorISA),
-        .target(name: "FlowTraining", dependencies: ["FlowKit"], swiftSettings: strict + vectorISA),
+        .target(name: "FlowKit", swiftSettings: strict + fusedKernels),
+        .target(name: "FlowTraining", dependencies: ["FlowKit"], swiftSettings: strict + fusedKernels),
         .target(name: "Plot", swiftSettings: strict),
         .systemLibrary(
             name: "CCairo",

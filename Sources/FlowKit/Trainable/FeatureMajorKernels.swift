@@ -4,7 +4,7 @@
 /// vector feeds several multiply–adds. Every sum runs in a fixed order (the results never
 /// depend on threads or timing).
 ///
-/// Built with `FLOWKIT_FMA` (Package.swift defines it with `-march=x86-64-v3` on x86-64), each
+/// Built with `FLOWKIT_FMA` (Package.swift defines it for FlowKit and FlowTraining on x86-64, built for x86-64-v3), each
 /// multiply–add is one fused operation (one rounding); without it, a product then a sum. Either
 /// way the order of the terms is the same for any batch split or number of threads.
 enum FeatureMajorKernels {
