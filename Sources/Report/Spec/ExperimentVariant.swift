@@ -20,6 +20,8 @@ public struct ExperimentVariant: Sendable {
     public var steps: [FlowStepDescription]
     /// The variant's own fit (its flow has fitted layers; its `fit:` keys override the spec's).
     public var fit: FitPlan? = nil
+    /// The variant's own flow-matching fit.
+    public var flowMatching: FlowMatchingPlan? = nil
 
     public init(name: String, label: String, baseDescription: FlowStepDescription, flow: Flow,
                 steps: [FlowStepDescription]) {
