@@ -26,7 +26,7 @@ struct FlowMatchingExperiment {
         spec.flowMatching != nil || spec.variants.contains { $0.flowMatching != nil }
     }
 
-    init(spec: Experiment, seed: UInt64, jobs: Int, quiet: Bool,
+    init(spec: Experiment, seed: UInt64, samples: Int, jobs: Int, quiet: Bool,
          adjust: (FlowMatchingPlan) -> FlowMatchingPlan = { $0 }) throws(ReportError) {
         var plans: [(variant: String?, label: String, plan: FlowMatchingPlan)] = []
         if let own = spec.flowMatching { plans.append((nil, Self.label(own), adjust(own))) }
@@ -67,7 +67,7 @@ struct FlowMatchingExperiment {
         loaded.source = spec.source
         experiment = loaded
         let flows = chains.map { chain in chain.variant.flatMap { name in loaded.variants.first { $0.name == name }?.flow } ?? loaded.flow }
-        report = try FlowMatchingReport(chains: chains, flows: flows, jobs: jobs)
+        report = try FlowMatchingReport(chains: chains, flows: flows, samples: samples, jobs: jobs)
         figures = FlowMatchingFigures.figures(chains: chains, flows: flows, report: report, jobs: jobs)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// - `fit_iterations`, `fit_seconds`, `iterations_per_second`, `final_loss`, `skipped_steps`
 ///   as for every fit (of the spec's own flow, or its first fit);
-/// - `wasserstein2`: W₂ between ``wassersteinPoints`` samples of the fitted flow (base draws
+/// - `wasserstein2`: W₂ between ``wassersteinPoints`` (at most the run's `samples`) samples of the fitted flow (base draws
 ///   carried t: 0 → 1 by the spec's solver) and as many data points never trained on, by exact
 ///   assignment (``Wasserstein2``);
 /// - `wasserstein2_floor`: W₂ between two independent data samples of the same size (a data
@@ -39,11 +39,12 @@ struct FlowMatchingReport: Sendable {
         var routes = Double.nan, roundTrip = Double.nan, densityCount = 0
     }
 
-    init(chains: [FlowMatchingExperiment.Chain], flows: [Flow], jobs: Int) throws(ReportError) {
+    /// `samples` (the run's) caps the points of W₂ and of the held-out densities.
+    init(chains: [FlowMatchingExperiment.Chain], flows: [Flow], samples: Int, jobs: Int) throws(ReportError) {
         let pairs = Array(zip(chains, flows))
         // Chains in parallel (each measurement deterministic, merged in chain order).
         let measured = ChunkedReduction(jobs: jobs).run(chunkCount: pairs.count, into: [Measured](), work: { k in
-            Self.measure(chain: pairs[k].0, flow: pairs[k].1)
+            Self.measure(chain: pairs[k].0, flow: pairs[k].1, cap: max(2, samples))
         }, merge: { $0.append($1) })
         for (k, chain) in chains.enumerated() {
             let m = measured[k]
@@ -65,7 +66,7 @@ struct FlowMatchingReport: Sendable {
                                         description: "max |log q_Eq4 − log q_Eq5| at the \(m.densityCount) held-out points (\(ode))\(place)"))
             metrics.append(ReportMetric(name: "heldout_round_trip" + suffix, value: m.roundTrip,
                                         description: "max ‖x̂₁ − x₁‖ at the held-out points, x̂₁ the forward solve from the recovered x₀ (\(ode))\(place)"))
-            samples.append(m.samples)
+            self.samples.append(m.samples)
         }
     }
 
@@ -81,7 +82,7 @@ struct FlowMatchingReport: Sendable {
         metrics.append(ReportMetric(name: "skipped_steps", value: Double(fit.skippedSteps), description: "steps skipped for a non-finite loss or gradient"))
     }
 
-    static func measure(chain: FlowMatchingExperiment.Chain, flow: Flow) -> Measured {
+    static func measure(chain: FlowMatchingExperiment.Chain, flow: Flow, cap: Int) -> Measured {
         var m = Measured()
         let fit = chain.fit
         guard let map = flow.chain.maps.first as? ContinuousFlowMap else { return m }
@@ -91,11 +92,11 @@ struct FlowMatchingReport: Sendable {
         var second: PointBatch
         switch fit.plan.settings.data {
         case let .dataset(dataset):
-            n = min(wassersteinPoints, heldOut.count)
+            n = min(wassersteinPoints, heldOut.count, cap)
             var stream = RandomStream(seed: fit.seed, stream: floorStream)
             second = dataset.sample(count: n, using: &stream)
         case .points:
-            n = min(wassersteinPoints, heldOut.count, fit.training?.count ?? 0)
+            n = min(wassersteinPoints, heldOut.count, fit.training?.count ?? 0, cap)
             second = fit.training?.prefix(n) ?? PointBatch(dimension: heldOut.dimension, count: 0)
         }
         let data = heldOut.prefix(n)
@@ -111,7 +112,7 @@ struct FlowMatchingReport: Sendable {
         }
         m.floor = (try? Wasserstein2.distance(second, data)) ?? .nan
         // Held-out densities by both routes.
-        let points = heldOut.prefix(min(densityPoints, heldOut.count))
+        let points = heldOut.prefix(min(densityPoints, heldOut.count, cap))
         var base = points
         var eq5Det = [Double](repeating: 0, count: points.count)
         m.density = map.solve(&base, from: 1, to: 0, logAbsDet: &eq5Det)

@@ -65,7 +65,8 @@ public enum ReportRunner {
         }
         // A flow-matching spec: fit its fields, then run the fitted continuous flow (its fitted.yaml).
         let matched = FlowMatchingExperiment.applies(to: spec)
-            ? try FlowMatchingExperiment(spec: spec, seed: seed, jobs: jobs, quiet: options.quiet) { plan in
+            ? try FlowMatchingExperiment(spec: spec, seed: seed, samples: options.samples ?? spec.samples, jobs: jobs,
+                                         quiet: options.quiet) { plan in
                 var plan = plan
                 if let iterations = options.fitIterations {
                     plan.settings.iterations = iterations

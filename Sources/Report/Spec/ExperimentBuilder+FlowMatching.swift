@@ -184,7 +184,7 @@ extension ExperimentBuilder {
             guard let name = key.scalar?.string, !FlowMatchingSettings.keys.contains(name) else { continue }
             if FitSettings.keys.contains(name) {
                 let why = ["target": "flow matching regresses onto paths to data; it has no target energy",
-                           "anneal": "annealing tempers a target energy (reverse_kl)",
+                           "anneal": "annealing tempers the target energy of reverse_kl",
                            "train_base": "the base is the source of the paths and stays as written",
                            "checks": "flow matching has no fit checks; the run's checks (eq4_vs_eq5, round_trip) judge the solver"][name] ?? ""
                 sink.error(at: key, "fit: '\(name)' does not apply to objective flow_matching (\(why))", hint: "remove '\(name)'")
@@ -227,6 +227,14 @@ extension ExperimentBuilder {
         }
         guard sink.diagnostics.count == before, let base else { return nil }
         return FlowMatchingPlan(entry: entry, settings: settings, base: base, ode: odeSettingsRead ?? .standard)
+    }
+
+    /// Whether the list `node` has an entry named `flow_matching` (built or not): its `fit:` is
+    /// a flow-matching fit, never read as one of layers.
+    static func namesFlowMatching(_ node: Node) -> Bool {
+        node.sequence?.contains { item in
+            (item.scalar?.string ?? item.mapping?.first?.key.scalar?.string) == FlowMatchingEntry.name
+        } ?? false
     }
 
     /// The number of parameters `fitted.yaml` writes for flow-matching fits.

@@ -99,7 +99,7 @@ final class ExperimentBuilder {
         } else if let node = top["flow"] {
             let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
             (maps, steps, flowComplete) = (chain.maps, chain.steps, chain.complete)
-            if chain.flowMatching.isEmpty {
+            if chain.flowMatching.isEmpty && !Self.namesFlowMatching(node) {
                 fitPlan = buildFitPlan(top["fit"], chain: chain, base: base, baseNode: top["base"], root: root,
                                        dimension: dimension, what: "flow")
             } else {
