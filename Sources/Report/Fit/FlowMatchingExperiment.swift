@@ -29,9 +29,9 @@ struct FlowMatchingExperiment {
     init(spec: Experiment, seed: UInt64, samples: Int, jobs: Int, quiet: Bool,
          adjust: (FlowMatchingPlan) -> FlowMatchingPlan = { $0 }) throws(ReportError) {
         var plans: [(variant: String?, label: String, plan: FlowMatchingPlan)] = []
-        if let own = spec.flowMatching { plans.append((nil, Self.label(own), adjust(own))) }
+        if let own = spec.flowMatching { plans.append((nil, Self.label(own, base: spec.baseDescription), adjust(own))) }
         for variant in spec.variants {
-            if let own = variant.flowMatching { plans.append((variant.name, variant.label == FlowMatchingEntry.name ? Self.label(own) : variant.label, adjust(own))) }
+            if let own = variant.flowMatching { plans.append((variant.name, variant.label == FlowMatchingEntry.name ? Self.label(own, base: variant.baseDescription) : variant.label, adjust(own))) }
         }
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) flow matching\(plans.count > 1 ? " (\(plans.count) fits)" : "")", enabled: !quiet, unit: "it")
@@ -68,12 +68,13 @@ struct FlowMatchingExperiment {
         experiment = loaded
         let flows = chains.map { chain in chain.variant.flatMap { name in loaded.variants.first { $0.name == name }?.flow } ?? loaded.flow }
         report = try FlowMatchingReport(chains: chains, flows: flows, samples: samples, jobs: jobs)
-        figures = FlowMatchingFigures.figures(chains: chains, flows: flows, report: report, jobs: jobs)
+        figures = FlowMatchingFigures.figures(chains: chains, flows: flows, report: report, samples: samples, jobs: jobs)
     }
 
-    /// `flow matching (OT)` or `flow matching (independent)`.
-    static func label(_ plan: FlowMatchingPlan) -> String {
-        "flow matching (\(plan.entry.pairing == .optimalTransport ? "OT" : "independent"))"
+    /// `normal → moons, independent`, `8gaussians → moons, OT`.
+    static func label(_ plan: FlowMatchingPlan, base: FlowStepDescription) -> String {
+        let source = (plan.base as? ToyDatasetDensity)?.rawValue ?? base.name
+        return "\(source) → \(plan.settings.dataName), \(plan.entry.pairing == .optimalTransport ? "OT" : "independent")"
     }
 }
 

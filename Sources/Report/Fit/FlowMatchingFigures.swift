@@ -24,13 +24,15 @@ enum FlowMatchingFigures {
     static let arrowsPerAxis = 17
     static let palette = ["#336B8B", "#D9822B", "#6A994E", "#A23B72", "#3B3B98", "#8C564B"]
 
-    static func figures(chains: [FlowMatchingExperiment.Chain], flows: [Flow], report: FlowMatchingReport, jobs: Int) -> [BuiltFigure] {
+    /// `samples` (the run's) caps the particles drawn.
+    static func figures(chains: [FlowMatchingExperiment.Chain], flows: [Flow], report: FlowMatchingReport, samples: Int,
+                        jobs: Int) -> [BuiltFigure] {
         guard let first = chains.first else { return [] }
         var out = [loss(chains)]
         guard first.fit.plan.dimension == 2 else { return out }
         let b = box(chains: chains, flows: flows)
         let paths = ChunkedReduction(jobs: jobs).run(chunkCount: chains.count, into: [(particles: [PointBatch], paths: [PointBatch])](), work: { k in
-            trajectories(flow: flows[k], seed: chains[k].fit.seed)
+            trajectories(flow: flows[k], seed: chains[k].fit.seed, count: max(1, min(scatterPoints, samples)))
         }, merge: { $0.append($1) })
         out.append(fitFigure(chains: chains, flows: flows, report: report, box: b, jobs: jobs))
         out.append(trajectoryFigure(chains: chains, paths: paths, box: b))
@@ -134,7 +136,7 @@ enum FlowMatchingFigures {
             figure[k, 2] = right
         }
         let ode = chains[0].fit.plan.ode.summary
-        let caption = "Rows: " + chains.map(\.label).joined(separator: "; ") + ". Left: \(scatterPoints) held-out data points. Middle: the density of the fitted continuous flow by Eq. 5 — each cell centre integrated backward t: 1 → 0 jointly with the exact divergence (\(ode)) — on \(n) × \(n) cells of \(Run.boxText(b)). Right: \(scatterPoints) samples (base draws integrated t: 0 → 1). The layout of the BNAF and FFJORD toy figures."
+        let caption = "Rows: " + chains.map(\.label).joined(separator: "; ") + ". Left: \(min(scatterPoints, chains[0].fit.heldOut.count)) held-out data points. Middle: the density of the fitted continuous flow by Eq. 5 — each cell centre integrated backward t: 1 → 0 jointly with the exact divergence (\(ode)) — on \(n) × \(n) cells of \(Run.boxText(b)). Right: \(min(scatterPoints, report.samples.first?.count ?? 0)) samples (base draws integrated t: 0 → 1). The layout of the BNAF and FFJORD toy figures."
         return BuiltFigure(id: "fit", title: "Fit: data, fitted density, samples", caption: caption, figure: figure)
     }
 
@@ -143,14 +145,14 @@ enum FlowMatchingFigures {
     /// ``scatterPoints`` base draws at the ``fieldTimes`` (the particles of the `field` figure),
     /// and the first ``trajectoryPoints`` of them at ``trajectoryTimes`` equally spaced times (the
     /// paths of the `trajectories` figure).
-    static func trajectories(flow: Flow, seed: UInt64) -> (particles: [PointBatch], paths: [PointBatch]) {
+    static func trajectories(flow: Flow, seed: UInt64, count: Int) -> (particles: [PointBatch], paths: [PointBatch]) {
         guard let map = flow.chain.maps.first as? ContinuousFlowMap else { return ([], []) }
         var stream = RandomStream(seed: seed, stream: FlowMatchingReport.sampleStream + 3)
-        var start = PointBatch(dimension: flow.dimension, count: scatterPoints)
+        var start = PointBatch(dimension: flow.dimension, count: count)
         flow.base.sample(into: &start, using: &stream)
         let times = (0..<trajectoryTimes).map { Double($0) / Double(trajectoryTimes - 1) }
         return (map.trajectories(start, times: fieldTimes).positions,
-                map.trajectories(start.prefix(trajectoryPoints), times: times).positions)
+                map.trajectories(start.prefix(min(trajectoryPoints, count)), times: times).positions)
     }
 
     static func trajectoryFigure(chains: [FlowMatchingExperiment.Chain], paths: [(particles: [PointBatch], paths: [PointBatch])],
@@ -176,7 +178,8 @@ enum FlowMatchingFigures {
             panel.legend = .best
             figure[k / columns, k % columns] = panel
         }
-        let caption = "\(scatterPoints) base draws (black, t = 0) carried by the fitted field to t = 1 (coloured), with the paths of \(trajectoryPoints) of them through \(trajectoryTimes) equally spaced times (\(chains[0].fit.plan.ode.summary)). Minibatch OT pairing (Tong et al. 2024) gives straighter, non-crossing paths than independent pairing (Lipman et al. 2023)."
+        let particles = paths.first?.particles.first?.count ?? 0
+        let caption = "\(particles) base draws (black, t = 0) carried by the fitted field to t = 1 (coloured), with the paths of \(paths.first?.paths.first?.count ?? 0) of them through \(trajectoryTimes) equally spaced times (\(chains[0].fit.plan.ode.summary)). Minibatch OT pairing (Tong et al. 2024) gives straighter, non-crossing paths than independent pairing (Lipman et al. 2023)."
         return BuiltFigure(id: "trajectories", title: "Trajectories from the base to the data", caption: caption, figure: figure)
     }
 
@@ -256,7 +259,7 @@ enum FlowMatchingFigures {
                 figure[k, c] = panel
             }
         }
-        let caption = "The fitted vector field v_θ(t, x) at t = " + times.map { Run.format($0) }.joined(separator: ", ") + " (columns; rows: " + chains.map(\.label).joined(separator: "; ") + ") as arrows on a \(m) × \(m) grid over \(Run.boxText(b)), one length scale per row (the longest arrow 0.9 cells), over \(scatterPoints) particles at that time: the probability path p_t from the base (t = 0) to the data (t = 1) that the field generates (Lipman et al. 2023, Fig. 3)."
+        let caption = "The fitted vector field v_θ(t, x) at t = " + times.map { Run.format($0) }.joined(separator: ", ") + " (columns; rows: " + chains.map(\.label).joined(separator: "; ") + ") as arrows on a \(m) × \(m) grid over \(Run.boxText(b)), one length scale per row (the longest arrow 0.9 cells), over \(paths.first?.particles.first?.count ?? 0) particles at that time: the probability path p_t from the base (t = 0) to the data (t = 1) that the field generates (Lipman et al. 2023, Fig. 3)."
         return BuiltFigure(id: "field", title: "The vector field at five times", caption: caption, figure: figure)
     }
 }

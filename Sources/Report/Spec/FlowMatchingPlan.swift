@@ -35,13 +35,24 @@ public struct FlowMatchingEntry: Sendable {
     /// The field of `dimension` dimensions with these widths.
     public func network(dimension: Int) -> NeuralVelocityField { NeuralVelocityField(dimension: dimension, hidden: hidden) }
 
-    /// The options as `flowreport list` prints them.
-    static let docs: [ParameterDoc] = [
-        ParameterDoc("hidden", .integers, requirement: "widths ≥ 1", summary: "hidden widths of the field's SELU MLP of (x, t) (t appended as the last input)", default: "[64, 64, 64]"),
-        ParameterDoc("sigma_min", .number, requirement: "in [0, 1)", summary: "σ_min of the path x_t = (1 − (1 − σ_min)t)x₀ + t·x₁", default: "0"),
-        ParameterDoc("pairing", .integer, requirement: "independent | ot", summary: "pairing of x₀ and x₁ in a batch (ot: exact minibatch OT, Tong et al. 2024)", default: "independent"),
-        ParameterDoc("parameters", .vector, requirement: "the field's flat vector", summary: "fixes the field (fitted.yaml writes it); without it the field is fitted"),
-    ]
+    /// The text of `flowreport list` for flow matching, the `ode:` section and data-set bases.
+    public static var listing: String {
+        """
+
+        Continuous flows (flow matching, Lipman et al. 2023; Tong et al. 2024):
+          flow_matching — the whole flow: dx/dt = v_θ(t, x) from the base (t = 0) to the data (t = 1); fitted by fit: {objective: flow_matching, data: …}
+              hidden (integers, widths ≥ 1, default [64, 64, 64]): hidden widths of the field's SELU MLP of (x, t), t appended as the last input
+              sigma_min (number, in [0, 1), default 0): σ_min of the path x_t = (1 − (1 − σ_min)t)·x₀ + t·x₁, target x₁ − (1 − σ_min)·x₀
+              pairing (independent | ot, default independent): pairing of x₀ and x₁ in a batch (ot: exact minibatch optimal transport)
+              parameters (vector, the field's flat vector): fixes the field (fitted.yaml writes it); without it the field is fitted
+          fit: objective: flow_matching; data (a data set or {file: points.csv}), iterations (default 10000), batch (default 256),
+               optimizer (default {adam: {learning_rate: 1e-3}}), validation: {every: N} (default iterations/20)
+          ode: (top level) method: dopri5 (default; rtol default 1e-5, atol default 1e-5, a step size per point) | rk4 (steps default 100)
+              check limits unless set: eq4_vs_eq5 and round_trip 1e3 × max(rtol, atol) (rk4: 1e3 × steps⁻⁴), logdet_vs_finite_difference that + 1e-6
+          base: {dataset: NAME} — a data set with a closed-form density as the base: \(ToyDatasetDensity.allCases.map(\.rawValue).joined(separator: ", "))
+
+        """
+    }
 }
 
 /// The `fit:` settings of a flow-matching fit.
