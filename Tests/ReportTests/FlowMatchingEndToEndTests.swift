@@ -137,4 +137,20 @@ final class FlowMatchingEndToEndTests: XCTestCase {
             XCTAssertEqual(a, b, file)
         }
     }
+
+    /// The shipped spec: four fits (N(0, I) and 8gaussians to moons, independent and OT), one
+    /// solver, within the fitted-spec size limit.
+    func testShippedSpecHoldsFourFits() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("reports/flow-matching.yaml").path
+        let experiment = try SpecLoader.load(path: path)
+        let plans = [experiment.flowMatching] + experiment.variants.map(\.flowMatching)
+        XCTAssertEqual(plans.compactMap { $0 }.count, 4)
+        XCTAssertEqual(plans.compactMap { $0?.entry.pairing }, [.independent, .optimalTransport, .independent, .optimalTransport])
+        XCTAssertEqual(plans.compactMap { $0.map { $0.base is ToyDatasetDensity } }, [false, false, true, true])
+        XCTAssertEqual(experiment.ode?.method, .dopri5(relativeTolerance: 1e-5, absoluteTolerance: 1e-5))
+        let parameters = ExperimentBuilder.flowMatchingParameters(plans)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertLessThan(text.utf8.count + parameters * ExperimentBuilder.bytesPerFittedParameter, SpecLimits.maximumBytes)
+    }
 }
