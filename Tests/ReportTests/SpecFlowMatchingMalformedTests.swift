@@ -94,9 +94,11 @@ final class SpecFlowMatchingMalformedTests: XCTestCase {
         XCTAssertEqual(plan.settings.batch, 256)
         XCTAssertEqual(experiment.ode, ODESettings.standard)
         XCTAssertEqual(experiment.ode?.method, .dopri5(relativeTolerance: 1e-5, absoluteTolerance: 1e-5))
-        // The solver-bound checks are judged against the tolerance: 10³ × 1e-5.
-        XCTAssertEqual(experiment.check(.eq4VsEq5).limit, 1e-2, accuracy: 1e-15)
+        // The solver-bound checks are judged against the tolerance: 10⁴ and 10³ × 1e-5; the
+        // finite-difference log-det check is off (Ridders cannot resolve an adaptive solve).
+        XCTAssertEqual(experiment.check(.eq4VsEq5).limit, 1e-1, accuracy: 1e-15)
         XCTAssertEqual(experiment.check(.roundTrip).limit, 1e-2, accuracy: 1e-15)
+        XCTAssertFalse(experiment.check(.logDetVsFiniteDifference).enabled)
         XCTAssertTrue(experiment.maps.first is ContinuousFlowMapProbe.Map)
     }
 
@@ -113,7 +115,7 @@ final class SpecFlowMatchingMalformedTests: XCTestCase {
         XCTAssertEqual(experiment.flowMatching?.entry.pairing, .optimalTransport)
         XCTAssertEqual(experiment.flowMatching?.entry.sigmaMin, 0.01)
         XCTAssertEqual(experiment.check(.eq4VsEq5).limit, 0.5)
-        XCTAssertEqual(experiment.check(.roundTrip).limit, 1e3 * pow(1.0 / 20, 4), accuracy: 1e-15)
+        XCTAssertEqual(experiment.check(.roundTrip).limit, 1e3 * pow(1.0 / 20, 2), accuracy: 1e-15)
         XCTAssertEqual(experiment.base.dimension, 2)
         XCTAssertTrue(experiment.base is FlowKit.ToyDatasetDensity)
     }

@@ -16,7 +16,7 @@ import Plot
 ///   the data range, over the particles at that time (the probability path p_t).
 enum FlowMatchingFigures {
     /// Cells per axis of the density panels (a dopri5 solve with the exact divergence per cell).
-    static let resolution = 80
+    static let resolution = 60
     static let scatterPoints = 1000
     static let trajectoryPoints = 250
     static let trajectoryTimes = 21

@@ -26,7 +26,7 @@ struct FlowMatchingReport: Sendable {
     var samples: [PointBatch] = []
 
     static let wassersteinPoints = 2000
-    static let densityPoints = 1000
+    static let densityPoints = 500
     static let sampleStream: UInt64 = FitRun.estimateStream
     static let floorStream: UInt64 = FitRun.estimateStream + 2
 

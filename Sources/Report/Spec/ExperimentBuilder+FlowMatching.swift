@@ -250,6 +250,10 @@ extension ExperimentBuilder {
         for (name, limit) in ode.checkLimits where !given.contains(name.rawValue) {
             if let k = out.firstIndex(where: { $0.name == name }) { out[k].limit = limit }
         }
+        if !given.contains(CheckName.logDetVsFiniteDifference.rawValue),
+           let k = out.firstIndex(where: { $0.name == .logDetVsFiniteDifference }) {
+            out[k].enabled = false
+        }
         return out
     }
 }

@@ -48,7 +48,7 @@ public struct FlowMatchingEntry: Sendable {
           fit: objective: flow_matching; data (a data set or {file: points.csv}), iterations (default 10000), batch (default 256),
                optimizer (default {adam: {learning_rate: 1e-3}}), validation: {every: N} (default iterations/20)
           ode: (top level) method: dopri5 (default; rtol default 1e-5, atol default 1e-5, a step size per point) | rk4 (steps default 100)
-              check limits unless set: eq4_vs_eq5 and round_trip 1e3 × max(rtol, atol) (rk4: 1e3 × steps⁻⁴), logdet_vs_finite_difference that + 1e-6
+              check limits unless set (ε = max(rtol, atol); rk4: steps⁻²): round_trip 1e3 ε, eq4_vs_eq5 1e4 ε; logdet_vs_finite_difference off
           base: {dataset: NAME} — a data set with a closed-form density as the base: \(ToyDatasetDensity.allCases.map(\.rawValue).joined(separator: ", "))
 
         """
