@@ -71,9 +71,14 @@ struct FlowMatchingExperiment {
         figures = FlowMatchingFigures.figures(chains: chains, flows: flows, report: report, samples: samples, jobs: jobs)
     }
 
-    /// `normal → moons, independent`, `8gaussians → moons, OT`.
+    /// `N(0, I) → moons, independent`, `8gaussians → moons, OT`.
     static func label(_ plan: FlowMatchingPlan, base: FlowStepDescription) -> String {
-        let source = (plan.base as? ToyDatasetDensity)?.rawValue ?? base.name
+        var source = (plan.base as? ToyDatasetDensity)?.rawValue ?? base.name
+        if let normal = plan.base as? MultivariateNormalDistribution, normal.mean.allSatisfy({ $0 == 0 }) {
+            let d = normal.dimension
+            let identity = (0..<(d * d)).allSatisfy { normal.choleskyFactor[$0] == ($0 % (d + 1) == 0 ? 1 : 0) }
+            if identity { source = "N(0, I)" }
+        }
         return "\(source) → \(plan.settings.dataName), \(plan.entry.pairing == .optimalTransport ? "OT" : "independent")"
     }
 }

@@ -38,8 +38,8 @@ public struct ODESettings: Sendable, Equatable {
     /// (unless the spec sets them): `round_trip` 10³ × the error scale (two solves over a unit
     /// time, a field of size up to about ten) and `eq4_vs_eq5` 10⁴ × the error scale (the log
     /// density integrates the divergence, which jumps at the kinks of SELU: there dopri5's
-    /// embedded error estimate is optimistic; measured 3.1e-2 at rtol = atol = 1e-5 on the
-    /// shipped spec, round trip 8e-4). `logdet_vs_finite_difference` is off unless the spec turns
+    /// embedded error estimate is optimistic; measured up to 4e-2 at rtol = atol = 1e-5 on the
+    /// shipped spec, round trip up to 1.3e-3). `logdet_vs_finite_difference` is off unless the spec turns
     /// it on: Ridders' differences of an adaptive solve cannot reach their resolution rule
     /// (10⁻⁸), so nothing would be compared; the exact divergence is checked against finite
     /// differences of tight solves in the tests, and by `eq4_vs_eq5` in every run.
