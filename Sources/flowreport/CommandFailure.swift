@@ -29,7 +29,7 @@ extension CommandFailure {
     /// `sample` and `eval` work on a fixed flow: a spec with a `fit:` section has no fitted
     /// parameters yet, and its starting parameters are no answer (exit 2 with the way on).
     static func requireFixedFlow(_ experiment: Experiment, spec: String, command: String) throws {
-        guard experiment.fit != nil else { return }
+        guard experiment.fit != nil || experiment.flowMatching != nil || experiment.variants.contains(where: { $0.flowMatching != nil }) else { return }
         let fitted = "\(experiment.name)/\(Experiment.fittedSpecFileName)"
         throw CommandFailure(code: badInput, message: """
             error: \(spec) asks for a fit ('fit:'), so its flow has no fitted parameters yet

@@ -66,6 +66,9 @@ final class MultivariateReportTests: XCTestCase {
         let reports = Self.root.appendingPathComponent("reports")
         let specs = try FileManager.default.contentsOfDirectory(atPath: reports.path)
             .filter { $0.hasSuffix(".yaml") }.sorted().map { reports.appendingPathComponent($0).path }
+            // Continuous flows cost an ODE solve per density point: flow-matching.yaml is
+            // validated by FlowMatchingEndToEndTests and rendered in release mode.
+            .filter { !$0.hasSuffix("/flow-matching.yaml") }
         for required in ["lognormal", "affine-normal", "neglog-uniform", "sigmoid-normal", "normal-cdf", "pareto-chain",
                          "rezende-fig1", "energies", "toy-datasets", "realnvp-coupling"] {
             XCTAssertTrue(specs.contains { $0.hasSuffix("/\(required).yaml") }, "shipped spec \(required).yaml")

@@ -63,7 +63,20 @@ public enum ReportRunner {
                 return plan
             }
         }
-        let experiment = fitted?.experiment ?? spec
+        // A flow-matching spec: fit its fields, then run the fitted continuous flow (its fitted.yaml).
+        let matched = FlowMatchingExperiment.applies(to: spec)
+            ? try FlowMatchingExperiment(spec: spec, seed: seed, samples: options.samples ?? spec.samples, jobs: jobs,
+                                         quiet: options.quiet) { plan in
+                var plan = plan
+                if let iterations = options.fitIterations {
+                    plan.settings.iterations = iterations
+                    plan.settings.validationEvery = min(plan.settings.validationEvery, max(1, iterations / 5))
+                }
+                if let batch = options.fitBatch { plan.settings.batch = batch }
+                return plan
+            }
+            : nil
+        let experiment = fitted?.experiment ?? matched?.experiment ?? spec
         let samples = options.samples ?? experiment.samples
         let formats = (options.formats ?? experiment.output.formats.map(\.rawValue))
             .compactMap { ImageFormat(rawValue: $0) }
@@ -76,7 +89,7 @@ public enum ReportRunner {
         let run = try Run(experiment: experiment, samples: samples, seed: seed, jobs: jobs,
                           progress: { done, total in progress.update(done, of: total) })
         progress.finish()
-        let figures = run.plan.figures(run: run) + (fitted?.figures ?? [])
+        let figures = run.plan.figures(run: run) + (fitted?.figures ?? []) + (matched?.figures ?? [])
         let finalDirectory = (root as NSString).appendingPathComponent(experiment.name)
         let document = ReportDocument(
             name: experiment.name, title: experiment.title, description: experiment.description,
@@ -85,7 +98,7 @@ public enum ReportRunner {
             warnings: run.warnings,
             figures: figures.map { ReportFigure(id: $0.id, title: $0.title, caption: $0.caption,
                                                 formats: formats.map(\.rawValue)) },
-            metrics: run.metrics + (fitted?.report.metrics ?? []),
+            metrics: run.metrics + (fitted?.report.metrics ?? []) + (matched?.report.metrics ?? []),
             provenance: ReportProvenance(tool: toolVersion, seed: seed, samples: samples, threads: jobs,
                                          wallTimeSeconds: run.wallTimeSeconds))
         try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
@@ -120,10 +133,10 @@ public enum ReportRunner {
                 },
                 merge: { failures, failure in if let failure { failures.append(failure) } })
             if let failure = failures.first { throw failure }
-            if let fitted {
+            if let text = fitted?.text ?? matched?.text {
                 let path = (staging.directory as NSString).appendingPathComponent(FittedExperiment.fileName)
                 do {
-                    try fitted.text.write(toFile: path, atomically: true, encoding: .utf8)
+                    try text.write(toFile: path, atomically: true, encoding: .utf8)
                 } catch {
                     throw .io(path: path, message: "cannot write: \(ReportStaging.reason(error))")
                 }

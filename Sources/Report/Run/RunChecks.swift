@@ -125,7 +125,7 @@ struct RunChecks {
         let flow = experiment.flow
         let box = checkBox
         let boxText = Run.boxText(box)
-        let n = Self.checkGridCells
+        let n = experiment.ode == nil ? Self.checkGridCells : ODESettings.checkGridCells
         let grid = PlaneDensity(flow: flow, x: box[0], y: box[1], columns: n, rows: n, eq4: true, jobs: jobs)
         checkDensity = grid
         let gridText = "on the centres of \(n) × \(n) cells of \(boxText)"

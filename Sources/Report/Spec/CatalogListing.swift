@@ -13,6 +13,7 @@ public enum CatalogListing {
         out += "\nTransforms (flow entries, in generative order):\n"
         for entry in catalogs.transforms { out += describe(entry, domainLabel: "domain") }
         out += FitLayerCatalog.listing
+        out += FlowMatchingEntry.listing
         out += "\nFigures: " + FigureKind.allCases.map(\.rawValue).joined(separator: ", ") + "\n"
         out += "Checks: " + CheckName.allCases.map { "\($0.rawValue) (default limit \($0.defaultLimit))" }
             .joined(separator: ", ") + "\n"

@@ -42,6 +42,10 @@ public struct Experiment: Sendable {
     /// The fit the spec asks for (`fit:`), run before everything else; nil for a fixed flow.
     /// Until the fit runs, ``flow`` holds the fitted layers at their starting parameters.
     public var fit: FitPlan? = nil
+    /// The flow-matching fit of a `flow_matching` flow (`fit:` with `objective: flow_matching`).
+    public var flowMatching: FlowMatchingPlan? = nil
+    /// The solver of the spec's continuous flows (`ode:`, or its default), nil without one.
+    public var ode: ODESettings? = nil
 
     /// The file in a report folder holding the spec with every fitted parameter written out.
     public static let fittedSpecFileName = "fitted.yaml"

@@ -16,6 +16,8 @@ extension ExperimentBuilder {
         var nodes: [Node] = []
         /// Per map: its whole entry (a fixed catalog map among fitted layers is written back as it is).
         var entries: [Node] = []
+        /// The `flow_matching` entries by map index.
+        var flowMatching: [Int: FlowMatchingEntry] = [:]
     }
 
     /// Builds the maps of the list `node` (`what` names it in messages: `flow`,
@@ -37,6 +39,22 @@ extension ExperimentBuilder {
         for (index, item) in items.enumerated() {
             let what = "\(listName)[\(index)]"
             guard let entry = namedEntry(item, what: what, kind: "transform") else { chain.complete = false; builtPrefix = nil; continue }
+            if entry.name == FlowMatchingEntry.name {
+                guard let built = flowMatchingEntry(entry, what: what, dimension: dimension) else {
+                    chain.complete = false
+                    builtPrefix = nil
+                    continue
+                }
+                chain.flowMatching[chain.maps.count] = built.entry
+                chain.maps.append(built.map)
+                chain.steps.append(FlowStepDescription(name: FlowMatchingEntry.name, parameters: [
+                    (key: "hidden", value: "\(built.entry.hidden)"), (key: "parameters", value: built.entry.fixed == nil ? "fitted" : "fixed")]))
+                chain.slots.append(nil)
+                chain.nodes.append(entry.nameNode)
+                chain.entries.append(item)
+                builtPrefix?.append(entry.nameNode)
+                continue
+            }
             if isFitLayerForm(entry) {
                 guard let slots = fitLayers(entry, what: what, dimension: dimension) else {
                     chain.complete = false
@@ -160,9 +178,20 @@ extension ExperimentBuilder {
             }
             var variantMaps = maps, variantSteps = steps
             var variantFit: FitPlan?
+            var variantFlowMatching: FlowMatchingPlan?
+            if fields["flow"] == nil, maps.contains(where: { $0 is ContinuousFlowMap }), fitNode != nil {
+                sink.error(at: keyNode, "variant '\(name)' of a flow_matching spec needs its own flow: (each variant is a fit of its own)",
+                           hint: "add flow: [{flow_matching: {pairing: ot}}] (or the spec's own entry) to the variant")
+                continue
+            }
             if let flowNode = fields["flow"] {
                 let chain = buildChain(flowNode, what: "variants.\(name).flow", dimension: dimension, support: variantBase?.support)
-                if let k = chain.slots.firstIndex(where: { $0 != nil && $0?.fixed == nil }) {
+                if !chain.flowMatching.isEmpty {
+                    let fit = fitNode.map { Self.merged($0, fields["fit"]) } ?? fields["fit"]
+                    variantFlowMatching = buildFlowMatchingPlan(fit, chain: chain, base: variantBase, dimension: dimension,
+                                                                what: "variants.\(name).flow", othersFitted: true)
+                    if variantFlowMatching == nil, chain.flowMatching.values.contains(where: { $0.fixed == nil }) { continue }
+                } else if let k = chain.slots.firstIndex(where: { $0 != nil && $0?.fixed == nil }) {
                     guard let fitNode, let root else {
                         sink.error(at: chain.nodes[k], "variants.\(name).flow[\(k)] '\(chain.steps[k].name)' has no parameters, so it is fitted, but the spec has no fit: section",
                                    hint: "add a fit: section (variants may override its keys with their own fit:), or give its parameters")
@@ -194,6 +223,7 @@ extension ExperimentBuilder {
                 if let shown = fields["fit_figure"] {
                     if let v = read.bool(shown, "variants.\(name).fit_figure") { variant.inFitFigure = v }
                 }
+                variant.flowMatching = variantFlowMatching
                 variants.append(variant)
             } catch {
                 sink.error(at: value, "variant '\(name)': \(error.description)")

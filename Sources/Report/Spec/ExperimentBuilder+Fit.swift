@@ -119,6 +119,11 @@ extension ExperimentBuilder {
             return nil
         }
         guard let objectiveName = read.string(objectiveNode, "fit: objective") else { return nil }
+        if objectiveName == FlowMatchingSettings.objective {
+            sink.error(at: objectiveNode, "fit: objective flow_matching fits a flow_matching entry, but this flow has none",
+                       hint: "write flow: [{flow_matching: {hidden: [64, 64, 64]}}], or fit these layers by reverse_kl or maximum_likelihood")
+            return nil
+        }
         guard let objective = FitSettings.Objective(rawValue: objectiveName) else {
             sink.error(at: objectiveNode, "fit: unknown objective '\(objectiveName)'",
                        hint: Suggestion.hint(for: objectiveName, in: FitSettings.Objective.allCases.map(\.rawValue), kind: "objectives"))
@@ -197,7 +202,7 @@ extension ExperimentBuilder {
         return sink.diagnostics.count == before ? settings : nil
     }
 
-    private func optimizer(_ node: Node) -> FitSettings.OptimizerChoice? {
+    func optimizer(_ node: Node) -> FitSettings.OptimizerChoice? {
         guard let entry = namedEntry(node, what: "fit: optimizer", kind: "optimizer") else { return nil }
         guard ["adam", "rmsprop"].contains(entry.name) else {
             sink.error(at: entry.nameNode, "fit: unknown optimizer '\(entry.name)'", hint: Suggestion.hint(for: entry.name, in: ["adam", "rmsprop"], kind: "optimizers"))
@@ -226,7 +231,7 @@ extension ExperimentBuilder {
     /// The smallest number of points a data file may hold: enough for a held-out fifth of ≥ 2.
     static let minimumDataPoints = 10
 
-    private func fitData(_ node: Node, dimension: Int?) -> FitSettings.Data? {
+    func fitData(_ node: Node, dimension: Int?) -> FitSettings.Data? {
         if let scalar = node.scalar, node.tagName != .null {
             guard let dataset = ToyDataset(rawValue: scalar.string) else {
                 sink.error(at: node, "fit: unknown data set '\(scalar.string)'",
@@ -328,9 +333,9 @@ extension ExperimentBuilder {
     /// `fitted.yaml` must load like any spec (``SpecLimits/maximumBytes``): the spec text plus
     /// every fitted parameter at its longest must stay within the limit, checked before any fit
     /// runs (a fit of hours would otherwise end in a file no command accepts).
-    func checkFittedSpecSize(plans: [FitPlan?], at node: Node) {
+    func checkFittedSpecSize(plans: [FitPlan?], at node: Node, extraParameters: Int = 0) {
         let fitted = plans.compactMap { $0 }.flatMap(\.layers).filter { $0.fixed == nil }
-        let parameters = fitted.reduce(0) { $0 + $1.layer.parameterCount }
+        let parameters = fitted.reduce(extraParameters) { $0 + $1.layer.parameterCount }
         guard parameters > 0 else { return }
         let bytes = source.utf8.count + parameters * Self.bytesPerFittedParameter
         guard bytes > SpecLimits.maximumBytes else { return }

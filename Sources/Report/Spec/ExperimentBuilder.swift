@@ -8,7 +8,7 @@ import Yams
 final class ExperimentBuilder {
     /// The top-level keys of a spec.
     static let topLevelKeys = ["title", "description", "seed", "samples", "base", "flow", "reference",
-                               "figures", "checks", "output", "variants", "fit"]
+                               "figures", "checks", "output", "variants", "fit", "ode"]
     static let defaultSamples = 10_000
     static let defaultSeed: UInt64 = 0
 
@@ -19,6 +19,8 @@ final class ExperimentBuilder {
     let source: String
     /// The spec's seed: fitted layers start from streams of it.
     var fitSeed: UInt64 = ExperimentBuilder.defaultSeed
+    /// The spec's `ode:` section (nil: none or invalid); continuous maps are built with it.
+    var odeSettingsRead: ODESettings?
 
     init(sink: DiagnosticSink, catalogs: SpecCatalogs, path: String, source: String) {
         self.sink = sink
@@ -82,18 +84,30 @@ final class ExperimentBuilder {
                        hint: "e.g. base: {normal: {mean: 0, std: 1}}")
         }
 
+        // The ODE solver of continuous flows, read before the chains that use it.
+        odeSettingsRead = top["ode"].flatMap { odeSettings($0) }
+
         // Flow.
         var maps: [any Bijection] = []
         var steps: [FlowStepDescription] = []
         var flowComplete = false
         var fitPlan: FitPlan?
+        var flowMatchingPlan: FlowMatchingPlan?
+        var hasContinuousFlow = false
         if isTargetOnly {
             flowComplete = true
         } else if let node = top["flow"] {
             let chain = buildChain(node, what: "flow", dimension: dimension, support: base?.support)
             (maps, steps, flowComplete) = (chain.maps, chain.steps, chain.complete)
-            fitPlan = buildFitPlan(top["fit"], chain: chain, base: base, baseNode: top["base"], root: root,
-                                   dimension: dimension, what: "flow")
+            if chain.flowMatching.isEmpty && !Self.namesFlowMatching(node) {
+                fitPlan = buildFitPlan(top["fit"], chain: chain, base: base, baseNode: top["base"], root: root,
+                                       dimension: dimension, what: "flow")
+            } else {
+                hasContinuousFlow = true
+                let variantsFit = top["variants"]?.mapping?.values.contains { $0.mapping?["flow"] != nil } ?? false
+                flowMatchingPlan = buildFlowMatchingPlan(top["fit"], chain: chain, base: base, dimension: dimension,
+                                                         what: "flow", othersFitted: variantsFit)
+            }
         } else {
             sink.error(at: root, "missing required key 'flow' (the list of maps)", hint: "e.g. flow: [exp]")
         }
@@ -123,7 +137,13 @@ final class ExperimentBuilder {
         var variants = top["variants"].map { buildVariants($0, dimension: dimension, base: base,
                                                             baseDescription: baseDescription, maps: maps, steps: steps,
                                                             fit: top["fit"], baseNode: top["base"], root: root) } ?? []
-        checkFittedSpecSize(plans: [fitPlan] + variants.map(\.fit), at: top["fit"] ?? top["flow"] ?? root)
+        checkFittedSpecSize(plans: [fitPlan] + variants.map(\.fit), at: top["fit"] ?? top["flow"] ?? root,
+                            extraParameters: Self.flowMatchingParameters([flowMatchingPlan] + variants.map(\.flowMatching)))
+        hasContinuousFlow = hasContinuousFlow || variants.contains { $0.maps.contains { $0 is ContinuousFlowMap } }
+        if let odeNode = top["ode"], !hasContinuousFlow, top["flow"] != nil {
+            sink.error(at: odeNode, "ode: applies to continuous flows (flow_matching entries), and this spec has none",
+                       hint: "remove 'ode', or use flow: [{flow_matching: {hidden: [64, 64, 64]}}]")
+        }
         let hasReference = top["reference"] != nil && (dimension ?? 1) == 1
 
         let context = FigureContext(dimension: dimension ?? 1, maps: maps.count, hasReference: hasReference,
@@ -131,8 +151,9 @@ final class ExperimentBuilder {
                                     variantsGiven: top["variants"] != nil, hasTarget: target != nil)
         let figures = top["figures"].map { figureRequests($0, context: context) }
             ?? FigureRequest.defaults(hasReference: hasReference, dimension: dimension ?? 1)
-        let checks = top["checks"].map { checkSettings($0, hasReference: hasReference, dimension: dimension ?? 1) }
+        var checks = top["checks"].map { checkSettings($0, hasReference: hasReference, dimension: dimension ?? 1) }
             ?? CheckSetting.defaults(hasReference: hasReference, dimension: dimension ?? 1)
+        if hasContinuousFlow { checks = adjustChecks(checks, ode: odeSettingsRead ?? .standard, checksNode: top["checks"]) }
         let output = top["output"].map { outputOptions($0) } ?? OutputOptions()
         if let node = top["checks"] {
             let limits = fitCheckLimits(node, hasFit: top["fit"] != nil)
@@ -153,12 +174,15 @@ final class ExperimentBuilder {
             sink.error(at: top["flow"], "flow: \(error.description)")
             return nil
         }
-        return Experiment(name: specName, path: path, source: source, title: title, description: description,
+        var experiment = Experiment(name: specName, path: path, source: source, title: title, description: description,
                           seed: seed, samples: samples,
                           univariateBase: univariateBase, baseDescription: baseDescription, flow: flow,
                           steps: steps, reference: reference, referenceDescription: referenceDescription,
                           figures: figures, checks: checks, output: output,
                           target: target, variants: variants, isTargetOnly: isTargetOnly, fit: fitPlan)
+        experiment.flowMatching = flowMatchingPlan
+        if hasContinuousFlow { experiment.ode = odeSettingsRead ?? .standard }
+        return experiment
     }
 
     // MARK: - Named entries
@@ -183,6 +207,7 @@ final class ExperimentBuilder {
     }
 
     func buildBase(_ entry: NamedEntry) -> ((any MultivariateDistribution)?, (any UnivariateDistribution)?) {
+        if entry.name == Self.datasetBaseName { return (datasetBase(entry), nil) }
         let hasVectors = entry.parameters?.mapping?.values.contains { $0.sequence != nil } ?? false
         let univariate = catalogs.univariate.first { $0.name == entry.name }
         let multivariate = catalogs.multivariate.first { $0.name == entry.name }

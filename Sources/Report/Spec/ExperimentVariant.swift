@@ -24,6 +24,8 @@ public struct ExperimentVariant: Sendable {
     /// to the `bound` figure and the metrics, as Rezende & Mohamed's radial flows, which appear
     /// only in Figure 3(d)).
     public var inFitFigure = true
+    /// The variant's own flow-matching fit.
+    public var flowMatching: FlowMatchingPlan? = nil
 
     public init(name: String, label: String, baseDescription: FlowStepDescription, flow: Flow,
                 steps: [FlowStepDescription]) {
