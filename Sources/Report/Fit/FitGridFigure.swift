@@ -114,6 +114,20 @@ enum FitGridFigure {
         return BuiltFigure(id: "fit", title: "Fits: targets and fitted densities", caption: caption, figure: figure)
     }
 
+    /// The name a layer family goes by in the papers: `additive_coupling` is NICE (Dinh et al.
+    /// 2015), `coupling` RealNVP (Dinh et al. 2017), `spline_coupling` a neural spline flow
+    /// (Durkan et al. 2019); the others keep their spec names.
+    static func familyLabel(_ family: String) -> String {
+        family.split(separator: "+").map { name -> String in
+            switch name {
+            case "additive_coupling": return "NICE"
+            case "coupling": return "RealNVP"
+            case "spline_coupling": return "NSF"
+            default: return String(name)
+            }
+        }.joined(separator: "+")
+    }
+
     /// Rezende & Mohamed's Figure 3(d), when some layer family has fits of two lengths or more.
     static func bound(chains: [FittedExperiment.Chain], bounds: [Double]) -> BuiltFigure? {
         struct Point { var family: String; var k: Int; var bound: Double }
@@ -131,13 +145,19 @@ enum FitGridFigure {
         let isKL = chains[0].fit.plan.settings.objective == .reverseKL
         let colors = ["#1F4E79", "#D9822B", "#6A994E", "#8E44AD", "#C0392B"].compactMap { Color($0) }
         for (r, row) in rows.enumerated() {
-            var p = Panel(title: row)
+            let first = chains.first { targetName($0.fit) == row }
+            var p = Panel(title: first.map { rowLabel($0.fit) } ?? row)
             for (f, family) in families.enumerated() {
                 let points = (byRow[row] ?? []).filter { $0.family == family }.sorted { $0.k < $1.k }
                 guard !points.isEmpty else { continue }
                 let color = colors[f % colors.count]
-                p.line(x: points.map { Double($0.k) }, y: points.map(\.bound), color: color, width: 1.2, label: family)
+                p.line(x: points.map { Double($0.k) }, y: points.map(\.bound), color: color, width: 1.2, label: familyLabel(family))
                 p.scatter(x: points.map { Double($0.k) }, y: points.map(\.bound), size: 4, color: color)
+            }
+            if isKL, let settings = first?.fit.plan.settings, let energy = settings.target {
+                // The bound's floor: −ELBO ≥ −log Z, with equality only when q is the target.
+                p.hline(-EnvelopedEnergy(energy).logNormalizer, color: Color("#777777") ?? .black, width: 0.8,
+                        label: r == 0 ? "$-\\log Z$" : nil)
             }
             p.x.label = "flow length K"
             p.y.label = r == 0 ? (isKL ? "−ELBO (nats)" : "held-out NLL (nats)") : nil
@@ -145,7 +165,7 @@ enum FitGridFigure {
             figure[0, r] = p
         }
         let caption = isKL
-            ? "The variational bound −ELBO = E_q[log q − log p̃] at β = 1 (65,536 fresh samples; lower is better; its floor is −log Z) against the number of layers K, per layer family: Rezende & Mohamed 2015, Figure 3(d)."
+            ? "The variational bound −ELBO = E_q[log q − log p̃] at β = 1 (65,536 fresh samples; lower is better; its floor is −log Z) against the number of layers K, per layer family (NICE = additive coupling), with the floor −log Z of each target dashed: Rezende & Mohamed 2015, Figure 3(d)."
             : "Held-out NLL against the number of layers K, per layer family."
         return BuiltFigure(id: "bound", title: "Bound against flow length", caption: caption, figure: figure)
     }
