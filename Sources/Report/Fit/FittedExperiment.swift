@@ -77,24 +77,3 @@ struct FittedExperiment {
         figures = FitFigures.figures(chains: chains, experiment: loaded, report: report)
     }
 }
-
-/// The progress of several fits on one bar (iterations summed over the fits).
-private final class FitProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private let total: Int
-    private let bar: ProgressBar
-
-    init(total: Int, bar: ProgressBar) {
-        self.total = total
-        self.bar = bar
-    }
-
-    func step(loss: Double) {
-        lock.lock()
-        done += 1
-        let current = done
-        lock.unlock()
-        bar.update(current, of: total, detail: "loss \(Run.format(loss))")
-    }
-}

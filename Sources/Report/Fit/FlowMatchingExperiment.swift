@@ -35,7 +35,7 @@ struct FlowMatchingExperiment {
         }
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) flow matching\(plans.count > 1 ? " (\(plans.count) fits)" : "")", enabled: !quiet, unit: "it")
-        let progress = FlowMatchingProgress(total: total, bar: bar)
+        let progress = FitProgress(total: total, bar: bar)
         let results = FlowMatchingResults(count: plans.count)
         let perFit = plans.count > 1 ? 1 : jobs
         let work = plans
@@ -80,27 +80,6 @@ struct FlowMatchingExperiment {
             if identity { source = "N(0, I)" }
         }
         return "\(source) → \(plan.settings.dataName), \(plan.entry.pairing == .optimalTransport ? "OT" : "independent")"
-    }
-}
-
-/// The progress of several fits on one bar (iterations summed over the fits).
-private final class FlowMatchingProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private let total: Int
-    private let bar: ProgressBar
-
-    init(total: Int, bar: ProgressBar) {
-        self.total = total
-        self.bar = bar
-    }
-
-    func step(loss: Double) {
-        lock.lock()
-        done += 1
-        let current = done
-        lock.unlock()
-        bar.update(current, of: total, detail: "loss \(Run.format(loss))")
     }
 }
 
