@@ -36,24 +36,25 @@ struct FlowMatchingExperiment {
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) flow matching\(plans.count > 1 ? " (\(plans.count) fits)" : "")", enabled: !quiet, unit: "it")
         let progress = FitProgress(total: total, bar: bar)
-        let results = FlowMatchingResults(count: plans.count)
-        let perFit = plans.count > 1 ? 1 : jobs
+        // At most `jobs` threads in all, as for gradient fits (``FittedExperiment/threads(jobs:fits:)``).
+        let (workers, perFit) = FittedExperiment.threads(jobs: jobs, fits: plans.count)
         let work = plans
-        DispatchQueue.concurrentPerform(iterations: plans.count) { k in
-            do throws(ReportError) {
-                let run = try FlowMatchingRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) }
-                results.set(k, .success(run))
-            } catch {
-                results.set(k, .failure(error))
-            }
-        }
+        let results = ChunkedReduction(jobs: workers, wave: plans.count).run(
+            chunkCount: plans.count, into: [Result<FlowMatchingRun, ReportError>](),
+            work: { k -> Result<FlowMatchingRun, ReportError> in
+                do throws(ReportError) {
+                    return .success(try FlowMatchingRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) })
+                } catch {
+                    return .failure(error)
+                }
+            },
+            merge: { $0.append($1) })
         bar.finish()
         var chains: [Chain] = []
-        for (k, entry) in plans.enumerated() {
-            switch results.get(k) {
-            case let .success(run)?: chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
-            case let .failure(error)?: throw error
-            case nil: throw .rendering("flow-matching fit \(k) did not run")
+        for (entry, result) in zip(plans, results) {
+            switch result {
+            case let .success(run): chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
+            case let .failure(error): throw error
             }
         }
         self.chains = chains
@@ -80,25 +81,5 @@ struct FlowMatchingExperiment {
             if identity { source = "N(0, I)" }
         }
         return "\(source) → \(plan.settings.dataName), \(plan.entry.pairing == .optimalTransport ? "OT" : "independent")"
-    }
-}
-
-/// The results of parallel fits by index.
-private final class FlowMatchingResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Result<FlowMatchingRun, ReportError>?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ value: Result<FlowMatchingRun, ReportError>) {
-        lock.lock()
-        values[k] = value
-        lock.unlock()
-    }
-
-    func get(_ k: Int) -> Result<FlowMatchingRun, ReportError>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return values[k]
     }
 }
