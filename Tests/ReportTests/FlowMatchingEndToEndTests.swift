@@ -150,6 +150,8 @@ final class FlowMatchingEndToEndTests: XCTestCase {
         XCTAssertEqual(plans.compactMap { $0?.entry.pairing }, [.independent, .optimalTransport, .independent, .optimalTransport])
         XCTAssertEqual(plans.compactMap { $0.map { $0.base is ToyDatasetDensity } }, [false, false, true, true])
         XCTAssertEqual(experiment.ode?.method, .dopri5(relativeTolerance: 1e-5, absoluteTolerance: 1e-5))
+        // Every fit with the cosine decay of the learning rate (the variants inherit the fit section).
+        XCTAssertEqual(plans.compactMap { $0?.settings.schedule }, [.cosine, .cosine, .cosine, .cosine])
         let parameters = ExperimentBuilder.flowMatchingParameters(plans)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertLessThan(text.utf8.count + parameters * ExperimentBuilder.bytesPerFittedParameter, SpecLimits.maximumBytes)

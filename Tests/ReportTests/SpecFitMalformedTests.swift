@@ -35,6 +35,7 @@ final class SpecFitMalformedTests: XCTestCase {
         ("fit-check-on-without-limit", 7, 23, "check 'kl_model_to_target' has no default limit"),
         ("fit-check-negative-limit", 6, 57, "limit of 'kl_model_to_target'"),
         ("unknown-optimizer", 8, 15, "unknown optimizer 'sgd'"),
+        ("unknown-schedule", 8, 13, "unknown schedule 'cosin'"),
         ("momentum-too-large", 8, 56, "momentum must be a number in [0, 1)"),
         ("target-with-ml", 7, 11, "maximum_likelihood fits data, not a target energy"),
         ("unknown-layer-option", 4, 35, "unknown key 'bnis'"),

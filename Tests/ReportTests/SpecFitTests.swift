@@ -32,6 +32,7 @@ final class SpecFitTests: XCTestCase {
         XCTAssertEqual(s.iterations, 10_000)
         XCTAssertEqual(s.batch, 256)
         XCTAssertEqual(s.optimizer, .adam(learningRate: 1e-3))
+        XCTAssertEqual(s.schedule, .constant)
         XCTAssertEqual(s.anneal, 0)
         XCTAssertTrue(s.trainBase)
         XCTAssertEqual(s.validationEvery, 500)
@@ -48,6 +49,7 @@ final class SpecFitTests: XCTestCase {
           iterations: 20000
           batch: 64
           optimizer: {rmsprop: {learning_rate: 1e-5, momentum: 0.8}}
+          schedule: cosine
           anneal: 10000
           train_base: false
           validation: {every: 250}
@@ -59,6 +61,12 @@ final class SpecFitTests: XCTestCase {
         XCTAssertEqual(s.iterations, 20_000)
         XCTAssertEqual(s.batch, 64)
         XCTAssertEqual(s.optimizer, .rmsprop(learningRate: 1e-5, momentum: 0.8))
+        XCTAssertEqual(s.schedule, .cosine)
+        // The cosine schedule: η at the start, η/2 half-way, 0 at the end of the 20,000 iterations.
+        let schedule = s.schedule.schedule(rate: s.optimizer.learningRate, iterations: s.iterations)
+        XCTAssertEqual(schedule.rate(at: 0), 1e-5, accuracy: 1e-20)
+        XCTAssertEqual(schedule.rate(at: 10_000), 0.5e-5, accuracy: 1e-19)
+        XCTAssertEqual(schedule.rate(at: 20_000), 0, accuracy: 1e-20)
         XCTAssertEqual(s.anneal, 10_000)
         XCTAssertFalse(s.trainBase)
         XCTAssertEqual(s.validationEvery, 250)

@@ -99,10 +99,10 @@ public struct FitRun: Sendable {
             switch settings.optimizer {
             case let .adam(rate):
                 var optimizer = FrozenParameters(inner: Adam(), frozen: frozen.sorted())
-                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: ConstantSchedule(rate), observers: [monitor])
+                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             case let .rmsprop(rate, momentum):
                 var optimizer = FrozenParameters(inner: RMSprop(momentum: momentum), frozen: frozen.sorted())
-                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: ConstantSchedule(rate), observers: [monitor])
+                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             }
         } catch {
             throw .rendering("fit failed: \(error)")

@@ -74,10 +74,10 @@ public struct FlowMatchingRun: Sendable {
             switch settings.optimizer {
             case let .adam(rate):
                 var optimizer = Adam()
-                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: ConstantSchedule(rate), observers: [monitor])
+                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             case let .rmsprop(rate, momentum):
                 var optimizer = RMSprop(momentum: momentum)
-                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: ConstantSchedule(rate), observers: [monitor])
+                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             }
         } catch {
             throw .rendering("flow-matching fit failed: \(error)")

@@ -172,6 +172,7 @@ extension ExperimentBuilder {
             if let v = read.integer(n, "fit: batch", in: 1...1_000_000, requirement: "a positive integer ≤ 10^6") { settings.batch = v }
         }
         if let n = mapping["optimizer"] { settings.optimizer = optimizer(n) ?? settings.optimizer }
+        if let n = mapping["schedule"] { settings.schedule = schedule(n) ?? settings.schedule }
         if let n = mapping["anneal"] {
             if objective != .reverseKL {
                 sink.error(at: n, "fit: anneal applies to reverse_kl only (it tempers the target energy)", hint: "remove 'anneal'")
@@ -200,6 +201,18 @@ extension ExperimentBuilder {
                        hint: "\(objective.rawValue) needs layers that run in the \(objective.direction.rawValue) direction; use '\(slot.layer.name)' with \(other.rawValue), or another layer (flowreport list)")
         }
         return sink.diagnostics.count == before ? settings : nil
+    }
+
+    /// `schedule: constant | cosine`.
+    func schedule(_ node: Node) -> FitSettings.ScheduleChoice? {
+        guard let name = read.string(node, "fit: schedule") else { return nil }
+        guard let choice = FitSettings.ScheduleChoice(rawValue: name) else {
+            let names = FitSettings.ScheduleChoice.allCases.map(\.rawValue)
+            sink.error(at: node, "fit: unknown schedule '\(name)' (the learning rate's course over the fit)",
+                       hint: Suggestion.hint(for: name, in: names, kind: "schedules"))
+            return nil
+        }
+        return choice
     }
 
     func optimizer(_ node: Node) -> FitSettings.OptimizerChoice? {

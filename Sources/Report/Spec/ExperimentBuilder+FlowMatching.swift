@@ -218,6 +218,7 @@ extension ExperimentBuilder {
             if let v = read.integer(n, "fit: batch", in: 1...1_000_000, requirement: "a positive integer ≤ 10^6") { settings.batch = v }
         }
         if let n = mapping["optimizer"] { settings.optimizer = optimizer(n) ?? settings.optimizer }
+        if let n = mapping["schedule"] { settings.schedule = schedule(n) ?? settings.schedule }
         if let n = mapping["validation"], let fields = read.mapping(n, "fit: validation") {
             read.checkKeys(fields, allowed: ["every"], context: "fit: validation")
             if let every = fields["every"],

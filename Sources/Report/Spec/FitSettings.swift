@@ -1,3 +1,4 @@
+import FlowTraining
 import FlowKit
 
 /// The `fit:` section of a spec: what a fit minimises, on what, for how long and how.
@@ -10,6 +11,7 @@ import FlowKit
 ///   iterations: 20000
 ///   batch: 256
 ///   optimizer: {adam: {learning_rate: 1e-3}}   # or {rmsprop: {learning_rate: 1e-5, momentum: 0.9}}
+///   schedule: cosine              # constant (default) | cosine: η_t = ½η(1 + cos(πt/T))
 ///   anneal: 10000                 # reverse_kl: β_t = min(1, 0.01 + t/anneal); 0 turns annealing off
 ///   train_base: true              # also fit the base's mean and std
 ///   validation: {every: 500}
@@ -43,7 +45,22 @@ public struct FitSettings: Sendable {
         }
     }
 
-    public static let keys = ["objective", "target", "data", "iterations", "batch", "optimizer", "anneal",
+    /// The learning-rate schedule of a fit (`schedule:`): `constant` η_t = η (the default), or
+    /// `cosine`, η_t = ½η(1 + cos(π t/T)) over the fit's T iterations (Loshchilov & Hutter 2017,
+    /// without restarts), which lets a regression fit such as flow matching settle at the end.
+    public enum ScheduleChoice: String, Sendable, Equatable, CaseIterable {
+        case constant, cosine
+
+        /// The schedule for base rate `rate` over `iterations` iterations.
+        public func schedule(rate: Double, iterations: Int) -> any LearningRateSchedule {
+            switch self {
+            case .constant: return ConstantSchedule(rate)
+            case .cosine: return CosineSchedule(base: rate, iterations: iterations)
+            }
+        }
+    }
+
+    public static let keys = ["objective", "target", "data", "iterations", "batch", "optimizer", "schedule", "anneal",
                               "train_base", "validation", "checks"]
     /// The fit checks and their default limits (`elbo_below_log_z` in standard errors;
     /// infinity: off unless the spec gives a limit). Their limits are set in the spec's
@@ -59,6 +76,7 @@ public struct FitSettings: Sendable {
     public var iterations: Int = 10_000
     public var batch: Int = 256
     public var optimizer: OptimizerChoice = .adam(learningRate: 1e-3)
+    public var schedule: ScheduleChoice = .constant
     public var anneal: Int = 0
     public var trainBase: Bool = true
     /// Validation estimates every this many iterations.

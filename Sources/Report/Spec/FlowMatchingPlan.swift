@@ -57,13 +57,14 @@ public struct FlowMatchingEntry: Sendable {
 
 /// The `fit:` settings of a flow-matching fit.
 public struct FlowMatchingSettings: Sendable {
-    public static let keys = ["objective", "data", "iterations", "batch", "optimizer", "validation"]
+    public static let keys = ["objective", "data", "iterations", "batch", "optimizer", "schedule", "validation"]
     public static let objective = "flow_matching"
 
     public var data: FitSettings.Data
     public var iterations: Int = 10_000
     public var batch: Int = 256
     public var optimizer: FitSettings.OptimizerChoice = .adam(learningRate: 1e-3)
+    public var schedule: FitSettings.ScheduleChoice = .constant
     /// The validation loss (on fixed fresh draws) every this many iterations.
     public var validationEvery: Int
 
