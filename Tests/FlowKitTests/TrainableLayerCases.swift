@@ -45,6 +45,10 @@ enum TrainableLayerCases {
         // Fixed catalog maps among fitted layers (no parameters; ℝ → ℝ maps, so both directions run on any point).
         TrainableLayerCase(label: "fixed affine d=2 (negative scale)", layer: TrainableFixedElementwise(try! AffineMap(scale: -1.5, shift: 0.25), dimension: 2)),
         TrainableLayerCase(label: "fixed sinh d=2", layer: TrainableFixedElementwise(SinhMap(), dimension: 2)),
+        TrainableLayerCase(label: "fixed linear d=3 (general, shifted)", layer: TrainableFixedAffine(
+            try! LinearTransform(LinearParameters(matrix: [[1.5, -0.4, 0.2], [0.3, 0.8, -0.6], [-0.2, 0.5, 1.1]], shift: [0.1, -0.3, 0.7])),
+            dimension: 3)),
+        TrainableLayerCase(label: "fixed reverse d=3", layer: TrainableFixedAffine(try! PermutationTransform.reverse(dimension: 3), dimension: 3)),
         TrainableLayerCase(label: "fixed asinh d=3", layer: TrainableFixedElementwise(AsinhMap(), dimension: 3)),
     ]
 }

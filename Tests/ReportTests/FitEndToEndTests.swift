@@ -143,6 +143,8 @@ final class FitEndToEndTests: XCTestCase {
         flow:
           - {affine: {scale: 0.5, shift: 0.25}}
           - {planar: {repeat: 2}}
+          - reverse
+          - {linear: {matrix: [[1.2, 0.3], [-0.4, 0.9]], shift: [0.1, 0]}}
           - sinh
           - {affine: {scale: -1.5, shift: 0}}
         fit: {objective: reverse_kl, target: u1, iterations: 30, batch: 32, optimizer: {adam: {learning_rate: 1e-2}}}
@@ -150,15 +152,17 @@ final class FitEndToEndTests: XCTestCase {
         output: {formats: [png]}
         """
         let plan = try XCTUnwrap(try SpecLoader.load(text: text, path: "mixed.yaml").fit)
-        XCTAssertEqual(plan.layers.map(\.layer.name), ["affine", "planar", "planar", "sinh", "affine"])
-        XCTAssertEqual(plan.layers.map(\.catalogEntry), ["{affine: {scale: 0.5, shift: 0.25}}", nil, nil, "sinh", "{affine: {scale: -1.5, shift: 0}}"])
+        XCTAssertEqual(plan.layers.map(\.layer.name), ["affine", "planar", "planar", "reverse", "linear", "sinh", "affine"])
+        XCTAssertEqual(plan.layers.map(\.catalogEntry), ["{affine: {scale: 0.5, shift: 0.25}}", nil, nil, "reverse",
+                                                         "{linear: {matrix: [[1.2, 0.3], [-0.4, 0.9]], shift: [0.1, 0]}}",
+                                                         "sinh", "{affine: {scale: -1.5, shift: 0}}"])
         let fit = try FitRun(plan: plan, seed: 6, jobs: 1)
         XCTAssertEqual(fit.parameters.count, 4 + 2 * 5, "base and two planar layers; the fixed maps have none")
         // The whole flow's gradient (every coordinate) against central differences.
         XCTAssertLessThan(FitReport.gradientError(fit: fit, jobs: 1), 1e-6)
         let fitted = try FittedSpec.text(source: text, fit: fit)
         XCTAssertTrue(fitted.contains("  - {affine: {scale: 0.5, shift: 0.25}}\n"), fitted)
-        XCTAssertTrue(fitted.contains("  - sinh\n  - {affine: {scale: -1.5, shift: 0}}\n"), fitted)
+        XCTAssertTrue(fitted.contains("  - reverse\n  - {linear: {matrix: [[1.2, 0.3], [-0.4, 0.9]], shift: [0.1, 0]}}\n  - sinh\n  - {affine: {scale: -1.5, shift: 0}}\n"), fitted)
         let experiment = try SpecLoader.load(text: fitted, path: "mixed.yaml")
         XCTAssertNil(experiment.fit)
         for k in [1, 2] {

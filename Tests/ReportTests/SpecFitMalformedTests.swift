@@ -28,7 +28,7 @@ final class SpecFitMalformedTests: XCTestCase {
         ("fit-unknown-key", 8, 3, "unknown key 'iteratons' in fit"),
         ("anneal-with-ml", 8, 11, "anneal applies to reverse_kl only"),
         ("base-not-normal", 2, 7, "a fitted flow's base must be 'normal'"),
-        ("catalog-map-in-fit", 5, 5, "'reverse' cannot stand among fitted layers"),
+        ("catalog-map-in-fit", 5, 6, "'sinh_arcsinh' cannot stand among fitted layers"),
         // Fit check limits are set in the top-level checks:, like every other check's.
         ("fit-checks-moved", 8, 11, "fit: checks is not read here"),
         ("fit-check-without-fit", 6, 3, "check 'heldout_nll' judges a fit, but the spec has no fit: section"),

@@ -310,9 +310,15 @@ extension ExperimentBuilder {
                 // the objective, its gradient passes through, and fitted.yaml writes it as it is.
                 let slot = FitLayerSlot(layer: fixed.trainableLayer(dimension: d), fixed: [], catalogEntry: Self.text(of: chain.entries[k]))
                 layers.append((slot, chain.nodes[k]))
+            } else if let d = dimension, chain.maps[k].hasConstantJacobian, chain.maps[k].dimension.map({ $0 == d }) ?? true {
+                // A fixed map with a constant Jacobian (linear, permute, reverse): the same, with
+                // its constant matrix in the gradient.
+                let slot = FitLayerSlot(layer: TrainableFixedAffine(chain.maps[k], dimension: d), fixed: [],
+                                        catalogEntry: Self.text(of: chain.entries[k]))
+                layers.append((slot, chain.nodes[k]))
             } else {
-                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' cannot stand among fitted layers: a fit needs the gradient through every map, and only elementwise maps with a known log-derivative slope have one here",
-                           hint: "fixed maps a fitted flow takes: affine, exp, log, tanh, sinh, asinh, atanh, sigmoid, softplus, logit, normal_cdf; or fit this step with a fittable layer (" + FitLayerCatalog.names.joined(separator: ", ") + ")")
+                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' cannot stand among fitted layers: a fit needs the gradient through every map, and only elementwise maps with a known log-derivative slope and maps with a constant Jacobian have one here",
+                           hint: "fixed maps a fitted flow takes: affine, exp, log, tanh, sinh, asinh, atanh, sigmoid, softplus, logit, normal_cdf, linear, permute, reverse; or fit this step with a fittable layer (" + FitLayerCatalog.names.joined(separator: ", ") + ")")
                 ok = false
             }
         }
