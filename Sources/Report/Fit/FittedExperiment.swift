@@ -32,6 +32,32 @@ struct FittedExperiment {
         return (workers, max(1, jobs / workers))
     }
 
+    /// Runs `count` fits with at most `jobs` threads in all (``threads(jobs:fits:)``), each
+    /// given its index and its threads; the results in index order (independent of `jobs`), or
+    /// the first fit's error in that order.
+    static func runFits<Run: Sendable>(count: Int, jobs: Int,
+                                       _ fit: @escaping @Sendable (_ index: Int, _ threads: Int) throws(ReportError) -> Run) throws(ReportError) -> [Run] {
+        let (workers, perFit) = threads(jobs: jobs, fits: count)
+        let results = ChunkedReduction(jobs: workers, wave: count).run(
+            chunkCount: count, into: [Result<Run, ReportError>](),
+            work: { k -> Result<Run, ReportError> in
+                do throws(ReportError) {
+                    return .success(try fit(k, perFit))
+                } catch {
+                    return .failure(error)
+                }
+            },
+            merge: { $0.append($1) })
+        var runs: [Run] = []
+        for result in results {
+            switch result {
+            case let .success(run): runs.append(run)
+            case let .failure(error): throw error
+            }
+        }
+        return runs
+    }
+
     init(spec: Experiment, plan: FitPlan, seed: UInt64, jobs: Int, quiet: Bool,
          adjust: (FitPlan) -> FitPlan = { $0 }) throws(ReportError) {
         // The spec's own flow is labelled by its layer family and length (`planar K = 2`).
@@ -43,27 +69,12 @@ struct FittedExperiment {
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) fit\(plans.count > 1 ? "s (\(plans.count))" : "")", enabled: !quiet, unit: "it")
         let progress = FitProgress(total: total, bar: bar)
-        let (workers, perFit) = Self.threads(jobs: jobs, fits: plans.count)
         let work = plans
-        let results = ChunkedReduction(jobs: workers, wave: plans.count).run(
-            chunkCount: plans.count, into: [Result<FitRun, ReportError>](),
-            work: { k -> Result<FitRun, ReportError> in
-                do throws(ReportError) {
-                    return .success(try FitRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) })
-                } catch {
-                    return .failure(error)
-                }
-            },
-            merge: { $0.append($1) })
-        bar.finish()
-        var chains: [Chain] = []
-        for (entry, result) in zip(plans, results) {
-            switch result {
-            case let .success(run): chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
-            case let .failure(error): throw error
-            }
+        let runs = try Self.runFits(count: plans.count, jobs: jobs) { k, threads throws(ReportError) in
+            try FitRun(plan: work[k].plan, seed: seed, jobs: threads) { _, _, loss in progress.step(loss: loss) }
         }
-        self.chains = chains
+        bar.finish()
+        self.chains = zip(plans, runs).map { entry, run in Chain(variant: entry.variant, label: entry.label, fit: run) }
         text = try FittedSpec.text(source: spec.source, chains: chains)
         var loaded: Experiment
         do {

@@ -36,27 +36,13 @@ struct FlowMatchingExperiment {
         let total = plans.reduce(0) { $0 + $1.plan.settings.iterations }
         let bar = ProgressBar(label: "\(spec.name) flow matching\(plans.count > 1 ? " (\(plans.count) fits)" : "")", enabled: !quiet, unit: "it")
         let progress = FitProgress(total: total, bar: bar)
-        // At most `jobs` threads in all, as for gradient fits (``FittedExperiment/threads(jobs:fits:)``).
-        let (workers, perFit) = FittedExperiment.threads(jobs: jobs, fits: plans.count)
+        // At most `jobs` threads in all, as for gradient fits.
         let work = plans
-        let results = ChunkedReduction(jobs: workers, wave: plans.count).run(
-            chunkCount: plans.count, into: [Result<FlowMatchingRun, ReportError>](),
-            work: { k -> Result<FlowMatchingRun, ReportError> in
-                do throws(ReportError) {
-                    return .success(try FlowMatchingRun(plan: work[k].plan, seed: seed, jobs: perFit) { _, _, loss in progress.step(loss: loss) })
-                } catch {
-                    return .failure(error)
-                }
-            },
-            merge: { $0.append($1) })
-        bar.finish()
-        var chains: [Chain] = []
-        for (entry, result) in zip(plans, results) {
-            switch result {
-            case let .success(run): chains.append(Chain(variant: entry.variant, label: entry.label, fit: run))
-            case let .failure(error): throw error
-            }
+        let runs = try FittedExperiment.runFits(count: plans.count, jobs: jobs) { k, threads throws(ReportError) in
+            try FlowMatchingRun(plan: work[k].plan, seed: seed, jobs: threads) { _, _, loss in progress.step(loss: loss) }
         }
+        bar.finish()
+        let chains = zip(plans, runs).map { entry, run in Chain(variant: entry.variant, label: entry.label, fit: run) }
         self.chains = chains
         text = try FlowMatchingSpec.text(source: spec.source, chains: chains)
         var loaded: Experiment
