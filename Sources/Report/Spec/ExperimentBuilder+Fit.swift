@@ -162,17 +162,7 @@ extension ExperimentBuilder {
                            hint: "add data: 8gaussians (a built-in data set) or data: {file: points.csv}")
             }
         }
-        if let n = mapping["iterations"] {
-            if let v = read.integer(n, "fit: iterations", in: 1...10_000_000, requirement: "a positive integer ≤ 10^7") {
-                settings.iterations = v
-                settings.validationEvery = max(1, v / 20)
-            }
-        }
-        if let n = mapping["batch"] {
-            if let v = read.integer(n, "fit: batch", in: 1...1_000_000, requirement: "a positive integer ≤ 10^6") { settings.batch = v }
-        }
-        if let n = mapping["optimizer"] { settings.optimizer = optimizer(n) ?? settings.optimizer }
-        if let n = mapping["schedule"] { settings.schedule = schedule(n) ?? settings.schedule }
+        readTrainingLoop(mapping, into: &settings)
         if let n = mapping["anneal"] {
             if objective != .reverseKL {
                 sink.error(at: n, "fit: anneal applies to reverse_kl only (it tempers the target energy)", hint: "remove 'anneal'")
@@ -181,13 +171,6 @@ extension ExperimentBuilder {
             }
         }
         if let n = mapping["train_base"], let v = read.bool(n, "fit: train_base") { settings.trainBase = v }
-        if let n = mapping["validation"], let fields = read.mapping(n, "fit: validation") {
-            read.checkKeys(fields, allowed: ["every"], context: "fit: validation")
-            if let every = fields["every"],
-               let v = read.integer(every, "fit: validation every", in: 1...10_000_000, requirement: "a positive integer") {
-                settings.validationEvery = v
-            }
-        }
         if let n = mapping["checks"] {
             // Fit check limits are set where every check's limit is: the top-level checks:.
             let example = (n.mapping?.keys.first?.scalar?.string).map { "\($0): {limit: …}" } ?? "kl_model_to_target: {limit: 0.5}"
@@ -201,6 +184,30 @@ extension ExperimentBuilder {
                        hint: "\(objective.rawValue) needs layers that run in the \(objective.direction.rawValue) direction; use '\(slot.layer.name)' with \(other.rawValue), or another layer (flowreport list)")
         }
         return sink.diagnostics.count == before ? settings : nil
+    }
+
+    /// The keys every `fit:` section shares, gradient fits and flow matching alike: `iterations`
+    /// (validation then every iterations/20 unless `validation: {every: N}` says otherwise),
+    /// `batch`, `optimizer`, `schedule`, `validation`.
+    func readTrainingLoop<Settings: TrainingLoopSettings>(_ mapping: Node.Mapping, into settings: inout Settings) {
+        if let n = mapping["iterations"],
+           let v = read.integer(n, "fit: iterations", in: 1...10_000_000, requirement: "a positive integer ≤ 10^7") {
+            settings.iterations = v
+            settings.validationEvery = max(1, v / 20)
+        }
+        if let n = mapping["batch"],
+           let v = read.integer(n, "fit: batch", in: 1...1_000_000, requirement: "a positive integer ≤ 10^6") {
+            settings.batch = v
+        }
+        if let n = mapping["optimizer"] { settings.optimizer = optimizer(n) ?? settings.optimizer }
+        if let n = mapping["schedule"] { settings.schedule = schedule(n) ?? settings.schedule }
+        if let n = mapping["validation"], let fields = read.mapping(n, "fit: validation") {
+            read.checkKeys(fields, allowed: ["every"], context: "fit: validation")
+            if let every = fields["every"],
+               let v = read.integer(every, "fit: validation every", in: 1...10_000_000, requirement: "a positive integer") {
+                settings.validationEvery = v
+            }
+        }
     }
 
     /// `schedule: constant | cosine`.

@@ -209,23 +209,7 @@ extension ExperimentBuilder {
         }
         guard let data = fitData(dataNode, dimension: dimension) else { return nil }
         var settings = FlowMatchingSettings(data: data)
-        if let n = mapping["iterations"],
-           let v = read.integer(n, "fit: iterations", in: 1...10_000_000, requirement: "a positive integer ≤ 10^7") {
-            settings.iterations = v
-            settings.validationEvery = max(1, v / 20)
-        }
-        if let n = mapping["batch"] {
-            if let v = read.integer(n, "fit: batch", in: 1...1_000_000, requirement: "a positive integer ≤ 10^6") { settings.batch = v }
-        }
-        if let n = mapping["optimizer"] { settings.optimizer = optimizer(n) ?? settings.optimizer }
-        if let n = mapping["schedule"] { settings.schedule = schedule(n) ?? settings.schedule }
-        if let n = mapping["validation"], let fields = read.mapping(n, "fit: validation") {
-            read.checkKeys(fields, allowed: ["every"], context: "fit: validation")
-            if let every = fields["every"],
-               let v = read.integer(every, "fit: validation every", in: 1...10_000_000, requirement: "a positive integer") {
-                settings.validationEvery = v
-            }
-        }
+        readTrainingLoop(mapping, into: &settings)
         guard sink.diagnostics.count == before, let base else { return nil }
         return FlowMatchingPlan(entry: entry, settings: settings, base: base, ode: odeSettingsRead ?? .standard)
     }

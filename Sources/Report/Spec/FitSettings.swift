@@ -121,3 +121,17 @@ public struct FitPlan: Sendable {
     public var baseMean: [Double]
     public var baseStd: [Double]
 }
+
+/// The training loop's settings that every `fit:` section has (``FitSettings``,
+/// ``FlowMatchingSettings``), read by one parser.
+public protocol TrainingLoopSettings {
+    var iterations: Int { get set }
+    var batch: Int { get set }
+    var optimizer: FitSettings.OptimizerChoice { get set }
+    var schedule: FitSettings.ScheduleChoice { get set }
+    /// Validation estimates every this many iterations.
+    var validationEvery: Int { get set }
+}
+
+extension FitSettings: TrainingLoopSettings {}
+extension FlowMatchingSettings: TrainingLoopSettings {}
