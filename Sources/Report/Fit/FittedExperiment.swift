@@ -32,6 +32,19 @@ struct FittedExperiment {
         return (workers, max(1, jobs / workers))
     }
 
+    /// The experiment of `fitted.yaml`'s `text`, read back as `flowreport run fitted.yaml` reads
+    /// it (so the report draws exactly that flow), keeping `spec`'s source for the report page.
+    static func loadFitted(_ text: String, of spec: Experiment) throws(ReportError) -> Experiment {
+        var loaded: Experiment
+        do {
+            loaded = try SpecLoader.load(text: text, path: spec.path)
+        } catch {
+            throw .rendering("the fitted flow's spec does not load: \(error)")
+        }
+        loaded.source = spec.source
+        return loaded
+    }
+
     /// Runs `count` fits with at most `jobs` threads in all (``threads(jobs:fits:)``), each
     /// given its index and its threads; the results in index order (independent of `jobs`), or
     /// the first fit's error in that order.
@@ -76,13 +89,7 @@ struct FittedExperiment {
         bar.finish()
         self.chains = zip(plans, runs).map { entry, run in Chain(variant: entry.variant, label: entry.label, fit: run) }
         text = try FittedSpec.text(source: spec.source, chains: chains)
-        var loaded: Experiment
-        do {
-            loaded = try SpecLoader.load(text: text, path: spec.path)
-        } catch {
-            throw .rendering("the fitted flow's spec does not load: \(error)")
-        }
-        loaded.source = spec.source
+        let loaded = try Self.loadFitted(text, of: spec)
         experiment = loaded
         report = FitReport(chains: chains, jobs: jobs)
         figures = FitFigures.figures(chains: chains, experiment: loaded, report: report)

@@ -45,13 +45,7 @@ struct FlowMatchingExperiment {
         let chains = zip(plans, runs).map { entry, run in Chain(variant: entry.variant, label: entry.label, fit: run) }
         self.chains = chains
         text = try FlowMatchingSpec.text(source: spec.source, chains: chains)
-        var loaded: Experiment
-        do {
-            loaded = try SpecLoader.load(text: text, path: spec.path)
-        } catch {
-            throw .rendering("the fitted flow's spec does not load: \(error)")
-        }
-        loaded.source = spec.source
+        let loaded = try FittedExperiment.loadFitted(text, of: spec)
         experiment = loaded
         let flows = chains.map { chain in chain.variant.flatMap { name in loaded.variants.first { $0.name == name }?.flow } ?? loaded.flow }
         report = try FlowMatchingReport(chains: chains, flows: flows, samples: samples, jobs: jobs)
