@@ -51,7 +51,7 @@ public final class BatchGradient: @unchecked Sendable {
 
     /// into[i] = scale·(((g₀[i] + g₁[i]) + g₂[i]) + …): the chunk sums in chunk order, over raw
     /// buffers (one pass, no per-element bounds or exclusivity checks).
-    static func merge(_ sums: [[Double]], scale: Double, into result: inout [Double]) {
+    public static func merge(_ sums: [[Double]], scale: Double, into result: inout [Double]) {
         result.withUnsafeMutableBufferPointer { out in
             guard let o = out.baseAddress else { return }
             let count = out.count

@@ -21,12 +21,25 @@ public struct RMSprop: Optimizer {
             v = [Double](repeating: 0, count: n)
             buffer = v
         }
-        for i in 0..<n {
-            let g = gradient[i]
-            v[i] = decay * v[i] + (1 - decay) * g * g
-            let scaled = g / (v[i].squareRoot() + epsilon)
-            buffer[i] = momentum * buffer[i] + scaled
-            parameters[i] -= learningRate * buffer[i]
+        let alpha = decay, beta = 1 - decay, mu = momentum, eps = epsilon
+        // Raw buffers, one vectorisable pass; each element's arithmetic is the formula above.
+        parameters.withUnsafeMutableBufferPointer { theta in
+            gradient.withUnsafeBufferPointer { grad in
+                v.withUnsafeMutableBufferPointer { vBuffer in
+                    buffer.withUnsafeMutableBufferPointer { bBuffer in
+                        guard let t = theta.baseAddress, let g = grad.baseAddress, let v = vBuffer.baseAddress,
+                              let b = bBuffer.baseAddress else { return }
+                        for i in 0..<n {
+                            let gi = g[i]
+                            let vi = alpha * v[i] + beta * gi * gi
+                            v[i] = vi
+                            let bi = mu * b[i] + gi / (vi.squareRoot() + eps)
+                            b[i] = bi
+                            t[i] -= learningRate * bi
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -60,6 +60,75 @@ enum SplineFitBenchmark {
         summary: "ML fit of a 3-layer spline-coupling flow (hidden 64, 64) to 8gaussians, 3,000 × 256, vs zuko NSF"
     ) { try fit(.eightGaussians, zukoKL: 0.033) }
 
+    /// Where one iteration's time goes, on one thread's CPU clock (best of 50 after a warm-up):
+    /// the density pass and the backward pass of one 64-point chunk (a batch of 256 is four
+    /// chunks, two per thread with jobs 2), the merge of four chunk gradients, and one Adam
+    /// step (both serial in the loop).
+    static let phases = Benchmark(
+        name: "nsf-phases",
+        summary: "one iteration of the NSF-size spline fit by phase, one thread: chunk pass, chunk backward, merge, Adam"
+    ) {
+        let flow = splineFlow(), n = 64
+        let theta = flow.initialParameters(seed: 1)
+        var stream = RandomStream(seed: 3)
+        let points = ToyDataset.checkerboard.sample(count: n, using: &stream)
+        let workspace = flow.makeWorkspace(.density, capacity: n)
+        let weights = [Double](repeating: -1, count: n)
+        var gradient = [Double](repeating: 0, count: flow.parameterCount)
+        let forward = Timing.best(repetitions: 50) {
+            theta.withUnsafeBufferPointer { t in points.values.withUnsafeBufferPointer { x in
+                _ = flow.densityPass(parameters: t.baseAddress!, points: x.baseAddress!, count: n, workspace: workspace)
+            } }
+        }
+        let backward = Timing.best(repetitions: 50) {
+            theta.withUnsafeBufferPointer { t in weights.withUnsafeBufferPointer { w in gradient.withUnsafeMutableBufferPointer { g in
+                flow.densityBackward(parameters: t.baseAddress!, count: n, workspace: workspace, logDensityGradient: w.baseAddress!,
+                                     parameterGradient: g.baseAddress!)
+            } } }
+        }
+        let sums = (0..<4).map { _ in gradient }
+        var merged = gradient
+        let merge = Timing.best(repetitions: 50) { BatchGradient.merge(sums, scale: 1 / 256, into: &merged) }
+        var adam = Adam(), parameters = theta
+        let step = Timing.best(repetitions: 50) { adam.step(&parameters, gradient: merged, learningRate: 1e-3) }
+        // The conditioners alone (three MLPs 1 → 64 → 64 → 23), forward and backward.
+        let mlp = (flow.layers[0] as? TrainableSplineCoupling)?.conditioner ?? TrainableMLP(widths: [1, 64, 64, 23])
+        let mlpTheta = mlp.initialParameters(using: &stream)
+        var tape = [Double](repeating: 0, count: mlp.tapeCount(count: n))
+        let input = (0..<n).map { Double($0) / Double(n) - 0.5 }
+        var inputGradient = [Double](repeating: 0, count: n), mlpGradient = [Double](repeating: 0, count: mlp.parameterCount)
+        let mlpForward = 3 * Timing.best(repetitions: 50) {
+            mlpTheta.withUnsafeBufferPointer { t in input.withUnsafeBufferPointer { x in tape.withUnsafeMutableBufferPointer { tp in
+                _ = mlp.forward(parameters: t.baseAddress!, input: x.baseAddress!, count: n, tape: tp.baseAddress!)
+            } } }
+        }
+        let mlpBackward = 3 * Timing.best(repetitions: 50) {
+            mlpTheta.withUnsafeBufferPointer { t in input.withUnsafeBufferPointer { x in tape.withUnsafeMutableBufferPointer { tp in
+                inputGradient.withUnsafeMutableBufferPointer { ig in mlpGradient.withUnsafeMutableBufferPointer { pg in
+                    let out = mlp.outputGradient(tape: tp.baseAddress!, count: n)
+                    for i in 0..<(mlp.outputs * n) { out[i] = 1e-3 }
+                    mlp.backward(parameters: t.baseAddress!, input: x.baseAddress!, count: n, tape: tp.baseAddress!,
+                                 inputGradient: ig.baseAddress!, parameterGradient: pg.baseAddress!)
+                } }
+            } } }
+        }
+        let perIteration = 4 * (forward + backward) + merge + step
+        func row(_ name: String, _ ns: Double, _ detail: String) -> BenchmarkRow {
+            BenchmarkRow(name: "NSF-size spline fit phase: \(name)", value: ns / 1000, unit: "µs",
+                         detail: detail + String(format: "; %.0f%% of one iteration's CPU", 100 * ns / perIteration))
+        }
+        return BenchmarkOutput(rows: [
+            row("density pass, one 64-point chunk", forward, "3 spline couplings (64, 64)"),
+            row("backward pass, one 64-point chunk", backward, "\(flow.parameterCount) parameters"),
+            row("of which the 3 conditioner MLPs' forward", mlpForward, "1 → 64 → 64 → 23, ReLU"),
+            row("of which the 3 conditioner MLPs' backward", mlpBackward, "weight and input gradients"),
+            row("merge of 4 chunk gradients", merge, "serial"),
+            row("Adam step", step, "serial"),
+            BenchmarkRow(name: "NSF-size spline fit phase: one iteration's CPU (4 chunks + merge + Adam)", value: perIteration / 1e6,
+                         unit: "ms", detail: String(format: "serial part %.0f µs", (merge + step) / 1000)),
+        ])
+    }
+
     static let checkerboard = Benchmark(
         name: "nsf-checkerboard",
         summary: "ML fit of a 3-layer spline-coupling flow (hidden 64, 64) to checkerboard, 3,000 × 256, vs zuko NSF"

@@ -104,6 +104,29 @@ final class TrainableMLPTests: XCTestCase {
         }
     }
 
+    /// The four-lane eˣ of the spline softmax against the C library's exp within 4 ulp from −708
+    /// to 709.78, 0 below −708, +∞ above log(DBL_MAX), NaN kept; every lane computed alone.
+    func testVectorExpMatchesTheCLibrary() {
+        var a: [Double] = [-707.9, -700, -300, -40, -1e-300, -1e-12, 0, 1e-12, 0.3465, -0.3466, 0.5, 5, 700, 709.78]
+        var stream = RandomStream(seed: 6)
+        for _ in 0..<2000 { a.append(-60 + 70 * stream.nextUniform()) }
+        for _ in 0..<200 { a.append(-700 + 1400 * stream.nextUniform()) }
+        for i in stride(from: 0, to: a.count - 3, by: 4) {
+            let y = VectorExponential.exp(SIMD4(a[i], a[i + 1], a[i + 2], a[i + 3]))
+            for l in 0..<4 {
+                XCTAssertLessThanOrEqual(ulpDistance(y[l], Foundation.exp(a[i + l])), 4, "exp(\(a[i + l])) = \(y[l])")
+                XCTAssertEqual(VectorExponential.exp(SIMD4(repeating: a[i + l]))[l], y[l], "lane independence")
+            }
+        }
+        let edges = VectorExponential.exp(SIMD4(-745, -708.2, 709.8, .nan))
+        XCTAssertEqual(edges[0], 0)
+        XCTAssertEqual(edges[1], 0)
+        XCTAssertEqual(edges[2], .infinity)
+        XCTAssertTrue(edges[3].isNaN)
+        XCTAssertEqual(VectorExponential.exp(SIMD4(repeating: -.infinity))[0], 0)
+        XCTAssertEqual(VectorExponential.exp(SIMD4(repeating: .infinity))[0], .infinity)
+    }
+
     /// A masked weight has no effect on the output; a zero last layer gives a zero output.
     func testMaskAndZeroLastLayer() {
         let mlp = TrainableMLP(widths: [2, 3, 2], activation: .tanh, zeroLastLayer: true)

@@ -25,6 +25,25 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// Adam updates four parameters at a time: over 11 parameters (two groups of four and a
+    /// tail of three), every parameter gets exactly the scalar update, wherever it sits.
+    func testAdamVectorLanesGiveTheScalarUpdateBitForBit() {
+        var adam = Adam()
+        var theta = (0..<11).map { 0.3 * Double($0) - 1 }
+        var m = [Double](repeating: 0, count: 11), v = m, expected = theta
+        for t in 1...5 {
+            let g = (0..<11).map { sin(Double($0 * t)) * (1 + Double($0)) }
+            adam.step(&theta, gradient: g, learningRate: 0.01)
+            let c1 = 1 - pow(0.9, Double(t)), c2 = (1 - pow(0.999, Double(t))).squareRoot()
+            for i in 0..<11 {
+                m[i] = 0.9 * m[i] + (1 - 0.9) * g[i]
+                v[i] = 0.999 * v[i] + (1 - 0.999) * g[i] * g[i]
+                expected[i] -= (0.01 / c1) * m[i] / (v[i].squareRoot() / c2 + 1e-8)
+            }
+            XCTAssertEqual(theta, expected, "step \(t)")
+        }
+    }
+
     /// AMSGrad differs from Adam once the second moment falls.
     func testAMSGradKeepsTheMaximumSecondMoment() {
         var adam = Adam(amsgrad: false), ams = Adam(amsgrad: true)

@@ -12,6 +12,14 @@ public enum TrainableMath {
         x >= 0 ? 1 / (1 + exp(-x)) : { let e = exp(x); return e / (1 + e) }()
     }
 
+    /// softplus(x) and σ(x) from one exponential e = e^{−|x|}: the same values as
+    /// ``softplus(_:)`` and ``logistic(_:)``, bit for bit.
+    @inline(__always)
+    public static func softplusAndLogistic(_ x: Double) -> (softplus: Double, logistic: Double) {
+        let e = exp(-abs(x))
+        return (max(x, 0) + log1p(e), x >= 0 ? 1 / (1 + e) : e / (1 + e))
+    }
+
     /// tanh(x) and sech²(x) = 1 − tanh²(x) from one exponential: e = e^{−2|x|},
     /// tanh|x| = (1 − e)/(1 + e), sech² = 4e/(1 + e)² (expm1 for 1 − e when |x| < 0.35).
     @inline(__always)

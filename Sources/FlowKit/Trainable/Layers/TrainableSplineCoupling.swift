@@ -33,7 +33,8 @@ import Foundation
 /// Tape (n points, d_A kept, d_B transformed, P = 3K − 1): the conditioner input (d_A × n,
 /// feature-major), the MLP tape, the conditioner's input gradient (d_A × n), and the knots of
 /// every point and transformed coordinate (6K + 2 doubles each: built once in the pass, read
-/// by the vector–Jacobian product).
+/// by the vector–Jacobian product; of the knot derivatives only the two of the point's bin
+/// are filled).
 public struct TrainableSplineCoupling: TrainableLayer {
     public let name = "spline_coupling"
     public let dimension: Int
@@ -98,41 +99,68 @@ public struct TrainableSplineCoupling: TrainableLayer {
 
     // MARK: - Knots
 
-    /// Fills the knot scratch from the P raw values of one coordinate (`raw[m * stride]`):
-    /// x_0…x_K, y_0…y_K, d_0…d_K (3K + 3 doubles), then softmax(θʷ), softmax(θʰ) (2K) and
-    /// σ(θᵈ + c) (K − 1).
+    /// Fills the widths and heights of the knot records of `count` points (at most four) from
+    /// the conditioner output of transformed coordinate `t` (raw values `raw[m·n + p]`): for
+    /// each point x_0…x_K, y_0…y_K, softmax(θʷ), softmax(θʰ). The softmax runs on four points
+    /// at once (max, eᶻ by ``VectorExponential/exp(_:)``, the sum in increasing k, each lane
+    /// exactly the scalar formula); the knot derivatives are left to ``fillDerivatives``,
+    /// which needs only the two of the point's bin.
     @inline(__always)
-    private func buildKnots(raw: UnsafePointer<Double>, stride: Int, into k: UnsafeMutablePointer<Double>) {
+    private func fillWidthsAndHeights(raw: UnsafePointer<Double>, n: Int, firstPoint p: Int, count lanes: Int,
+                                      records: (Int) -> UnsafeMutablePointer<Double>) {
+        typealias V = SIMD4<Double>
         let kk = bins
-        let xs = k, ys = k + (kk + 1), ds = k + 2 * (kk + 1)
-        let uw = k + 3 * (kk + 1), uh = uw + kk, sig = uh + kk
         let scale = 2 * bound * (1 - Double(kk) * Self.minimumBinSize)
         let floor = 2 * bound * Self.minimumBinSize
+        @inline(__always) func value(_ m: Int) -> V {
+            let row = raw + m * n + p
+            if lanes == 4 { return UnsafeRawPointer(row).loadUnaligned(as: V.self) }
+            var v = V(repeating: 0)
+            for l in 0..<lanes { v[l] = row[l] }
+            return v
+        }
         for half in 0..<2 {
-            let offset = half * kk, knots = half == 0 ? xs : ys, u = half == 0 ? uw : uh
-            var m = -Double.infinity
-            for j in 0..<kk { m = Swift.max(m, raw[(offset + j) * stride]) }
-            var total = 0.0
+            let offset = half * kk
+            let knotsOffset = half == 0 ? 0 : kk + 1, uOffset = 3 * (kk + 1) + half * kk
+            var m = V(repeating: -.infinity)
+            for j in 0..<kk { m = pointwiseMax(m, value(offset + j)) }
+            var total = V(repeating: 0)
             for j in 0..<kk {
-                let e = Foundation.exp(raw[(offset + j) * stride] - m)
-                u[j] = e
+                let e = VectorExponential.exp(value(offset + j) - m)
+                for l in 0..<lanes { records(l)[uOffset + j] = e[l] }
                 total += e
             }
-            knots[0] = -bound
-            var position = -bound
-            for j in 0..<kk {
-                u[j] /= total
-                position += floor + scale * u[j]
-                knots[j + 1] = position
+            for l in 0..<lanes {
+                let k = records(l), u = k + uOffset, knots = k + knotsOffset
+                let sum = total[l]
+                knots[0] = -bound
+                var position = -bound
+                for j in 0..<kk {
+                    u[j] /= sum
+                    position += floor + scale * u[j]
+                    knots[j + 1] = position
+                }
+                knots[kk] = bound
             }
-            knots[kk] = bound
         }
-        ds[0] = 1
-        ds[kk] = 1
-        for j in 1..<kk {
+    }
+
+    /// The knot derivatives d_j (and σ(θᵈ_j + c), their softplus derivative, for the
+    /// vector–Jacobian product) of the bin `b` of one point: d_b and d_{b+1}, the only two the
+    /// bin's rational quadratic reads (d_0 = d_K = 1).
+    @inline(__always)
+    private func fillDerivatives(bin b: Int, raw: UnsafePointer<Double>, stride: Int, into k: UnsafeMutablePointer<Double>) {
+        let kk = bins
+        let ds = k + 2 * (kk + 1), sig = k + 3 * (kk + 1) + 2 * kk
+        for j in b...(b + 1) {
+            if j == 0 || j == kk {
+                ds[j] = 1
+                continue
+            }
             let v = raw[(2 * kk + j - 1) * stride] + Self.derivativeShift
-            ds[j] = Self.minimumDerivative + TrainableMath.softplus(v)
-            sig[j - 1] = TrainableMath.logistic(v)
+            let (softplus, logistic) = TrainableMath.softplusAndLogistic(v)
+            ds[j] = Self.minimumDerivative + softplus
+            sig[j - 1] = logistic
         }
     }
 
@@ -171,6 +199,17 @@ public struct TrainableSplineCoupling: TrainableLayer {
         let n = buffers.count, d = dimension, perCoordinate = 3 * bins - 1
         let raw = condition(parameters: theta, points: buffers.input, count: n, tape: buffers.tape)
         let knotBase = regions(buffers.tape, count: n).knots
+        let coordinates = transformed.count, stride = knotStride
+        for t in 0..<coordinates {
+            var p = 0
+            while p < n {
+                let lanes = Swift.min(4, n - p)
+                fillWidthsAndHeights(raw: raw + (t * perCoordinate) * n, n: n, firstPoint: p, count: lanes) { l in
+                    knotBase + ((p + l) * coordinates + t) * stride
+                }
+                p += 4
+            }
+        }
         for p in 0..<n {
             for j in kept { buffers.output[p * d + j] = buffers.input[p * d + j] }
             var logDet = 0.0
@@ -180,15 +219,18 @@ public struct TrainableSplineCoupling: TrainableLayer {
                     buffers.output[p * d + j] = v
                     continue
                 }
-                let knots = knotBase + (p * transformed.count + t) * knotStride
-                buildKnots(raw: raw + (t * perCoordinate) * n + p, stride: n, into: knots)
+                let knots = knotBase + (p * coordinates + t) * stride
+                let rawPoint = raw + (t * perCoordinate) * n + p
                 if direction == .density {
-                    let b = rqBin(bin(of: v, in: knots), knots: knots)
-                    let (y, l) = b.forward(v)
+                    let index = bin(of: v, in: knots)
+                    fillDerivatives(bin: index, raw: rawPoint, stride: n, into: knots)
+                    let (y, l) = rqBin(index, knots: knots).forward(v)
                     buffers.output[p * d + j] = y
                     logDet += l
                 } else {
-                    let b = rqBin(bin(of: v, in: knots + (bins + 1)), knots: knots)
+                    let index = bin(of: v, in: knots + (bins + 1))
+                    fillDerivatives(bin: index, raw: rawPoint, stride: n, into: knots)
+                    let b = rqBin(index, knots: knots)
                     let xi = b.inverseXi(v)
                     buffers.output[p * d + j] = b.x0 + xi * b.width
                     logDet -= b.forward(xi: xi).logDerivative
