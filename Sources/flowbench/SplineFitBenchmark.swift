@@ -86,6 +86,21 @@ enum SplineFitBenchmark {
                                      parameterGradient: g.baseAddress!)
             } } }
         }
+        // The same chunk work over four workspaces in turn (as a thread of the real loop sees
+        // them): the difference to the above is the cost of the larger working set.
+        let workspaces = (0..<4).map { _ in flow.makeWorkspace(.density, capacity: n) }
+        var gradients = (0..<4).map { _ in gradient }
+        let rotating = Timing.best(repetitions: 20) {
+            for c in 0..<4 {
+                theta.withUnsafeBufferPointer { t in points.values.withUnsafeBufferPointer { x in
+                    _ = flow.densityPass(parameters: t.baseAddress!, points: x.baseAddress!, count: n, workspace: workspaces[c])
+                } }
+                theta.withUnsafeBufferPointer { t in weights.withUnsafeBufferPointer { w in gradients[c].withUnsafeMutableBufferPointer { g in
+                    flow.densityBackward(parameters: t.baseAddress!, count: n, workspace: workspaces[c], logDensityGradient: w.baseAddress!,
+                                         parameterGradient: g.baseAddress!)
+                } } }
+            }
+        } / 4
         let sums = (0..<4).map { _ in gradient }
         var merged = gradient
         let merge = Timing.best(repetitions: 50) { BatchGradient.merge(sums, scale: 1 / 256, into: &merged) }
@@ -122,12 +137,17 @@ enum SplineFitBenchmark {
             row("backward pass, one 64-point chunk", backward, "\(flow.parameterCount) parameters"),
             row("of which the 3 conditioner MLPs' forward", mlpForward, "1 → 64 → 64 → 23, ReLU"),
             row("of which the 3 conditioner MLPs' backward", mlpBackward, "weight and input gradients"),
+            row("pass + backward per chunk, four workspaces in turn", rotating,
+                String(format: "%.2f× one workspace; %.0f KiB of workspace per chunk", rotating / (forward + backward),
+                       Double(workspaceBytes(workspaces[0])) / 1024)),
             row("merge of 4 chunk gradients", merge, "serial"),
             row("Adam step", step, "serial"),
             BenchmarkRow(name: "NSF-size spline fit phase: one iteration's CPU (4 chunks + merge + Adam)", value: perIteration / 1e6,
                          unit: "ms", detail: String(format: "serial part %.0f µs", (merge + step) / 1000)),
         ])
     }
+
+    static func workspaceBytes(_ w: TrainableWorkspace) -> Int { w.byteCount }
 
     static let checkerboard = Benchmark(
         name: "nsf-checkerboard",

@@ -12,7 +12,13 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
     public static let seluLambda = 1.0507009873554805
     public static let seluAlpha = 1.6732632423543772
 
-    /// h[i] = σ(a[i]) for i < count. One switch per call, a plain loop inside.
+    /// Whether σ′ needs a besides h = σ(a): only silu. For the others h gives it (tanh 1 − h²;
+    /// relu, elu, selu branch on h > 0, which holds exactly when a > 0), so ``TrainableMLP``
+    /// applies them in place and ``multiplyByDerivative(_:pre:post:count:)`` reads `post` only.
+    public var derivativeNeedsPreActivation: Bool { self == .silu }
+
+    /// h[i] = σ(a[i]) for i < count (`h` may be `a` itself: each value is read before it is
+    /// written). One switch per call, a plain loop inside.
     public func apply(_ a: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
         case .tanh:
@@ -31,19 +37,20 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// g[i] *= σ'(a[i]) given h[i] = σ(a[i]).
+    /// g[i] *= σ'(a[i]) given h[i] = σ(a[i]); `a` is read only by silu (for the others it may
+    /// be h itself).
     public func multiplyByDerivative(_ g: UnsafeMutablePointer<Double>, pre a: UnsafePointer<Double>,
                                      post h: UnsafePointer<Double>, count: Int) {
         switch self {
         case .tanh:
             for i in 0..<count { g[i] *= 1 - h[i] * h[i] }
         case .relu:
-            for i in 0..<count { g[i] = a[i] > 0 ? g[i] : 0 }
+            for i in 0..<count { g[i] = h[i] > 0 ? g[i] : 0 }
         case .elu:
-            for i in 0..<count { g[i] *= a[i] > 0 ? 1 : h[i] + 1 }
+            for i in 0..<count { g[i] *= h[i] > 0 ? 1 : h[i] + 1 }
         case .selu:
             let l = Self.seluLambda, la = Self.seluLambda * Self.seluAlpha
-            for i in 0..<count { g[i] *= a[i] > 0 ? l : h[i] + la }
+            for i in 0..<count { g[i] *= h[i] > 0 ? l : h[i] + la }
         case .silu:
             for i in 0..<count {
                 let s = 1 / (1 + exp(-a[i]))

@@ -19,7 +19,10 @@
 ///
 /// Tape (``tapeCount(count:)`` doubles for n points): with masks, the products M ⊙ W first; then
 /// aₖ and hₖ for k < L, a_L (the output),
-/// then two scratch buffers of (max width × n) for the backward pass.
+/// then two scratch buffers of (max width × n) for the backward pass. Activations whose
+/// derivative follows from hₖ alone (tanh; relu, elu and selu, where hₖ > 0 exactly when
+/// aₖ > 0) overwrite aₖ with hₖ in place, which halves the hidden layers' tape (a smaller
+/// working set per chunk); silu keeps both.
 /// ``forward(parameters:input:count:tape:)`` returns the output (w_L × n, inside the tape);
 /// the caller writes ∂L/∂output into ``outputGradient(tape:count:)`` and calls
 /// ``backward(parameters:input:count:tape:inputGradient:parameterGradient:)``.
@@ -121,20 +124,25 @@ public struct TrainableMLP: Sendable {
         masks == nil ? 0 : (1..<widths.count).reduce(0) { $0 + widths[$1] * widths[$1 - 1] }
     }
 
+    /// Hidden activations stored per hidden layer: 1 when hₖ overwrites aₖ, 2 for silu.
+    private var hiddenCopies: Int { activation.derivativeNeedsPreActivation ? 2 : 1 }
+
     /// Doubles of tape for `count` points.
     public func tapeCount(count n: Int) -> Int {
         var total = maskedWeightCount
-        for k in 1..<widths.count { total += (k < widths.count - 1 ? 2 : 1) * widths[k] * n }
+        for k in 1..<widths.count { total += (k < widths.count - 1 ? hiddenCopies : 1) * widths[k] * n }
         return total + 2 * maxWidth * n
     }
 
-    /// Offsets (in the tape) of aₖ and hₖ, k = 1…L (hₗ = aₗ).
+    /// Offsets (in the tape) of aₖ and hₖ, k = 1…L (hₗ = aₗ; hₖ = aₖ's place when the
+    /// activation is applied in place).
     @inline(__always)
     func activationOffsets(_ k: Int, count n: Int) -> (pre: Int, post: Int) {
+        let copies = hiddenCopies
         var offset = maskedWeightCount
-        for j in 1..<k { offset += (j < widths.count - 1 ? 2 : 1) * widths[j] * n }
+        for j in 1..<k { offset += (j < widths.count - 1 ? copies : 1) * widths[j] * n }
         let pre = offset
-        return (pre, k < widths.count - 1 ? pre + widths[k] * n : pre)
+        return (pre, k < widths.count - 1 && copies == 2 ? pre + widths[k] * n : pre)
     }
 
     private func scratchOffset(count n: Int) -> Int {

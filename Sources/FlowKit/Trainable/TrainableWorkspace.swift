@@ -56,6 +56,9 @@ public final class TrainableWorkspace: @unchecked Sendable {
 
     deinit { storage.deallocate() }
 
+    /// The arena's size in bytes.
+    public var byteCount: Int { max(1, total) * MemoryLayout<Double>.stride }
+
     /// State k (see the type's description).
     public func state(_ k: Int) -> UnsafeMutablePointer<Double> { storage + stateOffsets[k] }
     public var noise: UnsafeMutablePointer<Double> { storage + noiseOffset }
