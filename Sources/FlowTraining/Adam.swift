@@ -4,7 +4,10 @@ import Foundation
 /// PyTorch's form: at step t = 1, 2, …
 ///
 ///     m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²,   v̂ ← max(v̂, v) (AMSGrad) or v,
-///     θ ← θ − (η/(1 − β₁ᵗ))·m / (√v̂/√(1 − β₂ᵗ) + ε).
+///     θ ← θ − (η/(1 − β₁ᵗ))·m / (√v̂/√(1 − β₂ᵗ) + ε),
+///
+/// computed as θ ← θ − (η·√(1 − β₂ᵗ)/(1 − β₁ᵗ))·m / (√v̂ + ε·√(1 − β₂ᵗ)): the same quantity with
+/// one division per parameter instead of two (the divider bounds this pass).
 public struct Adam: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -23,64 +26,91 @@ public struct Adam: Optimizer {
     }
 
     public mutating func step(_ parameters: inout [Double], gradient: [Double], learningRate: Double) {
+        step(&parameters, gradient: gradient, learningRate: learningRate, jobs: 1)
+    }
+
+    /// The update on up to `jobs` threads, each on its own range of parameters
+    /// (``ElementwiseParallel``): the same values for any `jobs`.
+    public mutating func step(_ parameters: inout [Double], gradient: [Double], learningRate: Double, jobs: Int) {
         let n = parameters.count
+        precondition(gradient.count == n, "Adam: one gradient entry per parameter")
         if m.count != n {
             m = [Double](repeating: 0, count: n)
             v = m
-            vMax = m
+            vMax = amsgrad ? m : []
         }
         step += 1
         let correction1 = 1 - pow(beta1, Double(step))
         let correction2 = (1 - pow(beta2, Double(step))).squareRoot()
-        let stepSize = learningRate / correction1
-        let b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, eps = epsilon
-        // One pass over raw buffers (no per-element bounds or uniqueness checks), so the
-        // compiler vectorises it; each element's arithmetic is exactly the formula above.
+        let update = Update(beta1: beta1, beta2: beta2, scaledEpsilon: epsilon * correction2,
+                            stepSize: learningRate * correction2 / correction1)
+        let amsgrad = self.amsgrad
+        // Raw buffers (no per-element bounds or uniqueness checks); each element's arithmetic
+        // is exactly the formula above, whichever range or lane it falls in.
         parameters.withUnsafeMutableBufferPointer { theta in
             gradient.withUnsafeBufferPointer { grad in
                 m.withUnsafeMutableBufferPointer { mBuffer in
                     v.withUnsafeMutableBufferPointer { vBuffer in
-                        guard let t = theta.baseAddress, let g = grad.baseAddress, let m = mBuffer.baseAddress,
-                              let v = vBuffer.baseAddress else { return }
-                        if amsgrad {
-                            vMax.withUnsafeMutableBufferPointer { maxBuffer in
-                                guard let vMax = maxBuffer.baseAddress else { return }
-                                for i in 0..<n {
-                                    let gi = g[i]
-                                    let mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * gi * gi
-                                    let second = max(vMax[i], vi)
-                                    m[i] = mi
-                                    v[i] = vi
-                                    vMax[i] = second
-                                    t[i] -= stepSize * mi / (second.squareRoot() / correction2 + eps)
+                        vMax.withUnsafeMutableBufferPointer { maxBuffer in
+                            guard let t = theta.baseAddress, let g = grad.baseAddress, let m = mBuffer.baseAddress,
+                                  let v = vBuffer.baseAddress else { return }
+                            let vMax = maxBuffer.baseAddress
+                            ElementwiseParallel.run(count: n, jobs: jobs) { range in
+                                if amsgrad, let vMax {
+                                    update.amsgrad(range, t, g, m, v, vMax)
+                                } else {
+                                    update.plain(range, t, g, m, v)
                                 }
-                            }
-                        } else {
-                            // Four lanes at a time (vector square roots and divisions), the same
-                            // arithmetic per element as the scalar tail.
-                            typealias V = SIMD4<Double>
-                            let vb1 = V(repeating: b1), vc1 = V(repeating: c1), vb2 = V(repeating: b2), vc2 = V(repeating: c2)
-                            let vStep = V(repeating: stepSize), vCorrection = V(repeating: correction2), vEps = V(repeating: eps)
-                            var i = 0
-                            while i + 4 <= n {
-                                let gi = Self.load(g + i)
-                                let mi = vb1 * Self.load(m + i) + vc1 * gi, vi = vb2 * Self.load(v + i) + vc2 * gi * gi
-                                Self.store(mi, m + i)
-                                Self.store(vi, v + i)
-                                Self.store(Self.load(t + i) - vStep * mi / (vi.squareRoot() / vCorrection + vEps), t + i)
-                                i += 4
-                            }
-                            while i < n {
-                                let gi = g[i]
-                                let mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * gi * gi
-                                m[i] = mi
-                                v[i] = vi
-                                t[i] -= stepSize * mi / (vi.squareRoot() / correction2 + eps)
-                                i += 1
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One step's constants and its update of a range of parameters.
+    struct Update {
+        let beta1: Double, beta2: Double, scaledEpsilon: Double, stepSize: Double
+
+        func amsgrad(_ range: Range<Int>, _ t: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>,
+                     _ m: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, _ vMax: UnsafeMutablePointer<Double>) {
+            let c1 = 1 - beta1, c2 = 1 - beta2
+            for i in range {
+                let gi = g[i]
+                let mi = beta1 * m[i] + c1 * gi, vi = beta2 * v[i] + c2 * gi * gi
+                let second = max(vMax[i], vi)
+                m[i] = mi
+                v[i] = vi
+                vMax[i] = second
+                t[i] -= stepSize * mi / (second.squareRoot() + scaledEpsilon)
+            }
+        }
+
+        /// Four lanes at a time (vector square roots and divisions), the same arithmetic per
+        /// element as the scalar tail.
+        func plain(_ range: Range<Int>, _ t: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>,
+                   _ m: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>) {
+            typealias V = SIMD4<Double>
+            let c1 = 1 - beta1, c2 = 1 - beta2
+            let vb1 = V(repeating: beta1), vc1 = V(repeating: c1), vb2 = V(repeating: beta2), vc2 = V(repeating: c2)
+            let vStep = V(repeating: stepSize), vEps = V(repeating: scaledEpsilon)
+            var i = range.lowerBound
+            while i + 4 <= range.upperBound {
+                let gi = Adam.load(g + i)
+                let mi = vb1 * Adam.load(m + i) + vc1 * gi, vi = vb2 * Adam.load(v + i) + vc2 * gi * gi
+                Adam.store(mi, m + i)
+                Adam.store(vi, v + i)
+                Adam.store(Adam.load(t + i) - vStep * mi / (vi.squareRoot() + vEps), t + i)
+                i += 4
+            }
+            while i < range.upperBound {
+                let gi = g[i]
+                let mi = beta1 * m[i] + c1 * gi, vi = beta2 * v[i] + c2 * gi * gi
+                m[i] = mi
+                v[i] = vi
+                t[i] -= stepSize * mi / (vi.squareRoot() + scaledEpsilon)
+                i += 1
             }
         }
     }

@@ -12,6 +12,8 @@ public final class BatchGradient: @unchecked Sendable {
     let reduction: ChunkedReduction
     /// The merged gradient of the last ``compute(parameters:iteration:)`` (mean over points).
     public private(set) var gradient: [Double]
+    /// Whether every entry of ``gradient`` is finite.
+    public private(set) var gradientIsFinite = true
 
     public init(flow: TrainableFlow, objective: any TrainingObjective, configuration: TrainingConfiguration) {
         self.flow = flow
@@ -45,24 +47,75 @@ public final class BatchGradient: @unchecked Sendable {
                                     stream: &stream, chunk: chunk)
             }
         }, merge: { (sum: inout Double, loss: Double) in sum += loss })
-        BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(configuration.batchSize), into: &gradient)
+        gradientIsFinite = BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(configuration.batchSize),
+                                               into: &gradient, jobs: configuration.jobs)
         return total * (1 / Double(configuration.batchSize))
     }
 
     /// into[i] = scale·(((g₀[i] + g₁[i]) + g₂[i]) + …): the chunk sums in chunk order, over raw
-    /// buffers (one pass, no per-element bounds or exclusivity checks).
-    public static func merge(_ sums: [[Double]], scale: Double, into result: inout [Double]) {
-        result.withUnsafeMutableBufferPointer { out in
-            guard let o = out.baseAddress else { return }
-            let count = out.count
-            o.update(repeating: 0, count: count)
-            for sum in sums {
-                sum.withUnsafeBufferPointer { g in
-                    guard let g = g.baseAddress else { return }
-                    for i in 0..<count { o[i] += g[i] }
+    /// buffers (one pass, no per-element bounds or exclusivity checks), on up to `jobs` threads
+    /// by ranges of parameters (``ElementwiseParallel``; the same values for any `jobs`).
+    /// Returns whether every merged value is finite.
+    @discardableResult
+    public static func merge(_ sums: [[Double]], scale: Double, into result: inout [Double], jobs: Int = 1) -> Bool {
+        let count = result.count
+        for sum in sums {
+            precondition(sum.count == count, "merge: one gradient entry per parameter")
+        }
+        return withPointers(sums, from: 0, []) { sources in
+            result.withUnsafeMutableBufferPointer { out in
+                guard let o = out.baseAddress else { return true }
+                let parts = ElementwiseParallel.ranges(count: count, jobs: jobs)
+                let finite = FiniteFlags(count: parts.count)
+                ElementwiseParallel.run(count: count, jobs: jobs) { range in
+                    // x − x is 0 for every finite x and NaN otherwise.
+                    // ((0 + g₀) + g₁) + … + g_last, then × scale: the first and the last sum fused
+                    // into the passes that start and finish each value.
+                    guard let last = sources.last else {
+                        for i in range { o[i] = 0 }
+                        return
+                    }
+                    let first = sources[0]
+                    if sources.count > 1 {
+                        for i in range { o[i] = 0 + first[i] }
+                        for g in sources.dropFirst().dropLast() {
+                            for i in range { o[i] += g[i] }
+                        }
+                    }
+                    // value − value is 0 for a finite value and NaN otherwise; four lanes, so that
+                    // the check adds no chain of dependent additions.
+                    var check = SIMD4<Double>(repeating: 0)
+                    var i = range.lowerBound
+                    let single = sources.count == 1
+                    while i + 4 <= range.upperBound {
+                        let partial = single ? SIMD4<Double>(repeating: 0) : Adam.load(o + i)
+                        let value = (partial + Adam.load(last + i)) * scale
+                        Adam.store(value, o + i)
+                        check += value - value
+                        i += 4
+                    }
+                    var tail = 0.0
+                    while i < range.upperBound {
+                        let value = ((single ? 0 : o[i]) + last[i]) * scale
+                        o[i] = value
+                        tail += value - value
+                        i += 1
+                    }
+                    let checked = check.sum() + tail
+                    finite.set(checked == 0, for: range, in: parts)
                 }
+                return finite.all
             }
-            for i in 0..<count { o[i] *= scale }
+        }
+    }
+
+    /// Calls `body` with the base addresses of `arrays[index...]` after `pointers` (valid during `body`).
+    private static func withPointers<R>(_ arrays: [[Double]], from index: Int, _ pointers: [UnsafePointer<Double>],
+                                        _ body: ([UnsafePointer<Double>]) -> R) -> R {
+        guard index < arrays.count else { return body(pointers) }
+        return arrays[index].withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return withPointers(arrays, from: index + 1, pointers, body) }
+            return withPointers(arrays, from: index + 1, pointers + [base], body)
         }
     }
 
@@ -84,4 +137,17 @@ public final class BatchGradient: @unchecked Sendable {
         }
         return "loss (the base or the target)"
     }
+}
+
+/// One flag per range of a parallel pass, written by the thread of that range.
+final class FiniteFlags: @unchecked Sendable {
+    private var flags: [Bool]
+
+    init(count: Int) { flags = [Bool](repeating: true, count: count) }
+
+    func set(_ value: Bool, for range: Range<Int>, in parts: [Range<Int>]) {
+        if let index = parts.firstIndex(of: range) { flags.withUnsafeMutableBufferPointer { $0[index] = value } }
+    }
+
+    var all: Bool { flags.allSatisfy { $0 } }
 }

@@ -47,7 +47,7 @@ public struct Trainer {
             let loss = batch.compute(parameters: theta, iteration: t)
             var gradient = batch.gradient
             losses.append(loss)
-            guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
+            guard loss.isFinite, batch.gradientIsFinite else {
                 skipped.append(t)
                 if skipped.count > configuration.maximumSkippedSteps {
                     throw .nonFiniteSteps(iteration: t, layer: batch.locateNonFinite(), skipped: skipped.count)
@@ -55,7 +55,7 @@ public struct Trainer {
                 continue
             }
             configuration.clipping?.clip(&gradient)
-            optimizer.step(&theta, gradient: gradient, learningRate: schedule.rate(at: t))
+            optimizer.step(&theta, gradient: gradient, learningRate: schedule.rate(at: t), jobs: configuration.jobs)
             for observer in observers { observer.iterationFinished(t, loss: loss, parameters: theta) }
         }
         return FitResult(parameters: theta, losses: losses, skippedIterations: skipped)

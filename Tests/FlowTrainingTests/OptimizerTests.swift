@@ -1,4 +1,5 @@
 import XCTest
+import FlowKit
 import Foundation
 import FlowTraining
 
@@ -38,7 +39,7 @@ final class OptimizerTests: XCTestCase {
             for i in 0..<11 {
                 m[i] = 0.9 * m[i] + (1 - 0.9) * g[i]
                 v[i] = 0.999 * v[i] + (1 - 0.999) * g[i] * g[i]
-                expected[i] -= (0.01 / c1) * m[i] / (v[i].squareRoot() / c2 + 1e-8)
+                expected[i] -= (0.01 * c2 / c1) * m[i] / (v[i].squareRoot() + 1e-8 * c2)
             }
             XCTAssertEqual(theta, expected, "step \(t)")
         }
@@ -99,5 +100,74 @@ final class OptimizerTests: XCTestCase {
         var small = [0.1, 0.1]
         GradientClipping(maximumNorm: 1).clip(&small)
         XCTAssertEqual(small, [0.1, 0.1])
+    }
+}
+
+/// The elementwise passes that run by ranges of parameters on several threads.
+final class ElementwiseParallelTests: XCTestCase {
+    /// Ranges cover 0..<count in order, cut at multiples of 64, at most `jobs` of them; short
+    /// vectors stay whole.
+    func testRangesCoverTheVectorInOrder() {
+        for (count, jobs) in [(20_000, 2), (20_001, 3), (8192, 2), (100, 4), (0, 2)] {
+            let ranges = ElementwiseParallel.ranges(count: count, jobs: jobs)
+            XCTAssertLessThanOrEqual(ranges.count, max(1, jobs))
+            XCTAssertEqual(ranges.first?.lowerBound, 0)
+            XCTAssertEqual(ranges.last?.upperBound, count)
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                XCTAssertEqual(a.upperBound, b.lowerBound)
+                XCTAssertEqual(a.upperBound % 64, 0)
+            }
+            if count < ElementwiseParallel.minimumCount { XCTAssertEqual(ranges.count, 1) }
+        }
+        XCTAssertEqual(ElementwiseParallel.ranges(count: 20_000, jobs: 2).count, 2)
+    }
+
+    /// The chunk-gradient merge gives the same values for any jobs, equal to the sums in chunk
+    /// order, and reports a non-finite value in any range.
+    func testMergeIsTheSameForAnyJobsAndFindsNonFiniteValues() {
+        let count = 20_003
+        var stream = RandomStream(seed: 8)
+        let sums = (0..<4).map { _ in (0..<count).map { _ in stream.nextStandardNormal() * 1e3 } }
+        var expected = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            var total: Double = 0 + sums[0][i]
+            total += sums[1][i]
+            total += sums[2][i]
+            total += sums[3][i]
+            expected[i] = total * (1 / 256.0)
+        }
+        for jobs in [1, 2, 3] {
+            var merged = [Double](repeating: .nan, count: count)
+            XCTAssertTrue(BatchGradient.merge(sums, scale: 1 / 256.0, into: &merged, jobs: jobs))
+            XCTAssertEqual(merged, expected, "jobs \(jobs)")
+            for bad in [Double.nan, .infinity] {
+                for position in [5, count / 2 + 7, count - 1] {
+                    var broken = sums
+                    broken[2][position] = bad
+                    XCTAssertFalse(BatchGradient.merge(broken, scale: 1 / 256.0, into: &merged, jobs: jobs), "\(bad) at \(position)")
+                }
+            }
+        }
+        var single = [Double](repeating: 0, count: 9000)
+        XCTAssertTrue(BatchGradient.merge([(0..<9000).map(Double.init)], scale: 0.5, into: &single, jobs: 2))
+        XCTAssertEqual(single[8999], 4499.5)
+    }
+
+    /// Adam and RMSprop on two threads give the parameters of one thread, bit for bit.
+    func testOptimizerStepsAreTheSameForAnyJobs() {
+        let count = 20_001
+        var stream = RandomStream(seed: 9)
+        let start = (0..<count).map { _ in stream.nextStandardNormal() }
+        let gradients = (0..<3).map { _ in (0..<count).map { _ in stream.nextStandardNormal() } }
+        for amsgrad in [false, true] {
+            var one = Adam(amsgrad: amsgrad), two = Adam(amsgrad: amsgrad)
+            var a = start, b = start
+            for g in gradients {
+                one.step(&a, gradient: g, learningRate: 1e-2, jobs: 1)
+                two.step(&b, gradient: g, learningRate: 1e-2, jobs: 2)
+            }
+            XCTAssertEqual(a, b, "amsgrad \(amsgrad)")
+            XCTAssertNotEqual(a, start)
+        }
     }
 }
