@@ -4,9 +4,14 @@ import TestSupport
 
 final class TrainableMLPTests: XCTestCase {
     /// ∂L/∂input and ∂L/∂θ of L = Σ r ⊙ output against central differences, for every
-    /// activation, dense and masked.
+    /// activation, dense and masked; narrow layers (the weight gradient by plain dot products)
+    /// and layers of 13 and 10 inputs (by the transposed path: blocks of eight, four and single
+    /// columns, four rows and the rest).
     func testGradientsMatchCentralDifferencesForEveryActivationAndMask() {
-        let widths = [3, 5, 4, 2]
+        for widths in [[3, 5, 4, 2], [3, 13, 10, 6]] { checkGradients(widths: widths) }
+    }
+
+    private func checkGradients(widths: [Int]) {
         var maskStream = RandomStream(seed: 7)
         let masks = (1..<widths.count).map { k in
             (0..<(widths[k] * widths[k - 1])).map { _ in maskStream.nextUniform() < 0.6 ? 1.0 : 0.0 }

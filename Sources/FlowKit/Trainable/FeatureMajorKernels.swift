@@ -230,4 +230,120 @@ enum FeatureMajorKernels {
             r += 1
         }
     }
+
+    /// t[p·rows + r] = x[r·n + p]: a feature-major block (rows × n) to point-major (n × rows),
+    /// four rows × four points at a time.
+    static func transpose(_ x: UnsafePointer<Double>, rows: Int, n: Int, into t: UnsafeMutablePointer<Double>) {
+        var r = 0
+        while r + 4 <= rows {
+            let x0 = x + r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n
+            var p = 0
+            while p + 4 <= n {
+                let a = load(x0 + p), b = load(x1 + p), c = load(x2 + p), d = load(x3 + p)
+                let tp = t + p * rows + r
+                store(SIMD4(a[0], b[0], c[0], d[0]), tp)
+                store(SIMD4(a[1], b[1], c[1], d[1]), tp + rows)
+                store(SIMD4(a[2], b[2], c[2], d[2]), tp + 2 * rows)
+                store(SIMD4(a[3], b[3], c[3], d[3]), tp + 3 * rows)
+                p += 4
+            }
+            while p < n {
+                let tp = t + p * rows + r
+                tp[0] = x0[p]; tp[1] = x1[p]; tp[2] = x2[p]; tp[3] = x3[p]
+                p += 1
+            }
+            r += 4
+        }
+        while r < rows {
+            for p in 0..<n { t[p * rows + r] = x[r * n + p] }
+            r += 1
+        }
+    }
+
+    /// g[r·rowStride + c] += (Σ_p a[r, p]·bt[p, c]) (· mask[r·rowStride + c]) for r < rows,
+    /// c < columns, with b given point-major (`bt`, n × columns, from ``transpose``): the weight
+    /// gradient δ·hᵀ with the sums along the columns, so that each loaded vector of bt feeds
+    /// four rows and no sum needs a horizontal reduction (four rows × eight columns per
+    /// register block, then four columns, then single columns). Each sum adds the terms in
+    /// increasing p. The bias sums are not taken here (see ``accumulateOuter``).
+    static func accumulateOuterTransposed(rows: Int, columns: Int, n: Int, a: UnsafePointer<Double>, bt: UnsafePointer<Double>,
+                                          gradient g: UnsafeMutablePointer<Double>, rowStride: Int, mask: UnsafePointer<Double>?) {
+        @inline(__always) func finish(_ s: SIMD4<Double>, _ index: Int) {
+            if let mask {
+                store(load(g + index) + s * load(mask + index), g + index)
+            } else {
+                store(load(g + index) + s, g + index)
+            }
+        }
+        var r = 0
+        while r + 4 <= rows {
+            let a0 = a + r * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n
+            var c = 0
+            while c + 8 <= columns {
+                var s0 = SIMD4<Double>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var q0 = s0, q1 = s0, q2 = s0, q3 = s0
+                var bp = bt + c
+                for p in 0..<n {
+                    let v = load(bp), u = load(bp + 4)
+                    let w0 = a0[p], w1 = a1[p], w2 = a2[p], w3 = a3[p]
+                    s0 = madd(s0, w0, v); q0 = madd(q0, w0, u)
+                    s1 = madd(s1, w1, v); q1 = madd(q1, w1, u)
+                    s2 = madd(s2, w2, v); q2 = madd(q2, w2, u)
+                    s3 = madd(s3, w3, v); q3 = madd(q3, w3, u)
+                    bp += columns
+                }
+                let base = r * rowStride + c
+                finish(s0, base); finish(q0, base + 4)
+                finish(s1, base + rowStride); finish(q1, base + rowStride + 4)
+                finish(s2, base + 2 * rowStride); finish(q2, base + 2 * rowStride + 4)
+                finish(s3, base + 3 * rowStride); finish(q3, base + 3 * rowStride + 4)
+                c += 8
+            }
+            while c + 4 <= columns {
+                var s0 = SIMD4<Double>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+                var bp = bt + c
+                for p in 0..<n {
+                    let v = load(bp)
+                    s0 = madd(s0, a0[p], v); s1 = madd(s1, a1[p], v); s2 = madd(s2, a2[p], v); s3 = madd(s3, a3[p], v)
+                    bp += columns
+                }
+                let base = r * rowStride + c
+                finish(s0, base); finish(s1, base + rowStride); finish(s2, base + 2 * rowStride); finish(s3, base + 3 * rowStride)
+                c += 4
+            }
+            while c < columns {
+                for row in r..<(r + 4) {
+                    let ar = a + row * n
+                    var t = 0.0
+                    for p in 0..<n { t = madd(t, ar[p], bt[p * columns + c]) }
+                    let index = row * rowStride + c
+                    if let mask { g[index] += t * mask[index] } else { g[index] += t }
+                }
+                c += 1
+            }
+            r += 4
+        }
+        while r < rows {
+            let ar = a + r * n
+            var c = 0
+            while c + 4 <= columns {
+                var s = SIMD4<Double>(repeating: 0)
+                var bp = bt + c
+                for p in 0..<n {
+                    s = madd(s, ar[p], load(bp))
+                    bp += columns
+                }
+                finish(s, r * rowStride + c)
+                c += 4
+            }
+            while c < columns {
+                var t = 0.0
+                for p in 0..<n { t = madd(t, ar[p], bt[p * columns + c]) }
+                let index = r * rowStride + c
+                if let mask { g[index] += t * mask[index] } else { g[index] += t }
+                c += 1
+            }
+            r += 1
+        }
+    }
 }
