@@ -28,10 +28,10 @@ public enum MLPActivation: String, Sendable, CaseIterable, Codable {
             for i in 0..<count { h[i] = Swift.max(a[i], 0) }
         case .elu:
             // eᵃ − 1 four at a time (``VectorExponential``), kept where a ≤ 0.
-            VectorExponential.map(a, into: h, count: count) { e, x in e.replacing(with: x, where: x .> 0) }
+            VectorExponential.exponentialLinear(a, into: h, count: count, positiveSlope: 1, negativeScale: 1)
         case .selu:
-            let l = Self.seluLambda, al = Self.seluLambda * Self.seluAlpha
-            VectorExponential.map(a, into: h, count: count) { e, x in (al * e).replacing(with: l * x, where: x .> 0) }
+            VectorExponential.exponentialLinear(a, into: h, count: count, positiveSlope: Self.seluLambda,
+                                                negativeScale: Self.seluLambda * Self.seluAlpha)
         case .silu:
             for i in 0..<count { let x = a[i]; h[i] = x / (1 + exp(-x)) }
         }
