@@ -139,8 +139,7 @@ final class HistogramBatchTests: XCTestCase {
         var stream = RandomStream(seed: 5)
         var values = (0..<30_000).map { _ in 0.4 * stream.nextStandardNormal() }
         values += [Double](repeating: 0.01, count: 1000) + [-1, 1, 1.nextUp, -(1.0.nextUp), .nan, .infinity, -.infinity]
-        // Up to Histogram.laneCountLimit bins the four-lane integer path, above it one increment per value.
-        for bins in [1, 7, 100, 4096, 4097, 65536] {
+        for bins in [1, 7, 100, 4096] {
             var batch = try Histogram(low: -1, high: 1, binCount: bins), single = batch
             values.withUnsafeBufferPointer { batch.insert(contentsOf: $0) }
             for v in values { single.insert(v) }

@@ -87,71 +87,8 @@ public struct Histogram: Sendable, Equatable {
         Int(truncatingIfNeeded: (t.rounded(.down) + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
     }
 
-    /// Bin counts up to which ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)`` counts in
-    /// four interleaved integer tables on the stack (4 · (binCount + 3) · 4 bytes ≤ 64 KiB).
-    static let laneCountLimit = 4096
-
-    /// Adds every value of `buffer` (the fast path: one pass).
-    ///
-    /// Up to ``laneCountLimit`` bins, the values are counted branch-free into four `UInt32`
-    /// tables (value i into table i mod 4; below, above and NaN as three extra bins), so that
-    /// consecutive values in the same bin do not wait for each other's increment, and the
-    /// tables are added to the `Double` counts once per call: integer counts, so exactly the
-    /// counts of inserting the values one by one. Above that, one increment per value.
+    /// Adds every value of `buffer` (the fast path: one pass, no allocation).
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
-        guard binCount <= Self.laneCountLimit else {
-            insertDirect(buffer)
-            return
-        }
-        // Pieces of at most 2³⁰ values, so that no lane's UInt32 count (nor four summed) overflows.
-        var start = 0
-        while start < buffer.count {
-            let end = Swift.min(buffer.count, start + (1 << 30))
-            insertLanes(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-            start = end
-        }
-    }
-
-    private mutating func insertLanes(_ buffer: UnsafeBufferPointer<Double>) {
-        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
-        let width = binCount + 3
-        let under = binCount, over = binCount + 1, nan = binCount + 2
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * width) { table in
-            guard let t = table.baseAddress, let p = buffer.baseAddress else { return }
-            t.initialize(repeating: 0, count: 4 * width)
-            @inline(__always) func slot(_ x: Double) -> Int {
-                let inRange = x >= low && x <= high
-                let outside = x < low ? under : (x > high ? over : nan)
-                return inRange ? Swift.min(Self.floorIndex((x - low) * inv), last) : outside
-            }
-            let n = buffer.count
-            var i = 0
-            while i + 4 <= n {
-                let s0 = slot(p[i]), s1 = slot(p[i + 1]), s2 = slot(p[i + 2]), s3 = slot(p[i + 3])
-                t[s0] &+= 1
-                t[width + s1] &+= 1
-                t[2 * width + s2] &+= 1
-                t[3 * width + s3] &+= 1
-                i += 4
-            }
-            while i < n {
-                t[slot(p[i])] &+= 1
-                i += 1
-            }
-            @inline(__always) func total(_ j: Int) -> Double {
-                Double((t[j] &+ t[width + j]) &+ (t[2 * width + j] &+ t[3 * width + j]))
-            }
-            counts.withUnsafeMutableBufferPointer { c in
-                for j in 0..<binCount { c[j] += total(j) }
-            }
-            underflow += total(under)
-            overflow += total(over)
-            nanCount += total(nan)
-        }
-    }
-
-    /// One increment per value (large bin counts, where neighbouring values rarely share a bin).
-    private mutating func insertDirect(_ buffer: UnsafeBufferPointer<Double>) {
         let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
         var under = 0.0, over = 0.0, nan = 0.0
         counts.withUnsafeMutableBufferPointer { c in
