@@ -68,6 +68,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorSettings.apply()
         let options = RunOptions(outputDirectory: out, samples: samples, seed: seed, jobs: jobs, formats: formats,
                                  quiet: quiet, templatesDirectory: templates, fitIterations: iterations, fitBatch: batch)
         let outcomes: [RunOutcome]

@@ -39,6 +39,16 @@ public struct IndependentComponents: MultivariateDistribution {
         let d = components.count
         precondition(batch.dimension == d)
         let n = batch.count
+        if d == 1 {
+            // One component: its batch log density written straight into the result, then
+            // 0 + log p as the sum from 0 below gives (only −0 becomes +0).
+            let component = components[0]
+            return [Double](unsafeUninitializedCapacity: n) { out, count in
+                batch.values.withUnsafeBufferPointer { component.logDensity(of: $0, into: out) }
+                for p in 0..<n { out[p] = 0 + out[p] }
+                count = n
+            }
+        }
         var out = [Double](repeating: 0, count: n)
         var column = [Double](repeating: 0, count: n)
         var coordinate = [Double](repeating: 0, count: d == 1 ? 0 : n)

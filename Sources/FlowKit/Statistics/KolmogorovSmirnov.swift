@@ -255,16 +255,22 @@ public enum KolmogorovSmirnov {
         for row in 0..<m { hMatrix[row * m] = v[row] }
         for col in 0..<m { hMatrix[(m - 1) * m + col] = v[m - 1 - col] }
 
-        var power = [Double](repeating: 0, count: m * m)
-        for i in 0..<m { power[i * m + i] = 1 }
+        // Only (Hⁿ)_{k,k} is needed, and every product of the binary powering multiplies the
+        // accumulated power on the right (P ← P·H^(2^j)), so row k of P is enough: row k of
+        // P·B is (row k of P)·B, an m² vector–matrix product instead of an m³ matrix one. Each
+        // element is summed over l in increasing order as in the full product, so the value is
+        // the same to the bit; only the squarings H^(2^j) remain m³.
+        var row = [Double](repeating: 0, count: m)
+        row[k - 1] = 1
+        var scratchRow = [Double](repeating: 0, count: m)
         var scratch = [Double](repeating: 0, count: m * m)
         var exponent = 0, hExponent = 0
         var remaining = n
         let scaleUp = 0x1p128, scaleDown = 0x1p-128
         while remaining > 0 {
             if remaining % 2 == 1 {
-                multiply(power, hMatrix, into: &scratch, m)
-                swap(&power, &scratch)
+                multiply(row: row, hMatrix, into: &scratchRow, m)
+                swap(&row, &scratchRow)
                 exponent += hExponent
             }
             remaining /= 2
@@ -277,7 +283,7 @@ public enum KolmogorovSmirnov {
                 hExponent += 128
             }
         }
-        var p = power[(k - 1) * m + k - 1]
+        var p = row[k - 1]
         for i in 1...n {
             p = Double(i) * p / Double(n)
             if abs(p) < scaleDown {
@@ -288,41 +294,108 @@ public enum KolmogorovSmirnov {
         return min(1, max(0, Foundation.scalbn(p, exponent)))
     }
 
-    /// C = A · B for m × m row-major matrices. Four rows of C at a time, so that each row of
-    /// B is loaded once for four rows (the matrix powers of ``durbinMatrixCDF(n:d:)`` are
-    /// most of a 10⁴-sample run's KS time); every element is still summed over l in
-    /// increasing order, so the result is the same as one row at a time.
+    /// C = A · B for m × m row-major matrices (the squarings of ``durbinMatrixCDF(n:d:)``, most
+    /// of a 10⁴-sample run's KS time). Blocks of four rows × eight columns of C are held in
+    /// eight `SIMD4<Double>` registers while l runs over the whole inner dimension, so B is
+    /// read once per four rows and C written once; the remaining columns four or one at a
+    /// time, the remaining rows one at a time. Every element is
+    /// c_ij = (…((0 + a_i0·b_0j) + a_i1·b_1j) + …) + a_i,m−1·b_m−1,j, multiplies and adds
+    /// rounded separately (never fused), in increasing l: the same value to the bit as any
+    /// row-by-row loop in that order (a term with a_il = 0 adds ±0, which changes no sum that
+    /// starts at +0).
     static func multiply(_ a: [Double], _ b: [Double], into c: inout [Double], _ m: Int) {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    for j in 0..<(m * m) { c[j] = 0 }
+                    guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
+                    @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+                        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+                    }
+                    @inline(__always) func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+                        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+                    }
                     var i = 0
                     while i + 4 <= m {
-                        let r0 = i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m
-                        for l in 0..<m {
-                            let x0 = a[r0 + l], x1 = a[r1 + l], x2 = a[r2 + l], x3 = a[r3 + l]
-                            if x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0 { continue }
-                            let bRow = l * m
-                            for j in 0..<m {
-                                let y = b[bRow + j]
-                                c[r0 + j] += x0 * y
-                                c[r1 + j] += x1 * y
-                                c[r2 + j] += x2 * y
-                                c[r3 + j] += x3 * y
+                        let r0 = pa + i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m
+                        var j = 0
+                        while j + 8 <= m {
+                            var c00 = SIMD4<Double>(), c01 = SIMD4<Double>(), c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
+                            var c20 = SIMD4<Double>(), c21 = SIMD4<Double>(), c30 = SIMD4<Double>(), c31 = SIMD4<Double>()
+                            var q = pb + j
+                            for l in 0..<m {
+                                let y0 = load(q), y1 = load(q + 4)
+                                let x0 = SIMD4(repeating: r0[l]), x1 = SIMD4(repeating: r1[l])
+                                let x2 = SIMD4(repeating: r2[l]), x3 = SIMD4(repeating: r3[l])
+                                c00 = c00 + x0 * y0; c01 = c01 + x0 * y1
+                                c10 = c10 + x1 * y0; c11 = c11 + x1 * y1
+                                c20 = c20 + x2 * y0; c21 = c21 + x2 * y1
+                                c30 = c30 + x3 * y0; c31 = c31 + x3 * y1
+                                q += m
                             }
+                            let o = pc + i * m + j
+                            store(c00, o); store(c01, o + 4)
+                            store(c10, o + m); store(c11, o + m + 4)
+                            store(c20, o + 2 * m); store(c21, o + 2 * m + 4)
+                            store(c30, o + 3 * m); store(c31, o + 3 * m + 4)
+                            j += 8
+                        }
+                        while j + 4 <= m {
+                            var c0 = SIMD4<Double>(), c1 = SIMD4<Double>(), c2 = SIMD4<Double>(), c3 = SIMD4<Double>()
+                            var q = pb + j
+                            for l in 0..<m {
+                                let y = load(q)
+                                c0 = c0 + SIMD4(repeating: r0[l]) * y
+                                c1 = c1 + SIMD4(repeating: r1[l]) * y
+                                c2 = c2 + SIMD4(repeating: r2[l]) * y
+                                c3 = c3 + SIMD4(repeating: r3[l]) * y
+                                q += m
+                            }
+                            let o = pc + i * m + j
+                            store(c0, o); store(c1, o + m); store(c2, o + 2 * m); store(c3, o + 3 * m)
+                            j += 4
+                        }
+                        while j < m {
+                            var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
+                            for l in 0..<m {
+                                let y = pb[l * m + j]
+                                c0 = c0 + r0[l] * y; c1 = c1 + r1[l] * y
+                                c2 = c2 + r2[l] * y; c3 = c3 + r3[l] * y
+                            }
+                            let o = pc + i * m + j
+                            o[0] = c0; o[m] = c1; o[2 * m] = c2; o[3 * m] = c3
+                            j += 1
                         }
                         i += 4
                     }
                     while i < m {
-                        let row = i * m
+                        let row = pc + i * m
+                        for j in 0..<m { row[j] = 0 }
                         for l in 0..<m {
-                            let x = a[row + l]
+                            let x = pa[i * m + l]
                             if x == 0 { continue }
-                            let bRow = l * m
-                            for j in 0..<m { c[row + j] += x * b[bRow + j] }
+                            let bRow = pb + l * m
+                            for j in 0..<m { row[j] += x * bRow[j] }
                         }
                         i += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// c = r · B for a row vector r of length m and an m × m row-major B: each element summed
+    /// over l in increasing order from 0, terms with r_l = 0 skipped, exactly as one row of
+    /// ``multiply(_:_:into:_:)``.
+    static func multiply(row r: [Double], _ b: [Double], into c: inout [Double], _ m: Int) {
+        r.withUnsafeBufferPointer { r in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    for j in 0..<m { c[j] = 0 }
+                    for l in 0..<m {
+                        let x = r[l]
+                        if x == 0 { continue }
+                        let bRow = l * m
+                        for j in 0..<m { c[j] += x * b[bRow + j] }
                     }
                 }
             }

@@ -6,9 +6,11 @@ import Foundation
 /// A run writes a report folder in this order:
 ///
 ///     try ReportStaging.build(finalDirectory: "reports/lognormal") { staging throws(ReportError) in
+///         // at the same time, on the run's threads:
 ///         // 1. figures into staging.directory + "/figures/<id>.<format>"
 ///         // 2. ReportPDF.write(document:figures:to: staging.directory + "/report.pdf")
-///         // 3. ReportPages.write(document, into: staging.directory, templatesDirectory: options.templates)
+///         // 3. ReportPages.write(document, into: staging.directory, templatesDirectory: options.templates,
+///         //                      hasPDF: true)
 ///     }
 ///     try ReportIndex.write(reportsRoot: "reports")   // after the swap, so it sees the new metrics.json
 public enum ReportPages {
@@ -22,12 +24,15 @@ public enum ReportPages {
     /// Renders and writes the pages of `document` into `directory` (normally
     /// `ReportStaging.directory`). Templates come from `templatesDirectory`, or the package's
     /// `templates/` folder when nil. All templates are loaded and checked before any file is
-    /// written; `report.pdf` is linked from the pages when it already exists in `directory`.
-    public static func write(_ document: ReportDocument, into directory: String, templatesDirectory: String? = nil) throws(ReportError) {
+    /// written; `report.pdf` is linked from the pages when `hasPDF` says so, or, when it is nil,
+    /// when the file already exists in `directory` (a runner writing the PDF at the same time
+    /// passes true).
+    public static func write(_ document: ReportDocument, into directory: String, templatesDirectory: String? = nil,
+                             hasPDF: Bool? = nil) throws(ReportError) {
         let templates = try ReportTemplates(directory: templatesDirectory)
         try templates.require(requiredTemplates)
         let specCopy = specCopyName(for: document.specFileName)
-        let hasPDF = FileManager().fileExists(atPath: (directory as NSString).appendingPathComponent("report.pdf"))
+        let hasPDF = hasPDF ?? FileManager().fileExists(atPath: (directory as NSString).appendingPathComponent("report.pdf"))
 
         let html = try templates.render(
             "report.html",

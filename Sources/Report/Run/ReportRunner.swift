@@ -103,31 +103,38 @@ public enum ReportRunner {
                                          wallTimeSeconds: run.wallTimeSeconds))
         try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
             let figuresFolder = (staging.directory as NSString).appendingPathComponent("figures")
-            // Every (figure, format) file and report.pdf are independent renders (each its own
-            // Cairo surface): run them on `jobs` threads. The bytes do not depend on the order;
-            // the first failure in task order is reported.
+            // Every (figure, format) file, report.pdf and the text pages are independent (each
+            // render its own Cairo surface): run them on `jobs` threads. The bytes do not depend
+            // on the order; the first failure in task order is reported.
             let tasks = figures.flatMap { built in formats.map { (built, $0) } }
             let dpi = Double(experiment.output.dpi)
             let pdfPath = (staging.directory as NSString).appendingPathComponent("report.pdf")
             let pdfFigures = figures.map(\.figure)
-            let failures = ChunkedReduction(jobs: jobs, wave: tasks.count + 1).run(
-                chunkCount: tasks.count + 1, into: [ReportError](),
+            let fixedTasks = 2
+            let failures = ChunkedReduction(jobs: jobs, wave: tasks.count + fixedTasks).run(
+                chunkCount: tasks.count + fixedTasks, into: [ReportError](),
                 work: { index -> ReportError? in
-                    // report.pdf first: the longest task starts at once.
-                    guard index > 0 else {
-                        do { try ReportPDF.write(document: document, figures: pdfFigures, to: pdfPath) } catch let error as ReportError {
-                            return error
-                        } catch {
-                            return .rendering("report.pdf: \(error)")
-                        }
-                        return nil
-                    }
-                    let (built, format) = tasks[index - 1]
-                    let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
                     do {
-                        try built.figure.write(to: path, dpi: dpi)
+                        switch index {
+                        case 0:
+                            // report.pdf first: the longest task starts at once.
+                            try ReportPDF.write(document: document, figures: pdfFigures, to: pdfPath)
+                        case 1:
+                            try ReportPages.write(document, into: staging.directory,
+                                                  templatesDirectory: options.templatesDirectory, hasPDF: true)
+                        default:
+                            let (built, format) = tasks[index - fixedTasks]
+                            let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
+                            do {
+                                try built.figure.write(to: path, dpi: dpi)
+                            } catch {
+                                return .rendering("figure '\(built.id)' as \(format.rawValue): \(error)")
+                            }
+                        }
+                    } catch let error as ReportError {
+                        return error
                     } catch {
-                        return .rendering("figure '\(built.id)' as \(format.rawValue): \(error)")
+                        return .rendering("report.pdf: \(error)")
                     }
                     return nil
                 },
@@ -141,7 +148,6 @@ public enum ReportRunner {
                     throw .io(path: path, message: "cannot write: \(ReportStaging.reason(error))")
                 }
             }
-            try ReportPages.write(document, into: staging.directory, templatesDirectory: options.templatesDirectory)
         }
         return RunOutcome(reportDirectory: finalDirectory, allChecksPassed: document.allChecksPassed)
     }
