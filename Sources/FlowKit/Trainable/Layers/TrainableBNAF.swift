@@ -118,7 +118,7 @@ public struct TrainableBNAF: TrainableLayer {
         var weights: [Int] = [], logDiagonal: [Int] = [], norms: [Int] = []
         var pre: [Int] = [], post: [Int] = [], logC: [Int] = [], logE: [Int] = [], adjointA: [Int] = []
         var diagonalAdjoint: [Int] = [], scaled: [Int] = [], shift: [Int] = [], inverseSum: [Int] = []
-        var input = 0, lambda = 0, weightGradient = 0, deltaA = 0, deltaB = 0, total = 0
+        var input = 0, lambda = 0, weightGradient = 0, deltaA = 0, deltaB = 0, stash = 0, total = 0
     }
 
     func regions(count n: Int) -> Regions {
@@ -148,17 +148,21 @@ public struct TrainableBNAF: TrainableLayer {
         r.weightGradient = take(maxMatrix)
         r.deltaA = take(maxWidth * n)
         r.deltaB = take(maxWidth * n)
+        r.stash = take(maxWidth * n)
         r.total = offset
         return r
     }
 
     public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int { regions(count: n).total }
 
-    /// log sech²(a) = −2(|a| − log 2 + log1p(e^{−2|a|})), finite for every finite a.
+    /// tanh a and log sech²(a) = −2(|a| − log 2 + log1p(e^{−2|a|})) (finite for every finite a)
+    /// from one exponential: with E = e^{−2|a|} (expm1 near 0), tanh|a| = (1 − E)/(1 + E).
     @inline(__always)
-    static func logSech2(_ a: Double) -> Double {
+    static func tanhAndLogSech2(_ a: Double) -> (tanh: Double, logSech2: Double) {
         let m = abs(a)
-        return -2 * (m - 0.6931471805599453 + Foundation.log1p(Foundation.exp(-2 * m)))
+        let em = Foundation.expm1(-2 * m)
+        let t = -em / (2 + em)
+        return (a < 0 ? -t : t, -2 * (m - 0.6931471805599453 + Foundation.log1p(1 + em)))
     }
 
     /// The columns row r of matrix l may use: those of the blocks j ≤ i, i = r / rows.
@@ -198,26 +202,26 @@ public struct TrainableBNAF: TrainableLayer {
             let w = tape + g.weights[l - 1], bias = theta + biasOffsets[l - 1]
             let a = tape + g.pre[l - 1], c = tape + g.logC[l - 1]
             let logDiagonal = tape + g.logDiagonal[l - 1]
-            for r in 0..<rows {
-                let row = a + r * n
-                let br = bias[r]
-                for p in 0..<n { row[p] = br }
-                for k in 0..<columnLimit(l, row: r) {
-                    let wk = w[r * columns + k]
-                    let column = previous + k * n
-                    for p in 0..<n { row[p] += wk * column[p] }
-                }
-                if l == 1 {
+            // a = W·h + b, one block row at a time (row block i uses the columns of blocks ≤ i).
+            let br = blockRows(l), bc = blockColumns(l)
+            for i in 0..<dimension {
+                FeatureMajorKernels.multiply(rows: br, inner: (i + 1) * bc, n: n, weights: w + i * br * columns, rowStride: columns,
+                                             innerStride: 1, bias: bias + i * br, x: previous, y: a + i * br * n)
+            }
+            if l == 1 {
+                for r in 0..<rows {
                     let cr = c + r * n
                     for p in 0..<n { cr[p] = logDiagonal[r] }
                 }
+            } else {
+                logJacobianProduct(l, tape: tape, g, count: n)
             }
-            if l > 1 { logJacobianProduct(l, tape: tape, g, count: n) }
             if l < matrixCount {
                 let h = tape + g.post[l - 1], e = tape + g.logE[l - 1]
                 for q in 0..<(rows * n) {
-                    h[q] = Foundation.tanh(a[q])
-                    e[q] = c[q] + Self.logSech2(a[q])
+                    let (t, logSech2) = Self.tanhAndLogSech2(a[q])
+                    h[q] = t
+                    e[q] = c[q] + logSech2
                 }
                 previous = UnsafePointer(h)
             }
@@ -251,13 +255,10 @@ public struct TrainableBNAF: TrainableLayer {
                 let ek = e + (block + k) * n, uk = u + (block + k) * n
                 for p in 0..<n { uk[p] = Foundation.exp(ek[p] - m[p]) }
             }
+            FeatureMajorKernels.multiply(rows: br, inner: bc, n: n, weights: w + i * br * columns + block, rowStride: columns,
+                                         innerStride: 1, bias: nil, x: u + block * n, y: c + i * br * n)
             for r in (i * br)..<((i + 1) * br) {
                 let cr = c + r * n, ir = inverse + r * n
-                for p in 0..<n { cr[p] = 0 }
-                for k in 0..<bc {
-                    let weight = w[r * columns + block + k], uk = UnsafePointer(u + (block + k) * n)
-                    for p in 0..<n { cr[p] += weight * uk[p] }
-                }
                 for p in 0..<n {
                     let total = cr[p]
                     if total > 0, total.isFinite {
@@ -352,35 +353,38 @@ public struct TrainableBNAF: TrainableLayer {
             let u = tape + g.scaled[l - 1], inverse = tape + g.inverseSum[l - 1]
             let w = tape + g.weights[l - 1], columns = widths[l - 1]
             let previousRows = widths[l - 1]
-            for q in 0..<(previousRows * n) { adjointA[q] = 0 }
             var fallback = false
             for q in 0..<(rows * n) where inverse[q].isNaN { fallback = true }
-            for r in 0..<rows {
-                let blockStart = (r / br) * bc
-                let q = adjointC + r * n, ir = inverse + r * n
-                if fallback {
-                    // Entries whose sum underflowed: P_rk = exp(log W_rk + e_k − c_r), then drop them.
-                    for p in 0..<n where ir[p].isNaN {
+            let stash = tape + g.stash
+            if fallback { for q in 0..<(rows * n) { stash[q] = adjointC[q] } }
+            // q_r = ∂L/∂c_r / S_r in place (adjointC is not read again; log-space entries: 0).
+            for q in 0..<(rows * n) { adjointC[q] = inverse[q].isNaN ? 0 : adjointC[q] * inverse[q] }
+            let sums = tape + g.weightGradient
+            for i in 0..<d {
+                let block = i * bc, diagonal = w + i * br * columns + block
+                // ∂L/∂e_k = u_k·Σ_r W_rk q_r over the rows of block i.
+                FeatureMajorKernels.multiply(rows: bc, inner: br, n: n, weights: diagonal, rowStride: 1, innerStride: columns,
+                                             bias: nil, x: adjointC + i * br * n, y: adjointA + block * n)
+                // ∂L/∂log W_rk = W_rk·Σ_p q_r u_k.
+                for q in 0..<(br * bc) { sums[q] = 0 }
+                FeatureMajorKernels.accumulateOuter(rows: br, columns: bc, n: n, a: adjointC + i * br * n, b: u + block * n,
+                                                    gradient: sums, rowStride: bc, mask: nil, rowSums: nil)
+                for r in 0..<br {
+                    for k in 0..<bc { diagonalAdjoint[(i * br + r) * bc + k] += diagonal[r * columns + k] * sums[r * bc + k] }
+                }
+            }
+            for q in 0..<(previousRows * n) { adjointA[q] *= u[q] }
+            if fallback {
+                // Entries whose sum underflowed: P_rk = exp(log W_rk + e_k − c_r).
+                for r in 0..<rows {
+                    let blockStart = (r / br) * bc
+                    for p in 0..<n where inverse[r * n + p].isNaN {
                         for k in 0..<bc {
-                            let weight = q[p] * Foundation.exp(logDiagonal[r * bc + k] + e[(blockStart + k) * n + p] - c[r * n + p])
+                            let weight = stash[r * n + p] * Foundation.exp(logDiagonal[r * bc + k] + e[(blockStart + k) * n + p] - c[r * n + p])
                             adjointA[(blockStart + k) * n + p] += weight
                             diagonalAdjoint[r * bc + k] += weight
                         }
-                        q[p] = 0
                     }
-                }
-                // q_r in place (adjointC is not read again).
-                for p in 0..<n { q[p] = ir[p].isNaN ? 0 : q[p] * ir[p] }
-                for k in 0..<bc {
-                    let weight = w[r * columns + blockStart + k]
-                    let uk = u + (blockStart + k) * n, ak = adjointA + (blockStart + k) * n
-                    var total = 0.0
-                    for p in 0..<n {
-                        let t = q[p] * uk[p]
-                        total += t
-                        ak[p] += weight * t
-                    }
-                    diagonalAdjoint[r * bc + k] += weight * total
                 }
             }
             // adjointA now holds ∂L/∂e^{ℓ−1} = ∂L/∂c^{ℓ−1}; move it to `other` for the next round
@@ -393,28 +397,27 @@ public struct TrainableBNAF: TrainableLayer {
         }
         // Ordinary backward through the layers, with the log-det's ∂L/∂a added.
         for l in stride(from: L, through: 1, by: -1) {
-            let rows = widths[l], columns = widths[l - 1]
+            let columns = widths[l - 1]
             let w = tape + g.weights[l - 1]
             let previous: UnsafePointer<Double> = l == 1 ? UnsafePointer(input) : UnsafePointer(tape + g.post[l - 2])
             let weightGradient = tape + g.weightGradient
             let gb = gradient.parameters + biasOffsets[l - 1]
-            for r in 0..<rows {
-                let row = UnsafePointer(delta + r * n)
-                gb[r] += TrainableMLP.sum(row, n)
-                let limit = columnLimit(l, row: r)
-                for k in 0..<limit { weightGradient[r * columns + k] = TrainableMLP.dot(row, previous + k * n, n) }
+            let br = blockRows(l), bc = blockColumns(l)
+            // G = δ·hᵀ on the used columns of each block row, and the bias gradient Σ_p δ.
+            for i in 0..<d {
+                let limit = (i + 1) * bc
+                for r in (i * br)..<((i + 1) * br) { for k in 0..<limit { weightGradient[r * columns + k] = 0 } }
+                FeatureMajorKernels.accumulateOuter(rows: br, columns: limit, n: n, a: delta + i * br * n, b: previous,
+                                                    gradient: weightGradient + i * br * columns, rowStride: columns,
+                                                    mask: nil, rowSums: gb + i * br)
             }
             weightNormBackward(l, theta: theta, tape: tape, g, weightGradient: UnsafePointer(weightGradient),
                                parameterGradient: gradient.parameters)
-            // ∂L/∂h^{ℓ−1} = Wᵀδ, then ·sech² + the log-det part (or, for ℓ = 1, ∂L/∂x).
-            for q in 0..<(columns * n) { other[q] = 0 }
-            for r in 0..<rows {
-                let row = delta + r * n
-                for k in 0..<columnLimit(l, row: r) {
-                    let wk = w[r * columns + k]
-                    let column = other + k * n
-                    for p in 0..<n { column[p] += wk * row[p] }
-                }
+            // ∂L/∂h^{ℓ−1} = Wᵀδ (column block j gets the row blocks i ≥ j), then ·sech² + the
+            // log-det part (or, for ℓ = 1, ∂L/∂x).
+            for j in 0..<d {
+                FeatureMajorKernels.multiply(rows: bc, inner: (d - j) * br, n: n, weights: w + j * br * columns + j * bc, rowStride: 1,
+                                             innerStride: columns, bias: nil, x: delta + j * br * n, y: other + j * bc * n)
             }
             if l > 1 {
                 let h = tape + g.post[l - 2], adjointA = tape + g.adjointA[l - 2]
