@@ -4,13 +4,58 @@ import FlowKit
 /// s(x) = d/dx log|t'(x)| of every map with a ``LogDerivativeSlope`` against a central
 /// difference of the log-derivative its own forward pass returns, at points across its domain.
 final class LogDerivativeSlopeTests: XCTestCase {
-    func check<Map: LogDerivativeSlope>(_ map: Map, at points: [Double], file: StaticString = #filePath, line: UInt = #line) {
+    func check<Map: LogDerivativeSlope>(_ map: Map, at points: [Double], step: (Double) -> Double = { 1e-5 * max(1, abs($0)) },
+                                        file: StaticString = #filePath, line: UInt = #line) {
         for x in points {
-            let h = 1e-5 * max(1, abs(x))
+            let h = step(x)
             let numeric = (map.forward(x + h).logAbsDet - map.forward(x - h).logAbsDet) / (2 * h)
             let analytic = map.logDerivativeSlope(x)
             XCTAssertEqual(analytic, numeric, accuracy: 1e-7 * max(1, abs(numeric)), "\(map.name) at \(x)", file: file, line: line)
         }
+    }
+
+    /// r(y) = d/dy log|(t⁻¹)'(y)| against a central difference of the inverse pass's log-derivative.
+    func checkInverse<Map: LogDerivativeSlope>(_ map: Map, at points: [Double], step: (Double) -> Double = { 1e-5 * max(1, abs($0)) },
+                                               file: StaticString = #filePath, line: UInt = #line) {
+        for y in points {
+            let h = step(y)
+            let numeric = (map.inverse(y + h).logAbsDet - map.inverse(y - h).logAbsDet) / (2 * h)
+            let analytic = map.inverseLogDerivativeSlope(y)
+            XCTAssertEqual(analytic, numeric, accuracy: 1e-7 * max(1, abs(numeric)), "\(map.name) inverse at \(y)", file: file, line: line)
+        }
+    }
+
+    static let spline = try! RationalQuadraticSpline(x: [-2, -0.5, 0.2, 1, 2.5], y: [-1.5, -1, 0.4, 0.9, 3],
+                                                     derivatives: [0.6, 2, 0.5, 1.7, 1.2])
+
+    func testSlopesOfTheRemainingCatalogMaps() throws {
+        let real = [-3.2, -1.1, -0.3, 0.0, 0.4, 1.7, 4.5]
+        let positive = [0.05, 0.5, 1, 3, 40]
+        let unit = [1e-4, 0.03, 0.2, 0.5, 0.81, 0.97, 1 - 1e-4]
+        check(try PowerMap(exponent: 2.5), at: positive)
+        check(try PowerMap(exponent: -0.7), at: positive)
+        check(try SinhArcsinhMap(skew: 0.4, tailweight: 1.3), at: real)
+        check(try SinhArcsinhMap(skew: -1.2, tailweight: 0.6), at: real)
+        // Near the ends of (0, 1) the step shrinks with the distance to them.
+        let inUnit: (Double) -> Double = { 1e-4 * min($0, 1 - $0) }
+        check(NormalQuantileMap(), at: unit, step: inUnit)
+        // Inside the bins (away from the knots, where S″ jumps) and on both tails.
+        check(Self.spline, at: [-4, -2.5, -1.3, -0.2, 0.05, 0.6, 1.8, 2.4, 3.1])
+        checkInverse(try PowerMap(exponent: 2.5), at: positive)
+        checkInverse(try PowerMap(exponent: -0.7), at: positive)
+        checkInverse(try SinhArcsinhMap(skew: 0.4, tailweight: 1.3), at: real)
+        checkInverse(NormalQuantileMap(), at: real + [-9, 9, 30])
+        checkInverse(Self.spline, at: [-3, -1.2, -0.8, 0, 0.7, 2, 3.5])
+        checkInverse(try AffineMap(scale: -2.5, shift: 1), at: real)
+        checkInverse(ExpMap(), at: positive)
+        checkInverse(LogMap(), at: real)
+        checkInverse(TanhMap(), at: unit.map { 2 * $0 - 1 }, step: { 1e-4 * (1 - abs($0)) })
+        checkInverse(SigmoidMap(), at: unit, step: inUnit)
+        checkInverse(LogitMap(), at: real)
+        checkInverse(NormalCDFMap(), at: unit, step: inUnit)
+        // Far in the tail Φ(y) is 1 in double precision while r(y) = −y stays exact.
+        XCTAssertEqual(NormalQuantileMap().inverse(9).value, 1)
+        XCTAssertEqual(NormalQuantileMap().inverseLogDerivativeSlope(9), -9)
     }
 
     func testSlopesMatchFiniteDifferences() throws {

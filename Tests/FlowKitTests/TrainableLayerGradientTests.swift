@@ -22,7 +22,7 @@ final class TrainableLayerGradientTests: XCTestCase {
             let theta = randomVector(layer.parameterCount, scale: testCase.parameterScale, &stream)
             for direction in TrainableDirection.allCases where layer.canEvaluate(direction) {
                 for _ in 0..<2 {
-                    let x = randomVector(layer.dimension, scale: 1, &stream)
+                    let x = testCase.inputs(direction, randomVector(layer.dimension, scale: 1, &stream))
                     let (_, logDet) = try apply(layer, direction, theta, x)
                     let expected = FiniteDifference.logAbsDeterminantOfJacobian(of: { point in
                         (try? apply(layer, direction, theta, point).output) ?? [Double](repeating: .nan, count: point.count)
@@ -42,7 +42,7 @@ final class TrainableLayerGradientTests: XCTestCase {
                 for _ in 0..<3 {
                     let theta = randomVector(layer.parameterCount, scale: scale, &stream)
                     for direction in TrainableDirection.allCases where layer.canEvaluate(direction) && layer.canEvaluate(direction.reversed) {
-                        let x = randomVector(layer.dimension * 4, scale: 2, &stream)
+                        let x = testCase.inputs(direction, randomVector(layer.dimension * 4, scale: 2, &stream))
                         var batch = PointBatch(dimension: layer.dimension, values: x)
                         var logDet = [Double](repeating: 0, count: 4)
                         try layer.evaluate(direction, parameters: theta, batch: &batch, logAbsDet: &logDet)
@@ -67,7 +67,7 @@ final class TrainableLayerGradientTests: XCTestCase {
         let n = Self.points, d = layer.dimension
         var stream = RandomStream(seed: seed)
         let theta = randomVector(layer.parameterCount, scale: testCase.parameterScale, &stream)
-        let x = randomVector(n * d, scale: 1, &stream)
+        let x = testCase.inputs(direction, randomVector(n * d, scale: 1, &stream))
         let r = randomVector(n * d, scale: 1, &stream)
         let q = randomVector(n, scale: 1, &stream)
         func loss(_ x: [Double], _ theta: [Double]) -> Double {

@@ -28,7 +28,9 @@ final class SpecFitMalformedTests: XCTestCase {
         ("fit-unknown-key", 8, 3, "unknown key 'iteratons' in fit"),
         ("anneal-with-ml", 8, 11, "anneal applies to reverse_kl only"),
         ("base-not-normal", 2, 7, "a fitted flow's base must be 'normal'"),
-        ("catalog-map-in-fit", 5, 6, "'sinh_arcsinh' cannot stand among fitted layers"),
+        // Every catalog map may stand fixed among fitted layers, but only where the support
+        // reaching it lies in its domain (fitted layers map onto ℝᵈ).
+        ("fixed-map-outside-support", 5, 6, "flow[2] 'power' needs inputs in (0, ∞) × (0, ∞) but its input support is (−∞, ∞) × (−∞, ∞)"),
         // Fit check limits are set in the top-level checks:, like every other check's.
         ("fit-checks-moved", 8, 11, "fit: checks is not read here"),
         ("fit-check-without-fit", 6, 3, "check 'heldout_nll' judges a fit, but the spec has no fit: section"),
@@ -53,7 +55,7 @@ final class SpecFitMalformedTests: XCTestCase {
         "data-file-too-small": "at least 10 points",
         "fitted-spec-too-large": "use fewer or smaller layers",
         "fit-checks-moved": "move it: checks: {kl_model_to_target: {limit: …}} at the top level of the spec",
-        "catalog-map-in-fit": "fixed maps a fitted flow takes: affine",
+        "fixed-map-outside-support": "add a map that brings it inside the domain",
     ]
 
     static var directory: URL {

@@ -313,8 +313,9 @@ extension ExperimentBuilder {
             if let slot {
                 layers.append((slot, chain.nodes[k]))
             } else if let fixed = chain.maps[k] as? any FixedTrainableMap, let d = dimension {
-                // A fixed map of the transform catalog among fitted layers: its log-det counts in
-                // the objective, its gradient passes through, and fitted.yaml writes it as it is.
+                // A fixed map of the transform catalog among fitted layers (elementwise maps, the
+                // catalog coupling): its log-det counts in the objective, its gradient passes
+                // through, and fitted.yaml writes it as it is.
                 let slot = FitLayerSlot(layer: fixed.trainableLayer(dimension: d), fixed: [], catalogEntry: Self.text(of: chain.entries[k]))
                 layers.append((slot, chain.nodes[k]))
             } else if let d = dimension, chain.maps[k].hasConstantJacobian, chain.maps[k].dimension.map({ $0 == d }) ?? true {
@@ -324,8 +325,8 @@ extension ExperimentBuilder {
                                         catalogEntry: Self.text(of: chain.entries[k]))
                 layers.append((slot, chain.nodes[k]))
             } else {
-                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' cannot stand among fitted layers: a fit needs the gradient through every map, and only elementwise maps with a known log-derivative slope and maps with a constant Jacobian have one here",
-                           hint: "fixed maps a fitted flow takes: affine, exp, log, tanh, sinh, asinh, atanh, sigmoid, softplus, logit, normal_cdf, linear, permute, reverse; or fit this step with a fittable layer (" + FitLayerCatalog.names.joined(separator: ", ") + ")")
+                sink.error(at: chain.nodes[k], "\(what)[\(k)] '\(chain.steps[k].name)' cannot stand among fitted layers: a fit needs the gradient through every map, and this one has none here",
+                           hint: "every map of the transform catalog with all its parameters may stand fixed in a fitted flow ('flowreport list'); or fit this step with a fittable layer (" + FitLayerCatalog.names.joined(separator: ", ") + ")")
                 ok = false
             }
         }

@@ -7,8 +7,9 @@ import FlowKit
 /// `hidden`, `bins`, `bound`, `layers`) is *fitted*; `parameters: [...]` (the flat vector in the
 /// layer's layout order, as `fitted.yaml` writes it) fixes it. `planar` and `radial` are fixed
 /// by their catalog parameters instead (u, w, b; z0, alpha, beta), and `fitted.yaml` writes
-/// them that way. Elementwise catalog maps with a ``LogDerivativeSlope`` (`affine`, `tanh`, …)
-/// may stand fixed among fitted layers (``TrainableFixedElementwise``).
+/// them that way. Every other fully parametrised catalog map may stand fixed among fitted
+/// layers: the elementwise ones (``TrainableFixedElementwise``), those with a constant Jacobian
+/// (``TrainableFixedAffine``) and the coupling (``TrainableFixedCoupling``).
 public struct FitLayerEntry: Sendable {
     public let name: String
     public let summary: String

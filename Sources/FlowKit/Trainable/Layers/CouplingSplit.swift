@@ -16,6 +16,15 @@ public struct CouplingSplit: Sendable, Equatable {
         self.dimension = dimension
     }
 
+    /// The split of a spec mask (1 = kept, 0 = transformed; both must occur), as the catalog's
+    /// ``AffineCouplingTransform`` reads it.
+    public init(mask: [Int]) {
+        precondition(mask.contains(1) && mask.contains(0), "a coupling keeps and transforms at least one coordinate each")
+        dimension = mask.count
+        kept = mask.indices.filter { mask[$0] == 1 }
+        transformed = mask.indices.filter { mask[$0] != 1 }
+    }
+
     /// The spec mask: 1 = kept, 0 = transformed.
     public var mask: [Int] { (0..<dimension).map { kept.contains($0) ? 1 : 0 } }
 

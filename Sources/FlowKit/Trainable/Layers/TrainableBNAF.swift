@@ -29,11 +29,15 @@ import Foundation
 ///     c^{ℓ+1}_r = logsumexp_k (log W^{ℓ+1}_{r,k} + e^ℓ_k)   (k over r's diagonal block)
 ///     λ_i = c^L_i
 ///
+/// The logsumexp is evaluated as a product in linear space after one shift per point and block
+/// (``logJacobianProduct(_:tape:_:count:)``): every term is positive, so this is exact, and it
+/// costs one exponential per hidden unit rather than one per weight (H² per row block).
+///
 /// `reversed` applies the layer to the coordinates in reverse order (x ↦ flip ∘ F ∘ flip),
 /// BNAF's flip permutation between stacked flows.
 ///
 /// Backward: the log-space recursion is differentiated with the softmax weights
-/// P_{rk} = exp(log W_{rk} + e_k − c_r) (∂c_r/∂e_k = ∂c_r/∂log W_{rk} = P_{rk}), and
+/// P_{rk} = exp(log W_{rk} + e_k − c_r) = W_{rk}·u_k/S_r (∂c_r/∂e_k = ∂c_r/∂log W_{rk} = P_{rk}), and
 /// ∂ log sech²(a)/∂a = −2 tanh a; those adjoints join ∂L/∂a^ℓ of the ordinary backward pass.
 /// Weight normalisation: with G = ∂L/∂w (row r) and A = ∂L/∂(log diagonal entries of row r),
 /// ∂L/∂s_r = Gᵀw_r + ΣA, ∂L/∂v_r = e^{s_r}/‖v_r‖·(G − (Gᵀv_r)v_r/‖v_r‖²) − (ΣA)·v_r/‖v_r‖²,
@@ -87,13 +91,18 @@ public struct TrainableBNAF: TrainableLayer {
     @inline(__always) func blockRows(_ l: Int) -> Int { widths[l] / dimension }
     @inline(__always) func blockColumns(_ l: Int) -> Int { widths[l - 1] / dimension }
 
-    /// BNAF's initialisation: W̃ uniform with Glorot's bound per block √(6/(rows + columns)),
-    /// s = log U(0, 1), b uniform on ±1/√u_ℓ, gate 0 (equal weight on network and identity).
+    /// BNAF's initialisation (its `MaskedWeight`): W̃ uniform with Glorot's bound for the used
+    /// part of each block row, √(6/(rows + columns)) with the rows of one block and the columns
+    /// of blocks 0…i (row block i sees (i + 1)·u_{ℓ−1}/d inputs); s = log U(0, 1); b uniform on
+    /// ±1/√u_ℓ; gate 0 (equal weight on network and identity; the paper draws it from N(0, 1)).
     public func initialParameters(using stream: inout RandomStream) -> [Double] {
         var theta = [Double](repeating: 0, count: layout.count)
         for l in 1...matrixCount {
-            let bound = (6 / Double(blockRows(l) + blockColumns(l))).squareRoot()
-            for j in 0..<(widths[l] * widths[l - 1]) { theta[weightOffsets[l - 1] + j] = bound * (2 * stream.nextUniform() - 1) }
+            let columns = widths[l - 1]
+            for j in 0..<(widths[l] * columns) {
+                let bound = (6 / Double(blockRows(l) + columnLimit(l, row: j / columns))).squareRoot()
+                theta[weightOffsets[l - 1] + j] = bound * (2 * stream.nextUniform() - 1)
+            }
             for r in 0..<widths[l] {
                 theta[scaleOffsets[l - 1] + r] = Foundation.log(stream.nextOpenUniform())
                 theta[biasOffsets[l - 1] + r] = (2 * stream.nextUniform() - 1) / Double(widths[l]).squareRoot()
@@ -108,8 +117,8 @@ public struct TrainableBNAF: TrainableLayer {
     struct Regions {
         var weights: [Int] = [], logDiagonal: [Int] = [], norms: [Int] = []
         var pre: [Int] = [], post: [Int] = [], logC: [Int] = [], logE: [Int] = [], adjointA: [Int] = []
-        var diagonalAdjoint: [Int] = []
-        var input = 0, lambda = 0, weightGradient = 0, deltaA = 0, deltaB = 0, total = 0
+        var diagonalAdjoint: [Int] = [], scaled: [Int] = [], shift: [Int] = [], inverseSum: [Int] = []
+        var input = 0, lambda = 0, weightGradient = 0, deltaA = 0, deltaB = 0, stash = 0, total = 0
     }
 
     func regions(count n: Int) -> Regions {
@@ -127,6 +136,11 @@ public struct TrainableBNAF: TrainableLayer {
             r.logC.append(take(widths[l] * n))
             r.logE.append(l < matrixCount ? take(widths[l] * n) : -1)
             r.adjointA.append(l < matrixCount ? take(widths[l] * n) : -1)
+            // The log-Jacobian product of matrix l > 1 (see ``network``): u = exp(e^{l−1} − m),
+            // the shifts m (one per point and block) and 1/S.
+            r.scaled.append(l > 1 ? take(widths[l - 1] * n) : -1)
+            r.shift.append(l > 1 ? take(dimension * n) : -1)
+            r.inverseSum.append(l > 1 ? take(widths[l] * n) : -1)
             maxMatrix = max(maxMatrix, widths[l] * widths[l - 1])
         }
         r.input = take(dimension * n)
@@ -134,17 +148,21 @@ public struct TrainableBNAF: TrainableLayer {
         r.weightGradient = take(maxMatrix)
         r.deltaA = take(maxWidth * n)
         r.deltaB = take(maxWidth * n)
+        r.stash = take(maxWidth * n)
         r.total = offset
         return r
     }
 
     public func tapeCount(_ direction: TrainableDirection, count n: Int) -> Int { regions(count: n).total }
 
-    /// log sech²(a) = −2(|a| − log 2 + log1p(e^{−2|a|})), finite for every finite a.
+    /// tanh a and log sech²(a) = −2(|a| − log 2 + log1p(e^{−2|a|})) (finite for every finite a)
+    /// from one exponential: with E = e^{−2|a|} (expm1 near 0), tanh|a| = (1 − E)/(1 + E).
     @inline(__always)
-    static func logSech2(_ a: Double) -> Double {
+    static func tanhAndLogSech2(_ a: Double) -> (tanh: Double, logSech2: Double) {
         let m = abs(a)
-        return -2 * (m - 0.6931471805599453 + Foundation.log1p(Foundation.exp(-2 * m)))
+        let em = Foundation.expm1(-2 * m)
+        let t = -em / (2 + em)
+        return (a < 0 ? -t : t, -2 * (m - 0.6931471805599453 + Foundation.log1p(1 + em)))
     }
 
     /// The columns row r of matrix l may use: those of the blocks j ≤ i, i = r / rows.
@@ -180,45 +198,83 @@ public struct TrainableBNAF: TrainableLayer {
     func network(_ theta: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>, _ g: Regions, count n: Int) {
         var previous = UnsafePointer(tape + g.input)
         for l in 1...matrixCount {
-            let rows = widths[l], columns = widths[l - 1], bc = blockColumns(l)
+            let rows = widths[l], columns = widths[l - 1]
             let w = tape + g.weights[l - 1], bias = theta + biasOffsets[l - 1]
             let a = tape + g.pre[l - 1], c = tape + g.logC[l - 1]
             let logDiagonal = tape + g.logDiagonal[l - 1]
-            for r in 0..<rows {
-                let row = a + r * n
-                let br = bias[r]
-                for p in 0..<n { row[p] = br }
-                for k in 0..<columnLimit(l, row: r) {
-                    let wk = w[r * columns + k]
-                    let column = previous + k * n
-                    for p in 0..<n { row[p] += wk * column[p] }
-                }
-                // Log-diagonal: c_r = logsumexp_k(log W_rk + e_k) over r's diagonal block.
-                let cr = c + r * n
-                if l == 1 {
+            // a = W·h + b, one block row at a time (row block i uses the columns of blocks ≤ i).
+            let br = blockRows(l), bc = blockColumns(l)
+            for i in 0..<dimension {
+                FeatureMajorKernels.multiply(rows: br, inner: (i + 1) * bc, n: n, weights: w + i * br * columns, rowStride: columns,
+                                             innerStride: 1, bias: bias + i * br, x: previous, y: a + i * br * n)
+            }
+            if l == 1 {
+                for r in 0..<rows {
+                    let cr = c + r * n
                     for p in 0..<n { cr[p] = logDiagonal[r] }
-                } else {
-                    let e = UnsafePointer(tape + g.logE[l - 2]) + (r / blockRows(l)) * bc * n
-                    for p in 0..<n {
-                        var m = -Double.infinity
-                        for k in 0..<bc { m = Swift.max(m, logDiagonal[r * bc + k] + e[k * n + p]) }
-                        var total = 0.0
-                        for k in 0..<bc { total += Foundation.exp(logDiagonal[r * bc + k] + e[k * n + p] - m) }
-                        cr[p] = m + Foundation.log(total)
-                    }
                 }
+            } else {
+                logJacobianProduct(l, tape: tape, g, count: n)
             }
             if l < matrixCount {
                 let h = tape + g.post[l - 1], e = tape + g.logE[l - 1]
                 for q in 0..<(rows * n) {
-                    h[q] = Foundation.tanh(a[q])
-                    e[q] = c[q] + Self.logSech2(a[q])
+                    let (t, logSech2) = Self.tanhAndLogSech2(a[q])
+                    h[q] = t
+                    e[q] = c[q] + logSech2
                 }
                 previous = UnsafePointer(h)
             }
         }
         let lambda = tape + g.lambda, cL = tape + g.logC[matrixCount - 1]
         for q in 0..<(dimension * n) { lambda[q] = cL[q] }
+    }
+
+    /// c^l_r = logsumexp_k(log W^l_{rk} + e^{l−1}_k) over r's diagonal block, for l > 1, as a
+    /// product in linear space: with m = max_k e_k over the block (per point),
+    ///
+    ///     u_k = exp(e_k − m),   S_r = Σ_k W_{rk}·u_k,   c_r = m + log S_r,
+    ///
+    /// exact (every term is positive, so nothing cancels) and one exponential per entry of e
+    /// instead of one per weight. S_r ≥ W_{r,k*} > 0 for the maximising k*, unless that weight
+    /// underflows; such an entry falls back to the log-space sum and its 1/S is stored as NaN
+    /// (the backward pass then takes the log-space path for it).
+    func logJacobianProduct(_ l: Int, tape: UnsafeMutablePointer<Double>, _ g: Regions, count n: Int) {
+        let columns = widths[l - 1], bc = blockColumns(l), br = blockRows(l)
+        let w = UnsafePointer(tape + g.weights[l - 1]), logDiagonal = UnsafePointer(tape + g.logDiagonal[l - 1])
+        let e = UnsafePointer(tape + g.logE[l - 2]), u = tape + g.scaled[l - 1], shift = tape + g.shift[l - 1]
+        let c = tape + g.logC[l - 1], inverse = tape + g.inverseSum[l - 1]
+        for i in 0..<dimension {
+            let block = i * bc, m = shift + i * n
+            for p in 0..<n { m[p] = e[block * n + p] }
+            for k in 1..<Swift.max(1, bc) {
+                let ek = e + (block + k) * n
+                for p in 0..<n { m[p] = Swift.max(m[p], ek[p]) }
+            }
+            for k in 0..<bc {
+                let ek = e + (block + k) * n, uk = u + (block + k) * n
+                for p in 0..<n { uk[p] = Foundation.exp(ek[p] - m[p]) }
+            }
+            FeatureMajorKernels.multiply(rows: br, inner: bc, n: n, weights: w + i * br * columns + block, rowStride: columns,
+                                         innerStride: 1, bias: nil, x: u + block * n, y: c + i * br * n)
+            for r in (i * br)..<((i + 1) * br) {
+                let cr = c + r * n, ir = inverse + r * n
+                for p in 0..<n {
+                    let total = cr[p]
+                    if total > 0, total.isFinite {
+                        ir[p] = 1 / total
+                        cr[p] = m[p] + Foundation.log(total)
+                    } else {
+                        var top = -Double.infinity
+                        for k in 0..<bc { top = Swift.max(top, logDiagonal[r * bc + k] + e[(block + k) * n + p]) }
+                        var sum = 0.0
+                        for k in 0..<bc { sum += Foundation.exp(logDiagonal[r * bc + k] + e[(block + k) * n + p] - top) }
+                        cr[p] = top + Foundation.log(sum)
+                        ir[p] = .nan
+                    }
+                }
+            }
+        }
     }
 
     @inline(__always)
@@ -291,20 +347,44 @@ public struct TrainableBNAF: TrainableLayer {
                 }
                 break
             }
+            // With P_rk = W_rk·u_k/S_r (``logJacobianProduct``) and q_r = ∂L/∂c_r / S_r:
+            // ∂L/∂e_k = u_k·Σ_r W_rk q_r and ∂L/∂log W_rk = W_rk·Σ_p q_r u_k.
             let c = tape + g.logC[l - 1], e = tape + g.logE[l - 2], adjointA = tape + g.adjointA[l - 2]
+            let u = tape + g.scaled[l - 1], inverse = tape + g.inverseSum[l - 1]
+            let w = tape + g.weights[l - 1], columns = widths[l - 1]
             let previousRows = widths[l - 1]
-            for q in 0..<(previousRows * n) { adjointA[q] = 0 }
-            for r in 0..<rows {
-                let blockStart = (r / br) * bc
-                for k in 0..<bc {
-                    let logW = logDiagonal[r * bc + k]
-                    var total = 0.0
-                    for p in 0..<n {
-                        let weight = adjointC[r * n + p] * Foundation.exp(logW + e[(blockStart + k) * n + p] - c[r * n + p])
-                        total += weight
-                        adjointA[(blockStart + k) * n + p] += weight
+            var fallback = false
+            for q in 0..<(rows * n) where inverse[q].isNaN { fallback = true }
+            let stash = tape + g.stash
+            if fallback { for q in 0..<(rows * n) { stash[q] = adjointC[q] } }
+            // q_r = ∂L/∂c_r / S_r in place (adjointC is not read again; log-space entries: 0).
+            for q in 0..<(rows * n) { adjointC[q] = inverse[q].isNaN ? 0 : adjointC[q] * inverse[q] }
+            let sums = tape + g.weightGradient
+            for i in 0..<d {
+                let block = i * bc, diagonal = w + i * br * columns + block
+                // ∂L/∂e_k = u_k·Σ_r W_rk q_r over the rows of block i.
+                FeatureMajorKernels.multiply(rows: bc, inner: br, n: n, weights: diagonal, rowStride: 1, innerStride: columns,
+                                             bias: nil, x: adjointC + i * br * n, y: adjointA + block * n)
+                // ∂L/∂log W_rk = W_rk·Σ_p q_r u_k.
+                for q in 0..<(br * bc) { sums[q] = 0 }
+                FeatureMajorKernels.accumulateOuter(rows: br, columns: bc, n: n, a: adjointC + i * br * n, b: u + block * n,
+                                                    gradient: sums, rowStride: bc, mask: nil, rowSums: nil)
+                for r in 0..<br {
+                    for k in 0..<bc { diagonalAdjoint[(i * br + r) * bc + k] += diagonal[r * columns + k] * sums[r * bc + k] }
+                }
+            }
+            for q in 0..<(previousRows * n) { adjointA[q] *= u[q] }
+            if fallback {
+                // Entries whose sum underflowed: P_rk = exp(log W_rk + e_k − c_r).
+                for r in 0..<rows {
+                    let blockStart = (r / br) * bc
+                    for p in 0..<n where inverse[r * n + p].isNaN {
+                        for k in 0..<bc {
+                            let weight = stash[r * n + p] * Foundation.exp(logDiagonal[r * bc + k] + e[(blockStart + k) * n + p] - c[r * n + p])
+                            adjointA[(blockStart + k) * n + p] += weight
+                            diagonalAdjoint[r * bc + k] += weight
+                        }
                     }
-                    diagonalAdjoint[r * bc + k] += total
                 }
             }
             // adjointA now holds ∂L/∂e^{ℓ−1} = ∂L/∂c^{ℓ−1}; move it to `other` for the next round
@@ -317,28 +397,27 @@ public struct TrainableBNAF: TrainableLayer {
         }
         // Ordinary backward through the layers, with the log-det's ∂L/∂a added.
         for l in stride(from: L, through: 1, by: -1) {
-            let rows = widths[l], columns = widths[l - 1]
+            let columns = widths[l - 1]
             let w = tape + g.weights[l - 1]
             let previous: UnsafePointer<Double> = l == 1 ? UnsafePointer(input) : UnsafePointer(tape + g.post[l - 2])
             let weightGradient = tape + g.weightGradient
             let gb = gradient.parameters + biasOffsets[l - 1]
-            for r in 0..<rows {
-                let row = UnsafePointer(delta + r * n)
-                gb[r] += TrainableMLP.sum(row, n)
-                let limit = columnLimit(l, row: r)
-                for k in 0..<limit { weightGradient[r * columns + k] = TrainableMLP.dot(row, previous + k * n, n) }
+            let br = blockRows(l), bc = blockColumns(l)
+            // G = δ·hᵀ on the used columns of each block row, and the bias gradient Σ_p δ.
+            for i in 0..<d {
+                let limit = (i + 1) * bc
+                for r in (i * br)..<((i + 1) * br) { for k in 0..<limit { weightGradient[r * columns + k] = 0 } }
+                FeatureMajorKernels.accumulateOuter(rows: br, columns: limit, n: n, a: delta + i * br * n, b: previous,
+                                                    gradient: weightGradient + i * br * columns, rowStride: columns,
+                                                    mask: nil, rowSums: gb + i * br)
             }
             weightNormBackward(l, theta: theta, tape: tape, g, weightGradient: UnsafePointer(weightGradient),
                                parameterGradient: gradient.parameters)
-            // ∂L/∂h^{ℓ−1} = Wᵀδ, then ·sech² + the log-det part (or, for ℓ = 1, ∂L/∂x).
-            for q in 0..<(columns * n) { other[q] = 0 }
-            for r in 0..<rows {
-                let row = delta + r * n
-                for k in 0..<columnLimit(l, row: r) {
-                    let wk = w[r * columns + k]
-                    let column = other + k * n
-                    for p in 0..<n { column[p] += wk * row[p] }
-                }
+            // ∂L/∂h^{ℓ−1} = Wᵀδ (column block j gets the row blocks i ≥ j), then ·sech² + the
+            // log-det part (or, for ℓ = 1, ∂L/∂x).
+            for j in 0..<d {
+                FeatureMajorKernels.multiply(rows: bc, inner: (d - j) * br, n: n, weights: w + j * br * columns + j * bc, rowStride: 1,
+                                             innerStride: columns, bias: nil, x: delta + j * br * n, y: other + j * bc * n)
             }
             if l > 1 {
                 let h = tape + g.post[l - 2], adjointA = tape + g.adjointA[l - 2]
@@ -385,6 +464,9 @@ public struct TrainableBNAF: TrainableLayer {
 
     // MARK: - Sampling by root search
 
+    /// Points inverted together: one network evaluation serves every point of a block.
+    static let rootBlock = 64
+
     /// The density direction by the recording pass; the sampling direction by inverting F
     /// coordinate by coordinate (internal order): F_i is continuous and strictly increasing in
     /// x_i (slope σ(g)e^{λ_i} + 1 − σ(g) > 0) and onto ℝ (the residual), so the root of
@@ -392,6 +474,11 @@ public struct TrainableBNAF: TrainableLayer {
     /// steps that fall back to bisection whenever they leave the bracket or do not halve
     /// |F − z| (Press et al., Numerical Recipes §9.4, `rtsafe`), to |F − z| ≤ 4ε·max(1, |z|) or
     /// a bracket of relative width 4ε.
+    ///
+    /// Blocks of up to ``rootBlock`` points run the search in lockstep (``RootSearch``, one state
+    /// per point): each round evaluates the network once on the whole block, feature-major, and
+    /// advances every unfinished point by one step. A point's arithmetic does not depend on its
+    /// block, so its result is the same as when inverted alone.
     public func evaluate(_ direction: TrainableDirection, parameters: [Double], batch: inout PointBatch,
                          logAbsDet: inout [Double]) throws(FlowKitError) {
         if direction == .density {
@@ -400,86 +487,147 @@ public struct TrainableBNAF: TrainableLayer {
         }
         try checkEvaluation(parameters: parameters, batch: batch, logAbsDet: logAbsDet)
         let n = batch.count, d = dimension
-        let g = regions(count: 1)
-        var tape = [Double](repeating: 0, count: g.total)
+        if let bad = batch.values.first(where: { !$0.isFinite }) {
+            throw .outsideDomain(transform: name, value: "\(bad)", domain: "(−∞, ∞)")
+        }
+        var tape = [Double](repeating: 0, count: regions(count: Swift.min(n, Self.rootBlock)).total)
         var failure: FlowKitError?
         parameters.withUnsafeBufferPointer { thetaBuffer in
             tape.withUnsafeMutableBufferPointer { tapeBuffer in
                 guard let theta = thetaBuffer.baseAddress, let t = tapeBuffer.baseAddress else { return }
-                prepareWeights(theta, tape: t, g)
                 let gate = theta[gateOffset], s = TrainableMath.logistic(gate), rest = TrainableMath.logistic(-gate)
                 let spGate = TrainableMath.softplus(gate)
-                let x = t + g.input, f = t + g.pre[matrixCount - 1], lambda = t + g.lambda
-                /// F_i and ∂F_i/∂x_i at the current x.
-                func value(_ i: Int) -> (Double, Double) {
-                    network(theta, tape: t, g, count: 1)
-                    return (s * f[i] + rest * x[i], s * Foundation.exp(lambda[i]) + rest)
-                }
-                for p in 0..<n where failure == nil {
-                    for i in 0..<d { x[i] = 0 }
-                    for i in 0..<d {
-                        let z = batch.values[p * d + (reversed ? d - 1 - i : i)]
-                        guard z.isFinite else { failure = .outsideDomain(transform: name, value: "\(z)", domain: "(−∞, ∞)"); return }
-                        if let problem = solve(i, target: z, x: x, value: value) { failure = problem; return }
+                var start = 0
+                while start < n, failure == nil {
+                    let m = Swift.min(Self.rootBlock, n - start)
+                    let g = regions(count: m)
+                    prepareWeights(theta, tape: t, g)
+                    let x = t + g.input, f = t + g.pre[matrixCount - 1], lambda = t + g.lambda
+                    for q in 0..<(d * m) { x[q] = 0 }
+                    for i in 0..<d where failure == nil {
+                        var states = (0..<m).map { p in
+                            RootSearch(target: batch.values[(start + p) * d + (reversed ? d - 1 - i : i)])
+                        }
+                        while failure == nil, states.contains(where: { !$0.finished }) {
+                            for p in 0..<m { x[i * m + p] = states[p].t }
+                            network(theta, tape: t, g, count: m)
+                            for p in 0..<m where !states[p].finished {
+                                let value = s * f[i * m + p] + rest * x[i * m + p]
+                                let slope = s * Foundation.exp(lambda[i * m + p]) + rest
+                                if let problem = states[p].advance(value: value, slope: slope) {
+                                    failure = .noConvergence(method: problem, detail: "coordinate \(i), z = \(states[p].target)")
+                                }
+                            }
+                        }
+                        for p in 0..<m { x[i * m + p] = states[p].t }
                     }
-                    network(theta, tape: t, g, count: 1)
-                    var logDet = 0.0
-                    for j in 0..<d {
-                        let i = internalIndex(j)
-                        batch.values[p * d + j] = x[i]
-                        logDet -= TrainableMath.softplus(lambda[i] + gate) - spGate
+                    guard failure == nil else { return }
+                    network(theta, tape: t, g, count: m)
+                    for p in 0..<m {
+                        var logDet = 0.0
+                        for j in 0..<d {
+                            let i = internalIndex(j)
+                            batch.values[(start + p) * d + j] = x[i * m + p]
+                            logDet -= TrainableMath.softplus(lambda[i * m + p] + gate) - spGate
+                        }
+                        logAbsDet[start + p] += logDet
                     }
-                    logAbsDet[p] += logDet
+                    start += m
                 }
             }
         }
         if let failure { throw failure }
     }
+}
 
-    /// Sets x[i] to the root of F_i(x) = target (see ``evaluate(_:parameters:batch:logAbsDet:)``);
-    /// returns an error if it fails.
-    private func solve(_ i: Int, target z: Double, x: UnsafeMutablePointer<Double>,
-                       value: (Int) -> (Double, Double)) -> FlowKitError? {
-        let tolerance = 4 * Double.ulpOfOne * max(1, abs(z))
-        func at(_ t: Double) -> (Double, Double) { x[i] = t; return value(i) }
-        var lo = z, hi = z, step = 1.0
-        var (flo, _) = at(lo)
-        if flo == z { return nil }
-        if flo > z {
-            hi = lo
-            while true {
+/// The safeguarded Newton–bisection root search of one coordinate of one point
+/// (``TrainableBNAF/evaluate(_:parameters:batch:logAbsDet:)``) as a state machine: the caller
+/// evaluates F and ∂F/∂t at ``t`` and passes them to ``advance(value:slope:)``, which moves to
+/// the next point to evaluate, until ``finished`` (the root is then ``t``).
+struct RootSearch {
+    enum Phase { case start, down, up, newton, finished }
+
+    let target: Double
+    let tolerance: Double
+    /// The point to evaluate next (the root once finished).
+    private(set) var t: Double
+    private var phase = Phase.start
+    private var lo: Double, hi: Double
+    private var step = 1.0
+    private var previousStep = 0.0
+    private var newtonSteps = 0
+
+    init(target z: Double) {
+        target = z
+        tolerance = 4 * Double.ulpOfOne * Swift.max(1, abs(z))
+        t = z
+        lo = z
+        hi = z
+    }
+
+    var finished: Bool { phase == .finished }
+
+    /// Takes F(t) and ∂F/∂t; returns the name of the failed method if the search fails.
+    mutating func advance(value: Double, slope: Double) -> String? {
+        let z = target
+        switch phase {
+        case .start:
+            if value == z { phase = .finished; return nil }
+            if value > z {
+                // Bracket downwards: lo = z − 1, z − 2, z − 4, … until F(lo) ≤ z (hi stays at z).
+                hi = t
+                phase = .down
                 lo = hi - step
                 step *= 2
-                (flo, _) = at(lo)
-                if flo <= z { break }
-                if !lo.isFinite || step > 1e300 { return .noConvergence(method: "bnaf inverse bracket", detail: "coordinate \(i), z = \(z)") }
-            }
-        } else {
-            while true {
+                t = lo
+            } else {
+                // Upwards: hi = lo + 1, + 2, … with lo following until F(hi) ≥ z.
+                lo = t
+                phase = .up
                 hi = lo + step
                 step *= 2
-                let (fhi, _) = at(hi)
-                if fhi >= z { break }
-                lo = hi
-                if !hi.isFinite || step > 1e300 { return .noConvergence(method: "bnaf inverse bracket", detail: "coordinate \(i), z = \(z)") }
+                t = hi
             }
-        }
-        var t = 0.5 * (lo + hi)
-        var (ft, slope) = at(t)
-        var previousStep = hi - lo
-        for _ in 0..<300 {
-            let residual = ft - z
-            if abs(residual) <= tolerance { return nil }
+            return nil
+        case .down:
+            if value <= z { return startNewton() }
+            if !lo.isFinite || step > 1e300 { return "bnaf inverse bracket" }
+            lo = hi - step
+            step *= 2
+            t = lo
+            return nil
+        case .up:
+            if value >= z { return startNewton() }
+            lo = hi
+            if !hi.isFinite || step > 1e300 { return "bnaf inverse bracket" }
+            hi = lo + step
+            step *= 2
+            t = hi
+            return nil
+        case .newton:
+            let residual = value - z
+            if abs(residual) <= tolerance { phase = .finished; return nil }
             if residual < 0 { lo = t } else { hi = t }
-            if hi - lo <= 4 * Double.ulpOfOne * max(1, abs(t)) { return nil }
+            if hi - lo <= 4 * Double.ulpOfOne * Swift.max(1, abs(t)) { phase = .finished; return nil }
+            newtonSteps += 1
+            if newtonSteps > 300 { return "bnaf inverse (Newton–bisection)" }
             var next = t - residual / slope
             if !(next > lo && next < hi) || abs(next - t) > 0.5 * previousStep {
                 next = 0.5 * (lo + hi)
             }
             previousStep = abs(next - t)
             t = next
-            (ft, slope) = at(t)
+            return nil
+        case .finished:
+            return nil
         }
-        return .noConvergence(method: "bnaf inverse (Newton–bisection)", detail: "coordinate \(i), z = \(z)")
+    }
+
+    /// The bracket [lo, hi] is found: evaluate its midpoint next.
+    private mutating func startNewton() -> String? {
+        phase = .newton
+        t = 0.5 * (lo + hi)
+        previousStep = hi - lo
+        return nil
     }
 }

@@ -10,12 +10,17 @@ import Foundation
 ///
 ///     ∂L/∂x_j = g_j·t'(x_j) + γ·s(x_j),    t'(x) = ±exp(log|t'(x)|),  s = (log|t'|)'.
 ///
-/// Density (x = t⁻¹(y), log|det| = Σ_j log|(t⁻¹)'(y_j)| = −Σ_j log|t'(x_j)|), with x the
-/// recorded output:
+/// Density (x = t⁻¹(y), log|det| = Σ_j log|(t⁻¹)'(y_j)|), from the input y:
 ///
-///     ∂L/∂y_j = g_j/t'(x_j) − γ·s(x_j)/t'(x_j).
+///     ∂L/∂y_j = g_j·(t⁻¹)'(y_j) + γ·r(y_j),   r = (log|(t⁻¹)'|)' (= −s(x)/t'(x)).
 ///
-/// No tape: the VJP recomputes t'(x) from the input (sampling) or the output (density).
+/// No tape: the VJP recomputes the derivative from the input in either direction (never from
+/// the output, which may have rounded onto the end of an open codomain: Φ(9) = 1).
+///
+/// Points outside the map's domain (the sampling direction) or codomain (the density one) give
+/// NaN, as the catalog map itself does: a fit counts such a batch as a skipped step, and the
+/// spec is refused before any fit when the support that reaches the map already leaves its
+/// domain (``Flow``'s check; `log` after a normal base).
 public struct TrainableFixedElementwise<Map: LogDerivativeSlope>: TrainableLayer {
     public let map: Map
     public let dimension: Int
@@ -56,13 +61,12 @@ public struct TrainableFixedElementwise<Map: LogDerivativeSlope>: TrainableLayer
             let gamma = gradient.logAbsDet[p]
             for j in 0..<d {
                 let i = p * d + j
-                // x: the map's input in the sampling direction, its output in the density one.
-                let x = direction == .sampling ? buffers.input[i] : buffers.output[i]
-                let slope = sign * exp(map.forward(x).logAbsDet)
-                let s = map.logDerivativeSlope(x)
-                gradient.input[i] = direction == .sampling
-                    ? gradient.output[i] * slope + gamma * s
-                    : (gradient.output[i] - gamma * s) / slope
+                let v = buffers.input[i]
+                if direction == .sampling {
+                    gradient.input[i] = gradient.output[i] * sign * exp(map.forward(v).logAbsDet) + gamma * map.logDerivativeSlope(v)
+                } else {
+                    gradient.input[i] = gradient.output[i] * sign * exp(map.inverse(v).logAbsDet) + gamma * map.inverseLogDerivativeSlope(v)
+                }
             }
         }
     }

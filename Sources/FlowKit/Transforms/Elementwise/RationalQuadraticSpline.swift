@@ -59,8 +59,8 @@ public struct RationalQuadraticSpline: ScalarBijection {
             return (knotsY[last] + derivatives[last] * (x - knotsX[last]), logLastDerivative)
         }
         guard !x.isNaN else { return (.nan, .nan) }
-        let bin = self.bin(Self.bin(of: x, in: knotsX))
-        let (y, logDerivative) = bin.forward(xi: (x - bin.x0) / bin.width)
+        let piece = bin(containing: x)
+        let (y, logDerivative) = piece.forward(xi: (x - piece.x0) / piece.width)
         return (y, logDerivative)
     }
 
@@ -77,6 +77,10 @@ public struct RationalQuadraticSpline: ScalarBijection {
         let xi = bin.inverseXi(y)
         return (bin.x0 + xi * bin.width, -bin.forward(xi: xi).logDerivative)
     }
+
+    /// The bin with x_k ≤ x < x_{k+1}, for x₀ ≤ x < x_K.
+    @inline(__always)
+    func bin(containing x: Double) -> RationalQuadraticBin { bin(Self.bin(of: x, in: knotsX)) }
 
     /// Bin k as a ``RationalQuadraticBin`` (the formulas live there).
     @inline(__always)
