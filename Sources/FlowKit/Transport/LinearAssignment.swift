@@ -65,9 +65,8 @@ public enum LinearAssignment {
             //    left unmatched must keep v_j = 0, the dual of its ≤ 1 constraint).
             if n == m {
                 var cheapestRow = [Int](repeating: 0, count: m)
-                for i in 0..<n {
-                    let row = costs + i * m
-                    for j in 0..<m where row[j] < v[j] { v[j] = row[j]; cheapestRow[j] = i }
+                cheapestRow.withUnsafeMutableBufferPointer { cheapest in
+                    columnMinima(costs, rows: n, columns: m, minima: v, rows: cheapest.baseAddress!)
                 }
                 for j in 0..<m {
                     let i = cheapestRow[j]
@@ -125,6 +124,31 @@ public enum LinearAssignment {
         var cost = 0.0
         for i in 0..<n { cost += costs[i * m + columnOfRow[i]] }
         return Solution(rowToColumn: columnOfRow, cost: cost)
+    }
+
+    /// v_j = minᵢ c_ij (from v_j = +∞) and the first row attaining it, row by row, four
+    /// columns at a time.
+    private static func columnMinima(_ costs: UnsafePointer<Double>, rows n: Int, columns m: Int,
+                                     minima v: UnsafeMutablePointer<Double>, rows cheapest: UnsafeMutablePointer<Int>) {
+        typealias V = SIMD4<Double>
+        for i in 0..<n {
+            let row = costs + i * m, index = SIMD4<Int64>(repeating: Int64(i))
+            var j = 0
+            while j + 4 <= m {
+                let c = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
+                var low = UnsafeRawPointer(v + j).loadUnaligned(as: V.self)
+                let lower = c .< low
+                low.replace(with: c, where: lower)
+                UnsafeMutableRawPointer(v + j).storeBytes(of: low, as: V.self)
+                let at = UnsafeRawPointer(cheapest + j).loadUnaligned(as: SIMD4<Int64>.self).replacing(with: index, where: lower)
+                UnsafeMutableRawPointer(cheapest + j).storeBytes(of: at, as: SIMD4<Int64>.self)
+                j += 4
+            }
+            while j < m {
+                if row[j] < v[j] { v[j] = row[j]; cheapest[j] = i }
+                j += 1
+            }
+        }
     }
 
     /// One Dijkstra step from row i: for every column, distance[j] ← min(distance[j],
@@ -218,18 +242,37 @@ public enum LinearAssignment {
         }
     }
 
-    /// costs[i·n + j] = ‖aᵢ − b_j‖² (the sum over k in increasing order) for two row-major sets
-    /// of n points in ℝᵈ.
+    /// costs[i·n + j] = ‖aᵢ − b_j‖² (the sum over k in increasing order, from 0) for two row-major
+    /// sets of n points in ℝᵈ; four j at a time over b's coordinates transposed, the same
+    /// operations in the same order as one j at a time.
     public static func squaredDistances(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int, dimension d: Int,
                                         into costs: UnsafeMutablePointer<Double>) {
+        typealias V = SIMD4<Double>
+        let columns = UnsafeMutablePointer<Double>.allocate(capacity: n * d)
+        defer { columns.deallocate() }
+        for j in 0..<n {
+            for k in 0..<d { columns[k * n + j] = b[j * d + k] }
+        }
         for i in 0..<n {
-            for j in 0..<n {
-                var s = 0.0
+            let point = a + i * d, row = costs + i * n
+            var j = 0
+            while j + 4 <= n {
+                var sum = V(repeating: 0)
                 for k in 0..<d {
-                    let e = a[i * d + k] - b[j * d + k]
-                    s += e * e
+                    let e = V(repeating: point[k]) - UnsafeRawPointer(columns + k * n + j).loadUnaligned(as: V.self)
+                    sum += e * e
                 }
-                costs[i * n + j] = s
+                UnsafeMutableRawPointer(row + j).storeBytes(of: sum, as: V.self)
+                j += 4
+            }
+            while j < n {
+                var sum = 0.0
+                for k in 0..<d {
+                    let e = point[k] - columns[k * n + j]
+                    sum += e * e
+                }
+                row[j] = sum
+                j += 1
             }
         }
     }
