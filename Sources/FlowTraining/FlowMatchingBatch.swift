@@ -10,9 +10,11 @@ import FlowKit
 /// - OT pairing (Tong et al. 2024): one exact assignment over the whole batch permutes the x₁,
 ///   which cannot be chunked. The batch of an iteration (draws, squared-distance costs,
 ///   ``LinearAssignment``, permuted x₁) does not depend on θ, so ``compute(parameters:iteration:prefetch:)``
-///   prepares the next iteration's batch as one more task of the same reduction, beside the
-///   current iteration's chunks: with 2 jobs one thread solves the next assignment while the
-///   other regresses, never more than `jobs` threads, and with 1 job the same work runs in turn.
+///   prepares coming iterations' batches as more tasks of the same reduction, beside the
+///   current iteration's chunks, never more than `jobs` threads (with 1 job the same work runs
+///   in turn). Every other iteration prepares the next two: with 2 jobs both threads then
+///   solve an assignment and share the chunks, and the iteration after has only chunks, which
+///   balances the threads better than one assignment (longer than all the chunks) per iteration.
 ///
 /// Either way the result is bit-identical for any `jobs`.
 public final class FlowMatchingBatch: @unchecked Sendable {
@@ -20,9 +22,10 @@ public final class FlowMatchingBatch: @unchecked Sendable {
     public let configuration: TrainingConfiguration
     let chunks: [FlowMatchingChunk]
     let reduction: ChunkedReduction
-    /// OT pairing: the batch in use and the one being prepared (``PairedBatch``).
+    /// OT pairing: the batch in use and those of the coming iterations (``PairedBatch``).
+    var slots: [PairedBatch] = []
+    /// The slot of the last computed batch.
     var current: PairedBatch?
-    var next: PairedBatch?
     /// The merged gradient of the last ``compute(parameters:iteration:prefetch:)`` (mean over points).
     public private(set) var gradient: [Double]
 
@@ -36,42 +39,50 @@ public final class FlowMatchingBatch: @unchecked Sendable {
                               count: min(configuration.chunkSize, n - c * configuration.chunkSize))
         }
         // One more task than chunks: the preparation of the next OT batch.
-        reduction = ChunkedReduction(jobs: configuration.jobs, wave: count + 1)
+        reduction = ChunkedReduction(jobs: configuration.jobs, wave: count + 2)
         if objective.pairing == .optimalTransport {
-            current = PairedBatch(objective: objective, configuration: configuration)
-            next = PairedBatch(objective: objective, configuration: configuration)
+            slots = (0..<3).map { _ in PairedBatch(objective: objective, configuration: configuration) }
         }
         gradient = [Double](repeating: 0, count: field.parameterCount)
     }
 
     /// The mean loss over the batch of iteration `iteration`; the mean gradient is in
-    /// ``gradient``. With OT pairing, `prefetch` (the iteration that will be computed next, if
-    /// any) has its batch prepared meanwhile; any iteration may be computed in any order.
-    public func compute(parameters: [Double], iteration: Int, prefetch: Int? = nil) throws(FlowTrainingError) -> Double {
+    /// ``gradient``. With OT pairing, `prefetch` lists the iterations that will be computed
+    /// next, in order: when the first is not prepared yet, the first two are prepared meanwhile.
+    /// Any iteration may be computed in any order; the values never depend on `prefetch`.
+    public func compute(parameters: [Double], iteration: Int, prefetch: [Int] = []) throws(FlowTrainingError) -> Double {
         let d = objective.field.dimension, n = configuration.batchSize
         let chunks = self.chunks, objective = self.objective, configuration = self.configuration
         let total: Double
-        if let ready = current, let coming = next {
-            if ready.iteration != iteration {
-                if coming.iteration == iteration {
-                    current = coming
-                    next = ready
-                } else {
-                    ready.prepare(iteration: iteration)
-                }
+        if !slots.isEmpty {
+            let batch: PairedBatch
+            if let ready = slots.first(where: { $0.iteration == iteration }) {
+                batch = ready
+            } else {
+                batch = slots.first { $0.iteration.map { !prefetch.contains($0) } ?? true } ?? slots[0]
+                batch.prepare(iteration: iteration)
             }
-            guard let batch = current, let spare = next else { return .nan }
+            current = batch
             if let failure = batch.failure {
                 throw .invalidConfiguration("optimal pairing failed at iteration \(iteration): \(failure)")
             }
-            let ahead = prefetch.flatMap { $0 == iteration || $0 == spare.iteration ? nil : $0 }
-            // Task 0 prepares the next batch (nothing to merge); task c + 1 regresses chunk c.
-            total = reduction.run(chunkCount: chunks.count + 1, into: 0.0, work: { k -> Double? in
-                guard k > 0 else {
-                    if let ahead { spare.prepare(iteration: ahead) }
+            // Batches to prepare, each into a slot holding neither this batch nor a coming one.
+            var ahead: [(slot: PairedBatch, iteration: Int)] = []
+            if let first = prefetch.first, first != iteration, !slots.contains(where: { $0.iteration == first }) {
+                var free = slots.filter { slot in slot !== batch && !(slot.iteration.map(prefetch.contains) ?? false) }
+                for t in prefetch.prefix(2) where t != iteration && !free.isEmpty && !ahead.contains(where: { $0.iteration == t }) {
+                    ahead.append((free.removeFirst(), t))
+                }
+            }
+            let jobs = ahead
+            // Tasks 0..<jobs.count prepare the coming batches (nothing to merge); the others regress
+            // the chunks in order.
+            total = reduction.run(chunkCount: jobs.count + chunks.count, into: 0.0, work: { k -> Double? in
+                guard k >= jobs.count else {
+                    jobs[k].slot.prepare(iteration: jobs[k].iteration)
                     return nil
                 }
-                let c = k - 1, offset = c * configuration.chunkSize
+                let c = k - jobs.count, offset = c * configuration.chunkSize
                 return objective.chunkLoss(parameters: parameters, source: UnsafePointer(batch.source.baseAddress! + offset * d),
                                            data: UnsafePointer(batch.paired.baseAddress! + offset * d),
                                            times: UnsafePointer(batch.times.baseAddress! + offset), chunk: chunks[c])

@@ -31,7 +31,7 @@ public struct FlowMatchingTrainer {
         var skipped: [Int] = []
         for t in 0..<configuration.iterations {
             let loss = try batch.compute(parameters: theta, iteration: t,
-                                             prefetch: t + 1 < configuration.iterations ? t + 1 : nil)
+                                             prefetch: Array((t + 1)..<min(t + 3, configuration.iterations)))
             var gradient = batch.gradient
             losses.append(loss)
             guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {

@@ -151,8 +151,8 @@ final class FlowMatchingPrefetchTests: XCTestCase {
             }
             for jobs in [1, 2] {
                 let batch = FlowMatchingBatch(objective: objective, configuration: TrainingConfiguration(iterations: 4, batchSize: 50, chunkSize: 16, jobs: jobs, seed: 6))
-                // In order with prefetch, then out of order (3 after 1 prefetched 2, then 0).
-                for (t, next) in [(0, 1), (1, 2), (2, 3), (3, nil), (1, 2), (3, 0), (0, nil)] as [(Int, Int?)] {
+                // In order with prefetch (two ahead every other iteration), then out of order.
+                for (t, next) in [(0, [1, 2]), (1, [2, 3]), (2, [3]), (3, []), (1, [2, 3]), (3, [0, 2]), (0, [2]), (2, [])] as [(Int, [Int])] {
                     let loss = try batch.compute(parameters: theta, iteration: t, prefetch: next)
                     XCTAssertEqual([loss] + batch.gradient + batch.paired, reference[t], "\(pairing), jobs \(jobs), iteration \(t)")
                 }
