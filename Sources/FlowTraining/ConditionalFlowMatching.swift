@@ -73,9 +73,23 @@ public struct ConditionalFlowMatching: Sendable {
                        parameterGradient: parameterGradient, pointGradient: nil)
         return loss
     }
+
+    /// ``chunkLoss(parameters:source:data:times:count:chunk:parameterGradient:)`` for all the
+    /// points of `chunk`, its gradient (zeroed first) in `chunk.gradient`.
+    func chunkLoss(parameters: [Double], source x0: UnsafePointer<Double>, data x1: UnsafePointer<Double>,
+                   times: UnsafePointer<Double>, chunk: FlowMatchingChunk) -> Double {
+        parameters.withUnsafeBufferPointer { theta in
+            chunk.gradient.withUnsafeMutableBufferPointer { g in
+                g.update(repeating: 0)
+                return chunkLoss(parameters: theta.baseAddress!, source: x0, data: x1, times: times, count: chunk.count,
+                                 chunk: chunk, parameterGradient: g.baseAddress!)
+            }
+        }
+    }
 }
 
-/// The preallocated scratch of one chunk of a flow-matching batch.
+/// The preallocated scratch of one chunk of a flow-matching batch, with its own draws (x₀, x₁,
+/// t of its `count` points) for independent pairing.
 final class FlowMatchingChunk: @unchecked Sendable {
     let workspace: NeuralVelocityField.Workspace
     let pathPoints: UnsafeMutablePointer<Double>
@@ -83,10 +97,16 @@ final class FlowMatchingChunk: @unchecked Sendable {
     let velocities: UnsafeMutablePointer<Double>
     var gradient: [Double]
     let size: Int
+    /// Points of this chunk.
+    let count: Int
+    var sourceDraw: PointBatch
+    var dataDraw: PointBatch
+    let times: UnsafeMutableBufferPointer<Double>
 
-    init(field: NeuralVelocityField, capacity: Int) {
+    init(field: NeuralVelocityField, capacity: Int, count: Int) {
         workspace = field.makeWorkspace(capacity: capacity)
         size = capacity * field.dimension
+        self.count = count
         pathPoints = .allocate(capacity: size)
         targets = .allocate(capacity: size)
         velocities = .allocate(capacity: size)
@@ -94,11 +114,23 @@ final class FlowMatchingChunk: @unchecked Sendable {
         targets.initialize(repeating: 0, count: size)
         velocities.initialize(repeating: 0, count: size)
         gradient = [Double](repeating: 0, count: field.parameterCount)
+        sourceDraw = PointBatch(dimension: field.dimension, count: count)
+        dataDraw = sourceDraw
+        times = .allocate(capacity: max(1, count))
+        times.initialize(repeating: 0)
     }
 
     deinit {
         pathPoints.deallocate()
         targets.deallocate()
         velocities.deallocate()
+        times.deallocate()
+    }
+
+    /// Draws this chunk's x₀, then its x₁, then its times from `stream`.
+    func draw(_ objective: ConditionalFlowMatching, using stream: inout RandomStream) {
+        objective.source.draw(into: &sourceDraw, using: &stream)
+        objective.data.draw(into: &dataDraw, using: &stream)
+        for p in 0..<count { times[p] = stream.nextUniform() }
     }
 }

@@ -30,7 +30,8 @@ public struct FlowMatchingTrainer {
         losses.reserveCapacity(configuration.iterations)
         var skipped: [Int] = []
         for t in 0..<configuration.iterations {
-            let loss = try batch.compute(parameters: theta, iteration: t)
+            let loss = try batch.compute(parameters: theta, iteration: t,
+                                             prefetch: Array((t + 1)..<min(t + 3, configuration.iterations)))
             var gradient = batch.gradient
             losses.append(loss)
             guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {

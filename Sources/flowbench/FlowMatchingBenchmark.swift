@@ -30,6 +30,13 @@ import Foundation
 /// (thread CPU, jobs = 1), the OT pairing 1.75 ms at n = 256 and 1.3 s at n = 2,000;
 /// fm-8g-moons with the cosine decay (now the default): W₂ 0.176 (1.05× the floor) independent,
 /// 0.170 (1.01×) OT; with the constant rate 0.611 (3.63×) independent, as before.
+/// After the pipelined OT batches (the next iterations' draws, costs and assignment prepared
+/// beside the regression, two ahead every other iteration), the draws inside the parallel
+/// chunks and the assignment without augmenting row reduction (branch fm, 2 December 2026,
+/// load 7–8, against main's build in the same minute): the OT pairing 1.49 → 0.97 ms at
+/// n = 256 and 1,278 → 1,168 ms at n = 2,000; fm-speed OT 350 → 470 it/s (thread CPU, jobs = 1)
+/// and 140 → 297 it/s (wall, jobs = 2), independent 433 → 616 it/s (wall, jobs = 2); every W₂
+/// of the peer workloads unchanged to the last digit.
 enum FlowMatchingBenchmark {
     static let peerItPerSecond: [ConditionalFlowMatching.Pairing: Double] = [.independent: 150, .optimalTransport: 60]
 

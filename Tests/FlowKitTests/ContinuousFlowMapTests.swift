@@ -140,3 +140,43 @@ final class ContinuousFlowMapTests: XCTestCase {
         XCTAssertGreaterThan(paths.work.evaluations, 0)
     }
 }
+
+/// The threads of a solve: any cap gives the same bits, and inside another reduction's worker
+/// the solve stays on that thread.
+final class ContinuousFlowMapJobsTests: XCTestCase {
+    func testJobsOneAndTwoGiveBitIdenticalSolves() throws {
+        let network = NeuralVelocityField(dimension: 2, hidden: [8], activation: .tanh)
+        var stream = RandomStream(seed: 8, stream: 0)
+        let theta = network.initialParameters(using: &stream)
+        var batch = PointBatch(dimension: 2, count: 3 * ContinuousFlowMap.blockSize + 7)
+        for i in 0..<batch.values.count { batch.values[i] = 2 * stream.nextStandardNormal() }
+        for method in [ODEMethod.dopri5(relativeTolerance: 1e-5, absoluteTolerance: 1e-5), .rk4(steps: 8)] {
+            let serial = try ContinuousFlowMap(network: network, parameters: theta, method: method, jobs: 1)
+            XCTAssertEqual(serial.jobs, 1)
+            XCTAssertEqual(serial.solving(jobs: 2).jobs, 2)
+            XCTAssertEqual(serial.solving(jobs: 0).jobs, 1)
+            var results: [[Double]] = []
+            var works: [ContinuousFlowWork] = []
+            for map in [serial, serial.solving(jobs: 2)] {
+                var points = batch
+                var logDet = [Double](repeating: 0, count: batch.count)
+                works.append(map.solve(&points, from: 0, to: 1, logAbsDet: &logDet))
+                results.append(points.values + logDet)
+            }
+            // The same solve run inside the workers of a two-thread reduction.
+            let input = batch
+            let nested = ChunkedReduction(jobs: 2, wave: 2).run(chunkCount: 2, into: [[Double]](), work: { _ -> [Double] in
+                XCTAssertTrue(ChunkedReduction.isParallelWorker)
+                var points = input
+                var logDet = [Double](repeating: 0, count: input.count)
+                serial.solving(jobs: 2).solve(&points, from: 0, to: 1, logAbsDet: &logDet)
+                return points.values + logDet
+            }, merge: { $0.append($1) })
+            XCTAssertFalse(ChunkedReduction.isParallelWorker)
+            XCTAssertEqual(results[0], results[1], "\(method)")
+            XCTAssertEqual(nested, [results[0], results[0]], "\(method)")
+            XCTAssertEqual(works[0], works[1])
+            XCTAssertTrue(results[0].allSatisfy(\.isFinite))
+        }
+    }
+}

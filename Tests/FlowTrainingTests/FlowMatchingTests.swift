@@ -130,3 +130,36 @@ final class FlowMatchingTests: XCTestCase {
         XCTAssertLessThan(w2[1], 3 * floor)
     }
 }
+
+/// The OT batch of the next iteration is prepared beside the current one's regression: the
+/// losses, gradients and pairs must not depend on it, on the thread count, or on the order in
+/// which iterations are computed.
+final class FlowMatchingPrefetchTests: XCTestCase {
+    func testPrefetchJobsAndOrderLeaveEveryValueUnchanged() throws {
+        let base = try MultivariateNormalDistribution(.init(mean: .vector([0, 0]), std: .vector([1, 1])))
+        for pairing in ConditionalFlowMatching.Pairing.allCases {
+            let objective = try ConditionalFlowMatching(field: NeuralVelocityField(dimension: 2, hidden: [8], activation: .selu),
+                                                        source: .distribution(base), data: .toy(.moons), pairing: pairing)
+            var stream = RandomStream(seed: 9)
+            let theta = objective.field.initialParameters(using: &stream)
+            // Reference: one fresh batch per iteration, one thread, no prefetch.
+            var reference: [[Double]] = []
+            for t in 0..<4 {
+                let batch = FlowMatchingBatch(objective: objective, configuration: TrainingConfiguration(iterations: 4, batchSize: 50, chunkSize: 16, jobs: 1, seed: 6))
+                let loss = try batch.compute(parameters: theta, iteration: t)
+                reference.append([loss] + batch.gradient + batch.paired)
+            }
+            for jobs in [1, 2] {
+                let batch = FlowMatchingBatch(objective: objective, configuration: TrainingConfiguration(iterations: 4, batchSize: 50, chunkSize: 16, jobs: jobs, seed: 6))
+                // In order with prefetch (two ahead every other iteration), then out of order.
+                for (t, next) in [(0, [1, 2]), (1, [2, 3]), (2, [3]), (3, []), (1, [2, 3]), (3, [0, 2]), (0, [2]), (2, [])] as [(Int, [Int])] {
+                    let loss = try batch.compute(parameters: theta, iteration: t, prefetch: next)
+                    XCTAssertEqual([loss] + batch.gradient + batch.paired, reference[t], "\(pairing), jobs \(jobs), iteration \(t)")
+                }
+            }
+            if pairing == .optimalTransport {
+                XCTAssertNotEqual(reference[0].suffix(100), reference[1].suffix(100), "iterations draw different batches")
+            }
+        }
+    }
+}

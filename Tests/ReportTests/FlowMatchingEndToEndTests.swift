@@ -139,6 +139,22 @@ final class FlowMatchingEndToEndTests: XCTestCase {
         }
     }
 
+    /// The run's jobs reach the ODE solves of the fitted flows (own and variant), the cap the
+    /// runner applies to every experiment (`Experiment.solving(jobs:)`).
+    func testRunJobsCapTheContinuousSolves() throws {
+        func capsOf(_ experiment: Experiment) -> [Int] {
+            ([experiment.flow] + experiment.variants.map(\.flow)).compactMap { ($0.chain.maps.first as? ContinuousFlowMap)?.jobs }
+        }
+        let spec = try SpecLoader.load(text: Self.spec, path: "fm.yaml")
+        XCTAssertEqual(capsOf(spec.solving(jobs: 1)), [1, 1])
+        XCTAssertEqual(capsOf(spec.solving(jobs: 3)), [3, 3])
+        let single = try SpecLoader.load(text: Self.spec.components(separatedBy: "variants:")[0], path: "fm.yaml")
+        for jobs in [1, 2] {
+            let fitted = try FlowMatchingExperiment(spec: single, seed: 4, samples: 100, jobs: jobs, quiet: true)
+            XCTAssertEqual(capsOf(fitted.experiment), [jobs])
+        }
+    }
+
     /// The shipped spec: four fits (N(0, I) and 8gaussians to moons, independent and OT), one
     /// solver, within the fitted-spec size limit.
     func testShippedSpecHoldsFourFits() throws {

@@ -56,11 +56,17 @@ public struct ContinuousFlowWork: Sendable, Equatable {
 /// Batches are solved in blocks of ``blockSize`` points (bounded scratch). With `dopri5` every
 /// point has its own step size (``PointwiseDormandPrince``: each meets the tolerances on its own,
 /// the accumulator a included in the error norm); `rk4` takes the same equal steps for every
-/// point. Either way a point's result does not depend on the batch it is solved in.
+/// point. Either way a point's result does not depend on the batch it is solved in, so the
+/// values are the same for any number of threads. The blocks run on up to ``jobs`` threads
+/// (a run passes its `--jobs`, ``solving(jobs:)``), and on the calling thread alone when it is
+/// already a worker of a parallel reduction (``ChunkedReduction/isParallelWorker``).
 public struct ContinuousFlowMap: Bijection {
     public let network: NeuralVelocityField
     public let parameters: [Double]
     public let method: ODEMethod
+    /// Threads for the blocks of one solve (at least 1).
+    public var jobs: Int { threads }
+    private var threads: Int
     public var name: String { "flow_matching" }
     public var dimension: Int? { network.dimension }
     public var hasClosedFormInverse: Bool { false }
@@ -71,7 +77,9 @@ public struct ContinuousFlowMap: Bijection {
 
     /// Throws when the parameter count does not fit the network or the method's settings are
     /// invalid (rk4: steps ≥ 1; dopri5: tolerances ≥ 0 with a positive sum).
-    public init(network: NeuralVelocityField, parameters: [Double], method: ODEMethod) throws(FlowKitError) {
+    /// `jobs` caps the threads of a solve (default: the machine's cores).
+    public init(network: NeuralVelocityField, parameters: [Double], method: ODEMethod,
+                jobs: Int = ChunkedReduction.availableCores) throws(FlowKitError) {
         guard parameters.count == network.parameterCount else {
             throw .dimensionMismatch(what: "flow_matching parameters", expected: network.parameterCount, found: parameters.count)
         }
@@ -82,6 +90,14 @@ public struct ContinuousFlowMap: Bijection {
         self.network = network
         self.parameters = parameters
         self.method = method
+        self.threads = max(1, jobs)
+    }
+
+    /// The same map solving on at most `jobs` threads (the values do not change).
+    public func solving(jobs: Int) -> ContinuousFlowMap {
+        var copy = self
+        copy.threads = max(1, jobs)
+        return copy
     }
 
     public func domain(dimension: Int) -> [Interval] { [Interval](repeating: .real, count: dimension) }
@@ -108,9 +124,10 @@ public struct ContinuousFlowMap: Bijection {
         guard n > 0 else { return ContinuousFlowWork() }
         let blocks = (n + Self.blockSize - 1) / Self.blockSize
         let input = batch
-        // Blocks on the machine's cores (a point's result does not depend on its block, so the
-        // values are the same for any number of threads), merged in block order.
-        let jobs = blocks > 1 ? ChunkedReduction.availableCores : 1
+        // Blocks on up to `jobs` threads (a point's result does not depend on its block, so the
+        // values are the same for any number of threads), merged in block order; on this
+        // thread alone inside another reduction's worker.
+        let jobs = blocks > 1 && !ChunkedReduction.isParallelWorker ? self.jobs : 1
         let solved = ChunkedReduction(jobs: jobs, wave: max(1, blocks)).run(
             chunkCount: blocks, into: [(values: [Double], logDet: [Double], work: ContinuousFlowWork)](),
             work: { b in

@@ -22,6 +22,16 @@ public struct ChunkedReduction: Sendable {
     /// The number of cores this machine offers, the default for `jobs`.
     public static var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+    /// Whether the calling thread is one of the worker threads of a reduction running on more
+    /// than one thread. Code that could start threads of its own inside a chunk (a solve over
+    /// many blocks, ``ContinuousFlowMap``) runs on the calling thread instead, so that nested
+    /// work never exceeds the outer reduction's `jobs`.
+    public static var isParallelWorker: Bool {
+        Thread.current.threadDictionary[workerKey] as? Bool ?? false
+    }
+
+    private static let workerKey = "FlowKit.ChunkedReduction.worker"
+
     /// Computes `work(i)` for i in 0..<chunkCount and folds each result into `initial` with
     /// `merge`, in increasing i. `progress`, if given, is called on the calling thread after
     /// every wave with the number of chunks done.
@@ -55,6 +65,10 @@ public struct ChunkedReduction: Sendable {
         let threads = min(jobs, count)
         withoutActuallyEscaping(work) { work in
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                let dictionary = Thread.current.threadDictionary
+                let previous = dictionary[Self.workerKey]
+                dictionary[Self.workerKey] = true
+                defer { dictionary[Self.workerKey] = previous }
                 while let i = next.take(below: count) {
                     slots.store(work(range.lowerBound + i), at: i)
                 }

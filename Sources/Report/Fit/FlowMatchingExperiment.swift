@@ -45,7 +45,9 @@ struct FlowMatchingExperiment {
         let chains = zip(plans, runs).map { entry, run in Chain(variant: entry.variant, label: entry.label, fit: run) }
         self.chains = chains
         text = try FlowMatchingSpec.text(source: spec.source, chains: chains)
-        let loaded = try FittedExperiment.loadFitted(text, of: spec)
+        // The solves honour the run's jobs (nested inside the chains' parallel loops below,
+        // they run on their worker's thread).
+        let loaded = try FittedExperiment.loadFitted(text, of: spec).solving(jobs: jobs)
         experiment = loaded
         let flows = chains.map { chain in chain.variant.flatMap { name in loaded.variants.first { $0.name == name }?.flow } ?? loaded.flow }
         report = try FlowMatchingReport(chains: chains, flows: flows, samples: samples, jobs: jobs)

@@ -76,7 +76,8 @@ public enum ReportRunner {
                 return plan
             }
             : nil
-        let experiment = fitted?.experiment ?? matched?.experiment ?? spec
+        // The run's --jobs caps the ODE solves of continuous flows too.
+        let experiment = (fitted?.experiment ?? matched?.experiment ?? spec).solving(jobs: jobs)
         let samples = options.samples ?? experiment.samples
         let formats = (options.formats ?? experiment.output.formats.map(\.rawValue))
             .compactMap { ImageFormat(rawValue: $0) }
