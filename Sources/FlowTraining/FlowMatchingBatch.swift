@@ -28,6 +28,8 @@ public final class FlowMatchingBatch: @unchecked Sendable {
     var current: PairedBatch?
     /// The merged gradient of the last ``compute(parameters:iteration:prefetch:)`` (mean over points).
     public private(set) var gradient: [Double]
+    /// Whether every entry of ``gradient`` is finite.
+    public private(set) var gradientIsFinite = true
 
     public init(objective: ConditionalFlowMatching, configuration: TrainingConfiguration) {
         self.objective = objective
@@ -100,7 +102,8 @@ public final class FlowMatchingBatch: @unchecked Sendable {
                 }
             }, merge: { (sum: inout Double, loss: Double) in sum += loss })
         }
-        BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(n), into: &gradient)
+        gradientIsFinite = BatchGradient.merge(chunks.map(\.gradient), scale: 1 / Double(n), into: &gradient,
+                                               jobs: configuration.jobs)
         return total * (1 / Double(n))
     }
 

@@ -34,7 +34,7 @@ public struct FlowMatchingTrainer {
                                              prefetch: Array((t + 1)..<min(t + 3, configuration.iterations)))
             var gradient = batch.gradient
             losses.append(loss)
-            guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
+            guard loss.isFinite, batch.gradientIsFinite else {
                 skipped.append(t)
                 if skipped.count > configuration.maximumSkippedSteps {
                     throw .nonFiniteSteps(iteration: t, layer: "flow-matching field", skipped: skipped.count)
@@ -42,7 +42,7 @@ public struct FlowMatchingTrainer {
                 continue
             }
             configuration.clipping?.clip(&gradient)
-            optimizer.step(&theta, gradient: gradient, learningRate: schedule.rate(at: t))
+            optimizer.step(&theta, gradient: gradient, learningRate: schedule.rate(at: t), jobs: configuration.jobs)
             for observer in observers { observer.iterationFinished(t, loss: loss, parameters: theta) }
         }
         return FitResult(parameters: theta, losses: losses, skippedIterations: skipped)

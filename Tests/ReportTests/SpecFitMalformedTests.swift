@@ -19,6 +19,8 @@ final class SpecFitMalformedTests: XCTestCase {
         ("layer-wrong-direction-maf", 4, 6, "'maf' cannot be trained by reverse_kl"),
         ("layer-wrong-direction-planar", 5, 5, "'planar' cannot be trained by maximum_likelihood"),
         ("learning-rate-zero", 8, 37, "learning_rate must be > 0"),
+        ("clip-zero", 8, 9, "clip must be a finite number > 0"),
+        ("amsgrad-not-bool", 8, 52, "amsgrad"),
         ("learning-rate-negative", 8, 40, "learning_rate must be > 0"),
         ("batch-zero", 8, 10, "batch must be a positive integer"),
         ("partial-parameters", 4, 6, "gives u but not w"),

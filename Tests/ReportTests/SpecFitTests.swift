@@ -32,11 +32,24 @@ final class SpecFitTests: XCTestCase {
         XCTAssertEqual(s.iterations, 10_000)
         XCTAssertEqual(s.batch, 256)
         XCTAssertEqual(s.optimizer, .adam(learningRate: 1e-3))
+        XCTAssertNil(s.clip)
         XCTAssertEqual(s.schedule, .constant)
         XCTAssertEqual(s.anneal, 0)
         XCTAssertTrue(s.trainBase)
         XCTAssertEqual(s.validationEvery, 500)
         guard case .dataset(.moons)? = s.data else { return XCTFail("data") }
+    }
+
+    /// BNAF's optimiser settings: Adam with AMSGrad and gradient-norm clipping.
+    func testAMSGradAndClipAreRead() throws {
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{bnaf: {repeat: 2, hidden: 8}}]
+        fit: {objective: maximum_likelihood, data: 2spirals, optimizer: {adam: {learning_rate: 0.1, amsgrad: true}}, clip: 0.1}
+        """, path: "b.yaml")
+        let s = try XCTUnwrap(experiment.fit?.settings)
+        XCTAssertEqual(s.optimizer, .adam(learningRate: 0.1, amsgrad: true))
+        XCTAssertEqual(s.clip, 0.1)
     }
 
     func testEveryKeyOfTheFitSectionIsRead() throws {

@@ -89,7 +89,8 @@ public struct FitRun: Sendable {
         self.heldOut = heldOut
 
         let configuration = TrainingConfiguration(iterations: settings.iterations, batchSize: settings.batch,
-                                                  jobs: max(1, jobs), seed: seed)
+                                                  jobs: max(1, jobs), seed: seed,
+                                                  clipping: settings.clip.map { GradientClipping(maximumNorm: $0) })
         let trainer = Trainer(flow: flow, objective: objective, configuration: configuration)
         let monitor = FitMonitor(flow: flow, objective: settings.objective, target: settings.target, heldOut: heldOut,
                                  every: settings.validationEvery, total: settings.iterations, seed: seed, progress: progress)
@@ -97,8 +98,8 @@ public struct FitRun: Sendable {
         let result: FitResult
         do {
             switch settings.optimizer {
-            case let .adam(rate):
-                var optimizer = FrozenParameters(inner: Adam(), frozen: frozen.sorted())
+            case let .adam(rate, amsgrad):
+                var optimizer = FrozenParameters(inner: Adam(amsgrad: amsgrad), frozen: frozen.sorted())
                 result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             case let .rmsprop(rate, momentum):
                 var optimizer = FrozenParameters(inner: RMSprop(momentum: momentum), frozen: frozen.sorted())

@@ -72,8 +72,8 @@ public struct FlowMatchingRun: Sendable {
         let result: FitResult
         do {
             switch settings.optimizer {
-            case let .adam(rate):
-                var optimizer = Adam()
+            case let .adam(rate, amsgrad):
+                var optimizer = Adam(amsgrad: amsgrad)
                 result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
             case let .rmsprop(rate, momentum):
                 var optimizer = RMSprop(momentum: momentum)

@@ -9,14 +9,18 @@ struct FrozenParameters<Inner: Optimizer>: Optimizer {
     let frozen: [Int]
 
     mutating func step(_ parameters: inout [Double], gradient: [Double], learningRate: Double) {
+        step(&parameters, gradient: gradient, learningRate: learningRate, jobs: 1)
+    }
+
+    mutating func step(_ parameters: inout [Double], gradient: [Double], learningRate: Double, jobs: Int) {
         guard !frozen.isEmpty else {
-            inner.step(&parameters, gradient: gradient, learningRate: learningRate)
+            inner.step(&parameters, gradient: gradient, learningRate: learningRate, jobs: jobs)
             return
         }
         var g = gradient
         let kept = frozen.map { parameters[$0] }
         for i in frozen { g[i] = 0 }
-        inner.step(&parameters, gradient: g, learningRate: learningRate)
+        inner.step(&parameters, gradient: g, learningRate: learningRate, jobs: jobs)
         for (i, value) in zip(frozen, kept) { parameters[i] = value }
     }
 }

@@ -163,6 +163,14 @@ extension ExperimentBuilder {
             }
         }
         readTrainingLoop(mapping, into: &settings)
+        if let n = mapping["clip"], let v = read.number(n, "fit: clip") {
+            if v > 0, v.isFinite {
+                settings.clip = v
+            } else {
+                sink.error(at: n, "fit: clip must be a finite number > 0 (the largest gradient norm a step may use), found \(n.scalar?.string ?? "")",
+                           hint: "e.g. clip: 0.1, or remove 'clip' for no clipping")
+            }
+        }
         if let n = mapping["anneal"] {
             if objective != .reverseKL {
                 sink.error(at: n, "fit: anneal applies to reverse_kl only (it tempers the target energy)", hint: "remove 'anneal'")
@@ -229,7 +237,7 @@ extension ExperimentBuilder {
             return nil
         }
         let fields = entry.parameters.flatMap { $0.null != nil ? Node.Mapping([]) : read.mapping($0, "fit: optimizer \(entry.name)") } ?? Node.Mapping([])
-        read.checkKeys(fields, allowed: entry.name == "adam" ? ["learning_rate"] : ["learning_rate", "momentum"], context: "fit: optimizer \(entry.name)")
+        read.checkKeys(fields, allowed: entry.name == "adam" ? ["learning_rate", "amsgrad"] : ["learning_rate", "momentum"], context: "fit: optimizer \(entry.name)")
         var rate = entry.name == "adam" ? 1e-3 : 1e-5
         if let n = fields["learning_rate"] {
             guard let v = read.number(n, "fit: learning_rate") else { return nil }
@@ -239,7 +247,14 @@ extension ExperimentBuilder {
             }
             rate = v
         }
-        if entry.name == "adam" { return .adam(learningRate: rate) }
+        if entry.name == "adam" {
+            var amsgrad = false
+            if let n = fields["amsgrad"] {
+                guard let flag = read.bool(n, "fit: amsgrad") else { return nil }
+                amsgrad = flag
+            }
+            return .adam(learningRate: rate, amsgrad: amsgrad)
+        }
         var momentum = 0.9
         if let n = fields["momentum"] {
             guard let v = read.number(n, "fit: momentum", in: 0...0.999_999, requirement: "a number in [0, 1)") else { return nil }

@@ -10,7 +10,8 @@ import FlowKit
 ///   data: 8gaussians              # maximum_likelihood: a built-in data set, or {file: points.csv}
 ///   iterations: 20000
 ///   batch: 256
-///   optimizer: {adam: {learning_rate: 1e-3}}   # or {rmsprop: {learning_rate: 1e-5, momentum: 0.9}}
+///   optimizer: {adam: {learning_rate: 1e-3}}   # or {rmsprop: {learning_rate: 1e-5, momentum: 0.9}}; adam takes amsgrad: true
+///   clip: 0.1                     # optional: gradient-norm clipping, g ← g·c/‖g‖ when ‖g‖ > c
 ///   schedule: cosine              # constant (default) | cosine: η_t = ½η(1 + cos(πt/T))
 ///   anneal: 10000                 # reverse_kl: β_t = min(1, 0.01 + t/anneal); 0 turns annealing off
 ///   train_base: true              # also fit the base's mean and std
@@ -35,12 +36,14 @@ public struct FitSettings: Sendable {
     }
 
     public enum OptimizerChoice: Sendable, Equatable {
-        case adam(learningRate: Double)
+        /// Adam, with AMSGrad's running maximum of the second moment when `amsgrad` (BNAF's
+        /// optimiser, De Cao et al. 2020).
+        case adam(learningRate: Double, amsgrad: Bool = false)
         case rmsprop(learningRate: Double, momentum: Double)
 
         public var learningRate: Double {
             switch self {
-            case let .adam(rate), let .rmsprop(rate, _): return rate
+            case let .adam(rate, _), let .rmsprop(rate, _): return rate
             }
         }
     }
@@ -60,7 +63,7 @@ public struct FitSettings: Sendable {
         }
     }
 
-    public static let keys = ["objective", "target", "data", "iterations", "batch", "optimizer", "schedule", "anneal",
+    public static let keys = ["objective", "target", "data", "iterations", "batch", "optimizer", "clip", "schedule", "anneal",
                               "train_base", "validation", "checks"]
     /// The fit checks and their default limits (`elbo_below_log_z` in standard errors;
     /// infinity: off unless the spec gives a limit). Their limits are set in the spec's
@@ -77,6 +80,8 @@ public struct FitSettings: Sendable {
     public var batch: Int = 256
     public var optimizer: OptimizerChoice = .adam(learningRate: 1e-3)
     public var schedule: ScheduleChoice = .constant
+    /// Gradient-norm clipping (`clip:`), or nil for none.
+    public var clip: Double?
     public var anneal: Int = 0
     public var trainBase: Bool = true
     /// Validation estimates every this many iterations.
