@@ -15,11 +15,11 @@ public enum VectorExponential {
     /// 1.5·2⁵²: adding it rounds to an integer held in the low mantissa bits.
     private static let shifter = 6755399441055744.0
 
+    /// The shared core of ``expm1(_:)`` and ``exp(_:)`` for a clamped x: n = round(x/ln 2) held
+    /// in the low bits of `shifted`, and q = eʳ − 1 for r = x − n·ln 2 (Cody–Waite, fdlibm's split
+    /// of ln 2; Taylor polynomial to r¹³).
     @inline(__always)
-    public static func expm1(_ input: SIMD4<Double>) -> SIMD4<Double> {
-        let limit = SIMD4<Double>(repeating: 700)
-        var x = input.replacing(with: -limit, where: input .< -limit)
-        x.replace(with: limit, where: x .> limit)
+    private static func reduced(_ x: SIMD4<Double>) -> (shifted: SIMD4<Double>, q: SIMD4<Double>) {
         let shifted = x * log2e + shifter   // not fused: the rounding to n must not change
         let n = shifted - shifter
         let r = (x - n * ln2Hi) - n * ln2Lo
@@ -36,6 +36,15 @@ public enum VectorExponential {
         c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 6.0), c, r)
         c = FeatureMajorKernels.madd(SIMD4(repeating: 0.5), c, r)
         let q = FeatureMajorKernels.madd(r, r * r, c)
+        return (shifted, q)
+    }
+
+    @inline(__always)
+    public static func expm1(_ input: SIMD4<Double>) -> SIMD4<Double> {
+        let limit = SIMD4<Double>(repeating: 700)
+        var x = input.replacing(with: -limit, where: input .< -limit)
+        x.replace(with: limit, where: x .> limit)
+        let (shifted, q) = reduced(x)
         // 2ⁿ: the low bits of `shifted` hold n; n + 1023 moved into the exponent field.
         let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52
         let scale = unsafeBitCast(bits, to: SIMD4<Double>.self)
@@ -50,22 +59,7 @@ public enum VectorExponential {
         let low = SIMD4<Double>(repeating: -708), high = SIMD4<Double>(repeating: 709.782712893384)
         var x = input.replacing(with: low, where: input .< low)
         x.replace(with: high, where: x .> high)
-        let shifted = x * log2e + shifter   // not fused: the rounding to n must not change
-        let n = shifted - shifter
-        let r = (x - n * ln2Hi) - n * ln2Lo
-        var c = SIMD4<Double>(repeating: 1.0 / 6227020800.0)   // 1/13!
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 479001600.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 39916800.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 3628800.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 362880.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 40320.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 5040.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 720.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 120.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 24.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 1.0 / 6.0), c, r)
-        c = FeatureMajorKernels.madd(SIMD4(repeating: 0.5), c, r)
-        let q = FeatureMajorKernels.madd(r, r * r, c)
+        let (shifted, q) = reduced(x)
         // n ≤ 1024 after the clamp: 2ⁿ⁻¹ in the exponent bits, doubled (2¹⁰²⁴ itself is +∞).
         let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1022) &<< 52
         let half = unsafeBitCast(bits, to: SIMD4<Double>.self)
