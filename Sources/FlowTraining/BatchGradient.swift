@@ -65,15 +65,12 @@ public final class BatchGradient: @unchecked Sendable {
         return withPointers(sums, from: 0, []) { sources in
             result.withUnsafeMutableBufferPointer { out in
                 guard let o = out.baseAddress else { return true }
-                let parts = ElementwiseParallel.ranges(count: count, jobs: jobs)
-                let finite = FiniteFlags(count: parts.count)
-                ElementwiseParallel.run(count: count, jobs: jobs) { range in
-                    // x − x is 0 for every finite x and NaN otherwise.
+                let finite = ElementwiseParallel.map(count: count, jobs: jobs) { range -> Bool in
                     // ((0 + g₀) + g₁) + … + g_last, then × scale: the first and the last sum fused
                     // into the passes that start and finish each value.
                     guard let last = sources.last else {
                         for i in range { o[i] = 0 }
-                        return
+                        return true
                     }
                     let first = sources[0]
                     if sources.count > 1 {
@@ -101,10 +98,9 @@ public final class BatchGradient: @unchecked Sendable {
                         tail += value - value
                         i += 1
                     }
-                    let checked = check.sum() + tail
-                    finite.set(checked == 0, for: range, in: parts)
+                    return check.sum() + tail == 0
                 }
-                return finite.all
+                return finite.allSatisfy { $0 }
             }
         }
     }
@@ -137,17 +133,4 @@ public final class BatchGradient: @unchecked Sendable {
         }
         return "loss (the base or the target)"
     }
-}
-
-/// One flag per range of a parallel pass, written by the thread of that range.
-final class FiniteFlags: @unchecked Sendable {
-    private var flags: [Bool]
-
-    init(count: Int) { flags = [Bool](repeating: true, count: count) }
-
-    func set(_ value: Bool, for range: Range<Int>, in parts: [Range<Int>]) {
-        if let index = parts.firstIndex(of: range) { flags.withUnsafeMutableBufferPointer { $0[index] = value } }
-    }
-
-    var all: Bool { flags.allSatisfy { $0 } }
 }

@@ -18,19 +18,35 @@ public enum ElementwiseParallel {
 
     /// Calls `body(range)` for each of ``ranges(count:jobs:)``, concurrently when there are several.
     public static func run(count: Int, jobs: Int, _ body: (Range<Int>) -> Void) {
+        _ = map(count: count, jobs: jobs, body)
+    }
+
+    /// `body(range)` for each of ``ranges(count:jobs:)``, concurrently when there are several;
+    /// the results in range order.
+    public static func map<T>(count: Int, jobs: Int, _ body: (Range<Int>) -> T) -> [T] {
         let parts = ranges(count: count, jobs: jobs)
-        if parts.count == 1 {
-            body(parts[0])
-            return
-        }
+        if parts.count == 1 { return [body(parts[0])] }
+        let results = RangeResults<T>(count: parts.count)
         withoutActuallyEscaping(body) { body in
             let run = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { run.value(parts[$0]) }
+            DispatchQueue.concurrentPerform(iterations: parts.count) { results.store(run.value(parts[$0]), at: $0) }
         }
+        return results.values
     }
 }
 
-/// A closure handed to the worker threads of ``ElementwiseParallel/run(count:jobs:_:)``, which
+/// One result slot per range of a parallel pass, each written by the thread of its range only.
+private final class RangeResults<T>: @unchecked Sendable {
+    private var slots: [T?]
+
+    init(count: Int) { slots = [T?](repeating: nil, count: count) }
+
+    func store(_ value: T, at index: Int) { slots.withUnsafeMutableBufferPointer { $0[index] = value } }
+
+    var values: [T] { slots.compactMap { $0 } }
+}
+
+/// A closure handed to the worker threads of ``ElementwiseParallel/map(count:jobs:_:)``, which
 /// gives each thread a disjoint range of the buffers the closure writes.
 private struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T

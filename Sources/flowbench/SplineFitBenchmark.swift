@@ -141,15 +141,13 @@ enum SplineFitBenchmark {
             row("of which the 3 conditioner MLPs' backward", mlpBackward, "weight and input gradients"),
             row("pass + backward per chunk, four workspaces in turn", rotating,
                 String(format: "%.2f× one workspace; %.0f KiB of workspace per chunk", rotating / (forward + backward),
-                       Double(workspaceBytes(workspaces[0])) / 1024)),
+                       Double(workspaces[0].byteCount) / 1024)),
             row("merge of 4 chunk gradients", merge, String(format: "one thread; %.1f µs wall with jobs 2", mergeTwo / 1000)),
             row("Adam step", step, String(format: "one thread; %.1f µs wall with jobs 2", stepTwo / 1000)),
             BenchmarkRow(name: "NSF-size spline fit phase: one iteration's CPU (4 chunks + merge + Adam)", value: perIteration / 1e6,
                          unit: "ms", detail: String(format: "serial part %.0f µs", (merge + step) / 1000)),
         ])
     }
-
-    static func workspaceBytes(_ w: TrainableWorkspace) -> Int { w.byteCount }
 
     static let checkerboard = Benchmark(
         name: "nsf-checkerboard",
