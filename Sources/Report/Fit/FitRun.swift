@@ -97,14 +97,9 @@ public struct FitRun: Sendable {
         let start = Date()
         let result: FitResult
         do {
-            switch settings.optimizer {
-            case let .adam(rate, amsgrad):
-                var optimizer = FrozenParameters(inner: Adam(amsgrad: amsgrad), frozen: frozen.sorted())
-                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
-            case let .rmsprop(rate, momentum):
-                var optimizer = FrozenParameters(inner: RMSprop(momentum: momentum), frozen: frozen.sorted())
-                result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
-            }
+            var optimizer = FrozenParameters(inner: ChosenOptimizer(settings.optimizer), frozen: frozen.sorted())
+            let schedule = settings.schedule.schedule(rate: settings.optimizer.learningRate, iterations: settings.iterations)
+            result = try trainer.fit(from: theta, optimizer: &optimizer, schedule: schedule, observers: [monitor])
         } catch {
             throw .rendering("fit failed: \(error)")
         }

@@ -71,14 +71,9 @@ public struct FlowMatchingRun: Sendable {
         let start = Date()
         let result: FitResult
         do {
-            switch settings.optimizer {
-            case let .adam(rate, amsgrad):
-                var optimizer = Adam(amsgrad: amsgrad)
-                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
-            case let .rmsprop(rate, momentum):
-                var optimizer = RMSprop(momentum: momentum)
-                result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: settings.schedule.schedule(rate: rate, iterations: settings.iterations), observers: [monitor])
-            }
+            var optimizer = ChosenOptimizer(settings.optimizer)
+            let schedule = settings.schedule.schedule(rate: settings.optimizer.learningRate, iterations: settings.iterations)
+            result = try trainer.fit(from: initial, optimizer: &optimizer, schedule: schedule, observers: [monitor])
         } catch {
             throw .rendering("flow-matching fit failed: \(error)")
         }
