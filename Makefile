@@ -13,7 +13,7 @@
 SWIFT      ?= swift
 RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release
-APT_PKGS   := libcairo2-dev libpng-dev pkg-config poppler-utils fonts-dejavu-core
+APT_PKGS   := libcairo2-dev libpng-dev pkg-config poppler-utils fonts-dejavu-core libopenblas-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON     ?= python3
 # The numpy + scipy + matplotlib peer of reports/lognormal.yaml (shared/bench, beside the repo).
@@ -21,7 +21,8 @@ REFERENCE  ?= ../shared/bench/reference_lognormal.py
 
 .PHONY: deps build test report gallery bench bench-venv bench-peers fuzz clean
 
-## Install the Debian packages a fresh machine lacks (Cairo and libpng headers, pkg-config, poppler, DejaVu).
+## Install the Debian packages a fresh machine lacks (Cairo and libpng headers, pkg-config, poppler, DejaVu,
+## OpenBLAS for the fitted networks' matrix products).
 deps:
 	@missing=""; \
 	for p in $(APT_PKGS); do \

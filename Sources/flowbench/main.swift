@@ -28,7 +28,7 @@ let benchmarks: [Benchmark] = [
     PlotBenchmark.rasterOnly,
     MultivariateBenchmark.planarGrid, MultivariateBenchmark.histogramStream,
     TrainingBenchmark.planarReverseKL, TrainingBenchmark.couplingMaximumLikelihood,
-    SplineFitBenchmark.eightGaussians, SplineFitBenchmark.checkerboard, SplineFitBenchmark.phases,
+    SplineFitBenchmark.eightGaussians, SplineFitBenchmark.checkerboard, SplineFitBenchmark.phases, MatrixProductsBenchmark.products,
     FlowMatchingBenchmark.speed, FlowMatchingBenchmark.quality,
 ]
 

@@ -7,18 +7,63 @@ final class TrainableMLPTests: XCTestCase {
     /// activation, dense and masked; narrow layers (the weight gradient by plain dot products)
     /// and layers of 13 and 10 inputs (by the transposed path: blocks of eight, four and single
     /// columns, four rows and the rest).
-    func testGradientsMatchCentralDifferencesForEveryActivationAndMask() {
-        for widths in [[3, 5, 4, 2], [3, 13, 10, 6]] { checkGradients(widths: widths) }
+    func testGradientsMatchCentralDifferencesForEveryActivationAndMask() throws {
+        for products in try productsUnderTest() {
+            for widths in [[3, 5, 4, 2], [3, 13, 10, 6]] { checkGradients(widths: widths, products: products) }
+        }
     }
 
-    private func checkGradients(widths: [Int]) {
+    /// Our kernels and OpenBLAS (``MatrixProducts``). `make test` installs OpenBLAS, so on
+    /// Linux it must load; off Linux only our kernels are required.
+    private func productsUnderTest() throws -> [MatrixProducts] {
+        #if os(Linux)
+        let blas = try XCTUnwrap(OpenBLAS.shared, "libopenblas.so.0 did not load (apt-get install libopenblas-dev)")
+        #else
+        guard let blas = OpenBLAS.shared else { return [.own] }
+        #endif
+        // Every product through OpenBLAS (1), and the default rule (thin first layers by ours).
+        return [.own, .openBLAS(blas, minimumInputs: 1), .openBLAS(blas)]
+    }
+
+    /// The same network, parameters and points through our kernels and through OpenBLAS: the
+    /// outputs, input gradients and parameter gradients agree within rounding (the sums run in
+    /// different orders), dense and masked, with the workspace tape full of NaN beforehand
+    /// (dgemm with β = 0 must not read its output).
+    func testOpenBLASAgreesWithOwnKernels() throws {
+        let widths = [5, 64, 64, 23], n = 67
+        var maskStream = RandomStream(seed: 17)
+        let masks = (1..<widths.count).map { k in
+            (0..<(widths[k] * widths[k - 1])).map { _ in maskStream.nextUniform() < 0.5 ? 1.0 : 0.0 }
+        }
+        for mask in [nil, masks] {
+            let own = TrainableMLP(widths: widths, activation: .relu, masks: mask, zeroLastLayer: false, products: .own)
+            var stream = RandomStream(seed: 19)
+            let theta = randomVector(own.parameterCount, scale: 0.3, &stream)
+            let x = randomVector(widths[0] * n, scale: 1, &stream)
+            let r = randomVector(widths.last! * n, scale: 1, &stream)
+            let expected = run(own, theta, x, n), (expectedX, expectedTheta) = gradients(own, theta, x, r, n, start: 0.5)
+            for products in try productsUnderTest().dropFirst() {
+                var mlp = own
+                mlp.products = products
+                let out = run(mlp, theta, x, n), (gx, gtheta) = gradients(mlp, theta, x, r, n, start: 0.5)
+                let label = "\(products.name), masked \(mask != nil)"
+                for i in out.indices { XCTAssertEqual(out[i], expected[i], accuracy: 1e-12 * max(1, abs(expected[i])), "\(label): output \(i)") }
+                for i in gx.indices { XCTAssertEqual(gx[i], expectedX[i], accuracy: 1e-12 * max(1, abs(expectedX[i])), "\(label): ∂x[\(i)]") }
+                for i in gtheta.indices {
+                    XCTAssertEqual(gtheta[i], expectedTheta[i], accuracy: 1e-11 * max(1, abs(expectedTheta[i])), "\(label): ∂θ[\(i)]")
+                }
+            }
+        }
+    }
+
+    private func checkGradients(widths: [Int], products: MatrixProducts) {
         var maskStream = RandomStream(seed: 7)
         let masks = (1..<widths.count).map { k in
             (0..<(widths[k] * widths[k - 1])).map { _ in maskStream.nextUniform() < 0.6 ? 1.0 : 0.0 }
         }
         for activation in MLPActivation.allCases {
             for mask in [nil, masks] {
-                let mlp = TrainableMLP(widths: widths, activation: activation, masks: mask, zeroLastLayer: false)
+                let mlp = TrainableMLP(widths: widths, activation: activation, masks: mask, zeroLastLayer: false, products: products)
                 var stream = RandomStream(seed: 11)
                 let n = 5
                 let theta = randomVector(mlp.parameterCount, scale: 0.8, &stream)
@@ -34,7 +79,7 @@ final class TrainableMLPTests: XCTestCase {
                 let step = activation == .tanh || activation == .silu ? 0.01 : 1e-5
                 for i in x.indices {
                     let fd = FiniteDifference.derivative(of: { t in var v = x; v[i] = t; return loss(v, theta) }, at: x[i], step: step).value
-                    XCTAssertLessThanOrEqual(abs(gx[i] - fd) / max(abs(fd), 1e-2), 1e-6, "\(activation) masked \(mask != nil): ∂x[\(i)]")
+                    XCTAssertLessThanOrEqual(abs(gx[i] - fd) / max(abs(fd), 1e-2), 1e-6, "\(products.name) \(activation) masked \(mask != nil): ∂x[\(i)]")
                 }
                 for i in theta.indices {
                     let masked = mask.map { isMaskedWeight(mlp, $0, i) } ?? false
@@ -53,9 +98,13 @@ final class TrainableMLPTests: XCTestCase {
     /// points and the scalar tail; blocks of four and two rows and the single-row rest; four
     /// columns and the rest): the output against plain sums, the gradients against central
     /// differences.
-    func testBlockedKernelsAtUnevenSizesMatchPlainSumsAndDifferences() {
+    func testBlockedKernelsAtUnevenSizesMatchPlainSumsAndDifferences() throws {
+        for products in try productsUnderTest() { try checkBlockedKernels(products: products) }
+    }
+
+    private func checkBlockedKernels(products: MatrixProducts) throws {
         let widths = [3, 9, 6, 2], n = 13
-        let mlp = TrainableMLP(widths: widths, activation: .tanh, zeroLastLayer: false)
+        let mlp = TrainableMLP(widths: widths, activation: .tanh, zeroLastLayer: false, products: products)
         var stream = RandomStream(seed: 21)
         let theta = randomVector(mlp.parameterCount, scale: 0.8, &stream)
         let x = randomVector(widths[0] * n, scale: 1, &stream)
@@ -164,10 +213,12 @@ final class TrainableMLPTests: XCTestCase {
         }
     }
 
-    private func gradients(_ mlp: TrainableMLP, _ theta: [Double], _ x: [Double], _ r: [Double], _ n: Int) -> ([Double], [Double]) {
+    /// ∂L/∂x and `start` + ∂L/∂θ (the backward pass adds to the parameter gradient).
+    private func gradients(_ mlp: TrainableMLP, _ theta: [Double], _ x: [Double], _ r: [Double], _ n: Int,
+                           start: Double = 0) -> ([Double], [Double]) {
         var tape = [Double](repeating: .nan, count: mlp.tapeCount(count: n))
         var gx = [Double](repeating: .nan, count: x.count)
-        var gt = [Double](repeating: 0, count: theta.count)
+        var gt = [Double](repeating: start, count: theta.count)
         theta.withUnsafeBufferPointer { t in
             x.withUnsafeBufferPointer { xb in
                 tape.withUnsafeMutableBufferPointer { tb in

@@ -76,6 +76,9 @@ final class FitEndToEndTests: XCTestCase {
             XCTAssertEqual(figures, ["density.png", "samples.png", "loss.png", "fit.png"])
             let fitted = try String(contentsOfFile: outcome.reportDirectory + "/fitted.yaml", encoding: .utf8)
             XCTAssertFalse(fitted.contains("fit:"), "no fit section")
+            // The provenance names who computed the networks' products (the last bits of fitted values depend on it).
+            let metrics = try ReportMetricsFile.decode(try Data(contentsOf: URL(fileURLWithPath: outcome.reportDirectory + "/metrics.json")))
+            XCTAssertEqual(metrics.provenance.matrixProducts, MatrixProducts.preferred.name)
         }
         let common = ["fit_iterations", "fit_seconds", "iterations_per_second", "final_loss", "skipped_steps", "check:gradient_check"]
         let rkl = try metricNames(outcomes[0].reportDirectory)

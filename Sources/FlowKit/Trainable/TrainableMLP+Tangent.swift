@@ -34,19 +34,8 @@ extension TrainableMLP {
             let offsets = activationOffsets(k, count: n)
             activation.multiplyByDerivative(current, pre: tape + offsets.pre, post: tape + offsets.post, count: width * n)
             let next = k == layers - 1 ? output : spare
-            let weights = parameters + weightOffsets[k]
-            let mask = masks?[k]
-            for o in 0..<out {
-                let row = next + o * n
-                for p in 0..<n { row[p] = 0 }
-                for i in 0..<width {
-                    var w = weights[o * width + i]
-                    if let mask { w *= mask[o * width + i] }
-                    if w == 0 { continue }
-                    let column = current + i * n
-                    for p in 0..<n { row[p] += w * column[p] }
-                }
-            }
+            products.multiply(rows: out, inner: width, n: n, weights: effectiveWeights(k + 1, parameters: parameters, tape: tape),
+                              bias: nil, x: current, y: next)
             spare = current
             current = next
         }

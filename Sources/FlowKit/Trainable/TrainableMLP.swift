@@ -36,8 +36,11 @@ public struct TrainableMLP: Sendable {
     public let weightOffsets: [Int]
     public let biasOffsets: [Int]
     public let parameterCount: Int
+    /// Who computes the products (OpenBLAS when it is available, see ``MatrixProducts``).
+    public var products: MatrixProducts
 
-    public init(widths: [Int], activation: MLPActivation = .tanh, masks: [[Double]]? = nil, zeroLastLayer: Bool = true) {
+    public init(widths: [Int], activation: MLPActivation = .tanh, masks: [[Double]]? = nil, zeroLastLayer: Bool = true,
+                products: MatrixProducts = .preferred) {
         precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "an MLP needs positive input and output widths")
         if let masks {
             precondition(masks.count == widths.count - 1, "one mask per weight matrix")
@@ -47,6 +50,7 @@ public struct TrainableMLP: Sendable {
         self.activation = activation
         self.masks = masks
         self.zeroLastLayer = zeroLastLayer
+        self.products = products
         var w: [Int] = [], b: [Int] = [], offset = 0
         for k in 1..<widths.count {
             w.append(offset)
@@ -162,11 +166,11 @@ public struct TrainableMLP: Sendable {
 
     /// The weights the products use: Wₖ itself, or M ⊙ W in the tape (written by ``forward``).
     @inline(__always)
-    private func effectiveWeights(_ k: Int, parameters: UnsafePointer<Double>, tape: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+    func effectiveWeights(_ k: Int, parameters: UnsafePointer<Double>, tape: UnsafePointer<Double>) -> UnsafePointer<Double> {
         guard masks != nil else { return parameters + weightOffsets[k - 1] }
         var offset = 0
         for j in 1..<k { offset += widths[j] * widths[j - 1] }
-        return UnsafePointer(tape + offset)
+        return tape + offset
     }
 
     // MARK: - Passes
@@ -191,8 +195,8 @@ public struct TrainableMLP: Sendable {
             let out = widths[k], fanIn = widths[k - 1]
             let offsets = activationOffsets(k, count: n)
             let a = tape + offsets.pre
-            FeatureMajorKernels.multiply(rows: out, inner: fanIn, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
-                                         rowStride: fanIn, innerStride: 1, bias: parameters + biasOffsets[k - 1], x: previous, y: a)
+            products.multiply(rows: out, inner: fanIn, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
+                              bias: parameters + biasOffsets[k - 1], x: previous, y: a)
             if k < widths.count - 1 {
                 let h = tape + offsets.post
                 activation.apply(a, into: h, count: out * n)
@@ -220,7 +224,11 @@ public struct TrainableMLP: Sendable {
             // there), so that the sums run along the columns (``FeatureMajorKernels``).
             func accumulate(_ mask: UnsafePointer<Double>?) {
                 let weightGradient = parameterGradient + weightOffsets[k - 1]
-                if fanIn >= 8 {
+                if mask == nil, let blas = products.openBLAS {
+                    FeatureMajorKernels.accumulateOuter(rows: out, columns: 0, n: n, a: delta, b: previous, gradient: weightGradient,
+                                                        rowStride: fanIn, mask: nil, rowSums: parameterGradient + biasOffsets[k - 1])
+                    blas.accumulateOuter(rows: out, columns: fanIn, n: n, delta: delta, h: previous, gradient: weightGradient)
+                } else if fanIn >= 8 {
                     FeatureMajorKernels.accumulateOuter(rows: out, columns: 0, n: n, a: delta, b: previous, gradient: weightGradient,
                                                         rowStride: fanIn, mask: nil, rowSums: parameterGradient + biasOffsets[k - 1])
                     FeatureMajorKernels.transpose(previous, rows: fanIn, n: n, into: other)
@@ -244,8 +252,8 @@ public struct TrainableMLP: Sendable {
             } else {
                 target = other
             }
-            FeatureMajorKernels.multiply(rows: fanIn, inner: out, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
-                                         rowStride: 1, innerStride: fanIn, bias: nil, x: delta, y: target)
+            products.multiplyTransposed(rows: out, inner: fanIn, n: n, weights: effectiveWeights(k, parameters: parameters, tape: tape),
+                                        delta: delta, into: target)
             if k > 1 {
                 let offsets = activationOffsets(k - 1, count: n)
                 activation.multiplyByDerivative(target, pre: tape + offsets.pre, post: tape + offsets.post, count: fanIn * n)

@@ -64,6 +64,7 @@ struct PDFTextPage {
             ("Swift", provenance.swiftVersion),
         ]
         if let host = provenance.hostname, !host.isEmpty { rows.append(("Host", host)) }
+        if let products = provenance.matrixProducts { rows.append(("Matrix products", products)) }
         rows.append(("Spec", ReportPages.specCopyName(for: document.specFileName)))
         blocks.append(keyValues(rows, columns: 2))
         return blocks

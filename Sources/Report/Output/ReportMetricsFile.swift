@@ -40,6 +40,7 @@ public struct ReportMetricsFile: Sendable, Equatable, Decodable {
         public var wallTimeSeconds: Double
         public var swiftVersion: String
         public var hostname: String?
+        public var matrixProducts: String?
     }
 
     public var schemaVersion: Int
@@ -104,6 +105,7 @@ public struct ReportMetricsFile: Sendable, Equatable, Decodable {
                 ("wall_time_seconds", .double(document.provenance.wallTimeSeconds)),
                 ("swift_version", .string(document.provenance.swiftVersion)),
                 ("hostname", .optional(document.provenance.hostname)),
+                ("matrix_products", .optional(document.provenance.matrixProducts)),
             ])),
         ])
     }

@@ -150,6 +150,8 @@ struct ReportPageView {
                 "swiftVersion": text(provenance.swiftVersion),
                 "hostname": text(provenance.hostname ?? ""),
                 "hasHostname": !(provenance.hostname ?? "").isEmpty,
+                "matrixProducts": text(provenance.matrixProducts ?? ""),
+                "hasMatrixProducts": provenance.matrixProducts != nil,
             ] as [String: Any],
             "links": [
                 "hasPDF": hasPDF,

@@ -14,6 +14,10 @@ public struct ReportProvenance: Sendable, Equatable {
     public var swiftVersion: String
     /// The machine's host name, when the caller chooses to record it.
     public var hostname: String?
+    /// Who computed the fitted networks' matrix products (``FlowKit/MatrixProducts``, e.g.
+    /// OpenBLAS and the CPU kernel it chose), for runs that fit a flow: fitted values are
+    /// reproducible bit for bit with the same products; nil when nothing was fitted.
+    public var matrixProducts: String?
 
     public init(
         tool: String,
@@ -22,7 +26,8 @@ public struct ReportProvenance: Sendable, Equatable {
         threads: Int,
         wallTimeSeconds: Double,
         swiftVersion: String = ReportProvenance.compilerSwiftVersion,
-        hostname: String? = nil
+        hostname: String? = nil,
+        matrixProducts: String? = nil
     ) {
         self.tool = tool
         self.seed = seed
@@ -31,6 +36,7 @@ public struct ReportProvenance: Sendable, Equatable {
         self.wallTimeSeconds = wallTimeSeconds
         self.swiftVersion = swiftVersion
         self.hostname = hostname
+        self.matrixProducts = matrixProducts
     }
 
     /// The Swift language version of the compiler that built this module, from `#if compiler`.

@@ -101,7 +101,8 @@ public enum ReportRunner {
                                                 formats: formats.map(\.rawValue)) },
             metrics: run.metrics + (fitted?.report.metrics ?? []) + (matched?.report.metrics ?? []),
             provenance: ReportProvenance(tool: toolVersion, seed: seed, samples: samples, threads: jobs,
-                                         wallTimeSeconds: run.wallTimeSeconds))
+                                         wallTimeSeconds: run.wallTimeSeconds,
+                                         matrixProducts: fitted == nil && matched == nil ? nil : MatrixProducts.preferred.name))
         try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
             let figuresFolder = (staging.directory as NSString).appendingPathComponent("figures")
             // Every (figure, format) file, report.pdf and the text pages are independent (each

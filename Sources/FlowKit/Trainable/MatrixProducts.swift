@@ -1,0 +1,67 @@
+/// Who computes a ``TrainableMLP``'s three dense products (the forward product W·h + b, the
+/// input gradient Wᵀ·δ and the weight gradient δ·hᵀ): our own ``FeatureMajorKernels`` or
+/// OpenBLAS's dgemm (``OpenBLAS``).
+///
+/// With OpenBLAS, every backward product goes to dgemm, and a forward product when its layer
+/// has at least `minimumInputs` inputs (``defaultMinimumInputs`` unless a benchmark says
+/// otherwise): a first layer of one to three inputs (a coupling's kept coordinate, flow
+/// matching's (x, t)) is faster in our kernels, which have no call overhead. Measured by
+/// `flowbench mlp-products` per shape on a 64-point chunk: OpenBLAS forward 1.2–2.5× ours from
+/// 8 inputs on, 0.6–0.8× at 1 and 3 inputs; backward 1.2–2.6× at every shape. The weight
+/// gradient of a masked layer (MADE, BNAF) stays with our kernels, which apply the mask as
+/// they accumulate.
+///
+/// Either way every sum runs in an order fixed by the shapes alone, so a chunk's result does
+/// not depend on threads or timing.
+public enum MatrixProducts: Sendable {
+    case own
+    case openBLAS(OpenBLAS, minimumInputs: Int = MatrixProducts.defaultMinimumInputs)
+
+    /// OpenBLAS when it is available (``OpenBLAS/shared``), our kernels otherwise.
+    public static var preferred: MatrixProducts {
+        if let blas = OpenBLAS.shared { return .openBLAS(blas) }
+        return .own
+    }
+
+    /// Forward products of layers with fewer inputs use our kernels (measured: `flowbench mlp-products`).
+    public static let defaultMinimumInputs = 8
+
+    /// What the metrics report: "own kernels" or OpenBLAS's identity.
+    public var name: String {
+        switch self {
+        case .own: return "own kernels (FeatureMajorKernels)"
+        case let .openBLAS(blas, _): return blas.identity
+        }
+    }
+
+    /// OpenBLAS, when it is chosen.
+    @inline(__always)
+    var openBLAS: OpenBLAS? {
+        guard case let .openBLAS(blas, _) = self else { return nil }
+        return blas
+    }
+
+    /// y (rows × n) = W·x + b 1ᵀ, W row-major (rows × inner), x and y feature-major.
+    @inline(__always)
+    func multiply(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
+                  x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        if case let .openBLAS(blas, minimumInputs) = self, inner >= minimumInputs {
+            blas.multiply(rows: rows, inner: inner, n: n, weights: weights, bias: bias, x: x, y: y)
+        } else {
+            FeatureMajorKernels.multiply(rows: rows, inner: inner, n: n, weights: weights, rowStride: inner, innerStride: 1,
+                                         bias: bias, x: x, y: y)
+        }
+    }
+
+    /// t (inner × n) = Wᵀ·δ, W row-major (rows × inner), δ feature-major (rows × n).
+    @inline(__always)
+    func multiplyTransposed(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, delta: UnsafePointer<Double>,
+                            into t: UnsafeMutablePointer<Double>) {
+        if let blas = openBLAS {
+            blas.multiplyTransposed(rows: rows, inner: inner, n: n, weights: weights, delta: delta, into: t)
+        } else {
+            FeatureMajorKernels.multiply(rows: inner, inner: rows, n: n, weights: weights, rowStride: 1, innerStride: inner,
+                                         bias: nil, x: delta, y: t)
+        }
+    }
+}
