@@ -44,7 +44,7 @@ final class CLITests: XCTestCase {
     func testCheckAndRunExitTwoOnEveryMalformedSpecAndWriteNothing() throws {
         let directory = try makeTemporaryDirectory()
         for (stem, line, column, _) in SpecMalformedTests.expectations {
-            let source = SpecMalformedTests.malformedDirectory.appendingPathComponent(stem + ".yaml")
+            let source = SpecMalformedTests.corpus.directory.appendingPathComponent(stem + ".yaml")
             let local = directory.appendingPathComponent(stem + ".yaml")
             try FileManager.default.copyItem(at: source, to: local)
             for command in ["check", "run"] {

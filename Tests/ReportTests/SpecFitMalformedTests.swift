@@ -60,36 +60,9 @@ final class SpecFitMalformedTests: XCTestCase {
         "fixed-map-outside-support": "add a map that brings it inside the domain",
     ]
 
-    static var directory: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/malformed-fit")
-    }
+    static let corpus = MalformedCorpus(folder: "malformed-fit", expectations: expectations, hints: hints)
 
-    func testEveryFileIsInTheTable() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        XCTAssertEqual(files, Self.expectations.map(\.0).sorted())
-    }
+    func testEveryFileIsInTheTable() throws { try Self.corpus.assertEveryFileIsListed() }
 
-    func testEveryMalformedFitFailsAtTheExpectedPosition() {
-        for (stem, line, column, text) in Self.expectations {
-            let path = Self.directory.appendingPathComponent(stem + ".yaml").path
-            do {
-                _ = try SpecLoader.load(path: path)
-                XCTFail("\(stem): loaded without error")
-            } catch {
-                guard case let .invalidSpec(diagnostics) = error, let first = diagnostics.first else {
-                    XCTFail("\(stem): expected invalidSpec, got \(error)")
-                    continue
-                }
-                XCTAssertEqual(first.line, line, "\(stem): \(first.rendered)")
-                XCTAssertEqual(first.column, column, "\(stem): \(first.rendered)")
-                XCTAssertTrue(first.message.contains(text), "\(stem): '\(first.message)' lacks '\(text)'")
-                XCTAssertTrue(first.rendered.hasPrefix("\(path):\(line):\(column): error: "), stem)
-                XCTAssertTrue(first.rendered.contains("^"), "\(stem): a caret under the column")
-                if let hint = Self.hints[stem] {
-                    XCTAssertTrue(first.hint?.contains(hint) ?? false, "\(stem): hint \(first.hint ?? "nil") lacks '\(hint)'")
-                }
-            }
-        }
-    }
+    func testEveryMalformedFitFailsAtTheExpectedPosition() { Self.corpus.assertEachFailsAtItsPosition() }
 }

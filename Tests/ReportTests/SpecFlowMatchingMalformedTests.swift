@@ -45,37 +45,13 @@ final class SpecFlowMatchingMalformedTests: XCTestCase {
         "without-fit": "objective: flow_matching",
     ]
 
-    static var directory: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/malformed-flowmatching")
-    }
+    static let corpus = MalformedCorpus(folder: "malformed-flowmatching", expectations: expectations, hints: hints)
 
-    func testEveryFileIsInTheTable() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        XCTAssertEqual(files, Self.expectations.map(\.0).sorted())
-    }
+    func testEveryFileIsInTheTable() throws { try Self.corpus.assertEveryFileIsListed() }
 
     func testEveryMalformedFlowMatchingSpecFailsAtTheExpectedPosition() {
-        for (stem, line, column, text) in Self.expectations {
-            let path = Self.directory.appendingPathComponent(stem + ".yaml").path
-            do {
-                _ = try SpecLoader.load(path: path)
-                XCTFail("\(stem): loaded without error")
-            } catch {
-                guard case let .invalidSpec(diagnostics) = error, let first = diagnostics.first else {
-                    XCTFail("\(stem): expected invalidSpec, got \(error)")
-                    continue
-                }
-                XCTAssertEqual(first.line, line, "\(stem): \(first.rendered)")
-                XCTAssertEqual(first.column, column, "\(stem): \(first.rendered)")
-                XCTAssertTrue(first.message.contains(text), "\(stem): '\(first.message)' lacks '\(text)'")
-                XCTAssertTrue(first.rendered.hasPrefix("\(path):\(line):\(column): error: "), stem)
-                XCTAssertTrue(first.rendered.contains("^"), "\(stem): a caret under the column")
-                if let hint = Self.hints[stem] {
-                    XCTAssertTrue(first.hint?.contains(hint) ?? false, "\(stem): hint \(first.hint ?? "nil") lacks '\(hint)'")
-                }
-                if stem == "hidden-zero" { XCTAssertEqual(diagnostics.count, 1, "no follow-up error about the fit") }
-            }
+        Self.corpus.assertEachFailsAtItsPosition { stem, diagnostics in
+            if stem == "hidden-zero" { XCTAssertEqual(diagnostics.count, 1, "no follow-up error about the fit") }
         }
     }
 

@@ -78,39 +78,14 @@ final class SpecMalformedTests: XCTestCase {
         "figure-rows-unknown-variant": "known chains: flow, wide",
     ]
 
-    static var malformedDirectory: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/malformed")
-    }
+    static let corpus = MalformedCorpus(folder: "malformed", expectations: expectations, hints: hints, requiresCaret: false)
 
     func testCorpusHasAtLeast25FilesAndEveryFileIsInTheTable() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.malformedDirectory.path)
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-        XCTAssertGreaterThanOrEqual(files.count, 25)
-        XCTAssertEqual(files, Self.expectations.map(\.0).sorted())
+        XCTAssertGreaterThanOrEqual(try Self.corpus.fileStems().count, 25)
+        try Self.corpus.assertEveryFileIsListed()
     }
 
-    func testEveryMalformedSpecFailsAtTheExpectedPosition() {
-        for (stem, line, column, text) in Self.expectations {
-            let path = Self.malformedDirectory.appendingPathComponent(stem + ".yaml").path
-            do {
-                _ = try SpecLoader.load(path: path)
-                XCTFail("\(stem): loaded without error")
-            } catch {
-                guard case let .invalidSpec(diagnostics) = error, let first = diagnostics.first else {
-                    XCTFail("\(stem): expected invalidSpec, got \(error)")
-                    continue
-                }
-                XCTAssertEqual(first.file, path, stem)
-                XCTAssertEqual(first.line, line, "\(stem): \(first.rendered)")
-                XCTAssertEqual(first.column, column, "\(stem): \(first.rendered)")
-                XCTAssertTrue(first.message.contains(text), "\(stem): '\(first.message)' lacks '\(text)'")
-                XCTAssertTrue(first.rendered.hasPrefix("\(path):\(line):\(column): error: "), stem)
-                if let hint = Self.hints[stem] {
-                    XCTAssertTrue(first.hint?.contains(hint) ?? false, "\(stem): hint \(first.hint ?? "nil") lacks '\(hint)'")
-                }
-            }
-        }
-    }
+    func testEveryMalformedSpecFailsAtTheExpectedPosition() { Self.corpus.assertEachFailsAtItsPosition() }
 
     func testSeveralMistakesAreReportedTogetherInFileOrder() {
         let text = "title: t\nsede: 3\nsamples: 0\nbase: {normal: {mean: 0, std: 1}}\nflow: [exp, lgo]\n"
