@@ -21,18 +21,11 @@ public enum FittedSpec {
     /// The text of `fitted.yaml` for the spec `source` and its fits (the spec's own first, then
     /// the variants').
     static func text(source: String, chains: [FittedExperiment.Chain]) throws(ReportError) -> String {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: source)
-        } catch {
-            throw .rendering("fitted.yaml: cannot re-read the spec: \(error)")
-        }
-        guard let top = root?.mapping, let main = chains.first?.fit else { throw .rendering("fitted.yaml: the spec is not a mapping") }
+        let top = try mapping(of: source)
+        guard let main = chains.first?.fit else { throw .rendering("fitted.yaml: the spec has no fit") }
         let settings = main.plan.settings
-        var out = "# Written by \(ReportRunner.toolVersion) after \(main.losses.count) iterations of \(settings.objective.rawValue)"
-        out += " on \(describe(settings))"
-        if chains.count > 1 { out += " (and \(chains.count - 1) fitted variants)" }
-        out += ".\n# Every fitted parameter is written out; run, eval and sample take this file as it is.\n"
+        var out = header(iterations: main.losses.count, objective: settings.objective.rawValue, on: describe(settings),
+                         more: chains.count > 1 ? "and \(chains.count - 1) fitted variants" : nil)
         var wroteBase = false, wroteFlow = false
         let hasReference = top["reference"] != nil
         for (key, value) in top {
@@ -77,6 +70,46 @@ public enum FittedSpec {
         }
     }
 
+    /// The spec's top-level mapping, parsed again from its text.
+    static func mapping(of source: String) throws(ReportError) -> Node.Mapping {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: source)
+        } catch {
+            throw .rendering("fitted.yaml: cannot re-read the spec: \(error)")
+        }
+        guard let top = root?.mapping else { throw .rendering("fitted.yaml: the spec is not a mapping") }
+        return top
+    }
+
+    /// The two comment lines that open every `fitted.yaml`.
+    static func header(iterations: Int, objective: String, on data: String, more: String?) -> String {
+        var out = "# Written by \(ReportRunner.toolVersion) after \(iterations) iterations of \(objective) on \(data)"
+        if let more { out += " (\(more))" }
+        return out + ".\n# Every fitted parameter is written out; run, eval and sample take this file as it is.\n"
+    }
+
+    /// The `variants:` block: each fitted variant as `fitted(name, value)` writes it (its lines
+    /// indented by four spaces, after the `  name:` line), every other variant as written.
+    static func variants(_ node: Node, fitted: (String, Node) throws(ReportError) -> String?) throws(ReportError) -> String {
+        guard let mapping = node.mapping else { return "" }
+        var out = "variants:\n"
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { continue }
+            if let lines = try fitted(name, value) {
+                out += "  \(name):\n" + lines
+            } else {
+                out += indent(try serialize(key, value), "  ")
+            }
+        }
+        return out
+    }
+
+    /// `text` with every non-empty line indented by `prefix`.
+    static func indent(_ text: String, _ prefix: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : prefix + $0 }.joined(separator: "\n")
+    }
+
     static func serialize(_ key: Node, _ value: Node) throws(ReportError) -> String {
         do {
             return try Yams.serialize(node: .mapping(Node.Mapping([(key, value)])))
@@ -87,23 +120,14 @@ public enum FittedSpec {
 
     /// The `variants:` block: fitted variants with their parameters, the others as written.
     static func variants(_ node: Node, chains: [FittedExperiment.Chain]) throws(ReportError) -> String {
-        guard let mapping = node.mapping else { return "" }
-        var out = "variants:\n"
-        for (key, value) in mapping {
-            guard let name = key.scalar?.string else { continue }
-            if let chain = chains.first(where: { $0.variant == name }) {
-                out += "  \(name):\n"
-                out += "    # fitted: \(chain.fit.losses.count) iterations of \(chain.fit.plan.settings.objective.rawValue) on \(describe(chain.fit.plan.settings))\n"
-                if let label = value.mapping?["label"] { out += "    " + (try serialize(Node("label"), label)) }
-                if let shown = value.mapping?["fit_figure"] { out += "    " + (try serialize(Node("fit_figure"), shown)) }
-                out += "    base: " + base(chain.fit) + "\n"
-                out += "    flow:\n" + flow(chain.fit, indent: "      ")
-            } else {
-                out += try serialize(key, value).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
-            }
+        try variants(node) { (name: String, value: Node) throws(ReportError) -> String? in
+            guard let chain = chains.first(where: { $0.variant == name }) else { return nil }
+            var out = "    # fitted: \(chain.fit.losses.count) iterations of \(chain.fit.plan.settings.objective.rawValue) on \(describe(chain.fit.plan.settings))\n"
+            if let label = value.mapping?["label"] { out += "    " + (try serialize(Node("label"), label)) }
+            if let shown = value.mapping?["fit_figure"] { out += "    " + (try serialize(Node("fit_figure"), shown)) }
+            out += "    base: " + base(chain.fit) + "\n"
+            return out + "    flow:\n" + flow(chain.fit, indent: "      ")
         }
-        return out
     }
 
     static func reference(_ settings: FitSettings) -> String? {

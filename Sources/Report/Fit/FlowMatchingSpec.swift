@@ -16,19 +16,11 @@ import Yams
 /// data are a built-in data set.
 enum FlowMatchingSpec {
     static func text(source: String, chains: [FlowMatchingExperiment.Chain]) throws(ReportError) -> String {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: source)
-        } catch {
-            throw .rendering("fitted.yaml: cannot re-read the spec: \(error)")
-        }
-        guard let top = root?.mapping else { throw .rendering("fitted.yaml: the spec is not a mapping") }
+        let top = try FittedSpec.mapping(of: source)
         let main = chains.first { $0.variant == nil }
-        let first = chains[0].fit
-        var out = "# Written by \(ReportRunner.toolVersion) after \(first.losses.count) iterations of flow_matching"
-        out += " on \(first.plan.settings.dataName)"
-        if chains.count > 1 { out += " (\(chains.count) fits)" }
-        out += ".\n# Every fitted parameter is written out; run, eval and sample take this file as it is.\n"
+        guard let first = chains.first?.fit else { throw .rendering("fitted.yaml: the spec has no fit") }
+        var out = FittedSpec.header(iterations: first.losses.count, objective: "flow_matching", on: first.plan.settings.dataName,
+                                    more: chains.count > 1 ? "\(chains.count) fits" : nil)
         let hasReference = top["reference"] != nil
         for (key, value) in top {
             guard let name = key.scalar?.string else { continue }
@@ -58,11 +50,6 @@ enum FlowMatchingSpec {
             + "pairing: \(e.pairing.rawValue), parameters: \(FittedSpec.list(fit.parameters))}}"
     }
 
-    /// `text` with every non-empty line indented by `prefix`.
-    static func indent(_ text: String, _ prefix: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : prefix + $0 }.joined(separator: "\n")
-    }
-
     static func ode(_ settings: ODESettings) -> String {
         switch settings.method {
         case let .rk4(steps): return "{method: rk4, steps: \(steps)}"
@@ -72,21 +59,13 @@ enum FlowMatchingSpec {
 
     /// The `variants:` block: fitted variants with their field, the others as written.
     static func variants(_ node: Node, chains: [FlowMatchingExperiment.Chain]) throws(ReportError) -> String {
-        guard let mapping = node.mapping else { return "" }
-        var out = "variants:\n"
-        for (key, value) in mapping {
-            guard let name = key.scalar?.string else { continue }
-            if let chain = chains.first(where: { $0.variant == name }) {
-                out += "  \(name):\n"
-                out += "    # fitted: \(chain.fit.losses.count) iterations of flow_matching on \(chain.fit.plan.settings.dataName)\n"
-                for field in ["label", "base"] {
-                    if let node = value.mapping?[field] { out += indent(try FittedSpec.serialize(Node(field), node), "    ") }
-                }
-                out += "    flow:\n      - " + entry(chain.fit) + "\n"
-            } else {
-                out += indent(try FittedSpec.serialize(key, value), "  ")
+        try FittedSpec.variants(node) { (name: String, value: Node) throws(ReportError) -> String? in
+            guard let chain = chains.first(where: { $0.variant == name }) else { return nil }
+            var out = "    # fitted: \(chain.fit.losses.count) iterations of flow_matching on \(chain.fit.plan.settings.dataName)\n"
+            for field in ["label", "base"] {
+                if let node = value.mapping?[field] { out += FittedSpec.indent(try FittedSpec.serialize(Node(field), node), "    ") }
             }
+            return out + "    flow:\n      - " + entry(chain.fit) + "\n"
         }
-        return out
     }
 }
