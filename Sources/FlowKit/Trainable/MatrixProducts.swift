@@ -41,14 +41,15 @@ public enum MatrixProducts: Sendable {
         return blas
     }
 
-    /// y (rows × n) = W·x + b 1ᵀ, W row-major (rows × inner), x and y feature-major.
+    /// y (rows × n) = W·x + b 1ᵀ, W row-major (rows × inner, rows `rowStride` apart: a block of
+    /// a wider matrix when larger than `inner`), x and y feature-major.
     @inline(__always)
-    func multiply(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
-                  x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+    func multiply(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, rowStride: Int? = nil,
+                  bias: UnsafePointer<Double>?, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         if case let .openBLAS(blas, minimumInputs) = self, inner >= minimumInputs {
-            blas.multiply(rows: rows, inner: inner, n: n, weights: weights, bias: bias, x: x, y: y)
+            blas.multiply(rows: rows, inner: inner, n: n, weights: weights, rowStride: rowStride ?? inner, bias: bias, x: x, y: y)
         } else {
-            FeatureMajorKernels.multiply(rows: rows, inner: inner, n: n, weights: weights, rowStride: inner, innerStride: 1,
+            FeatureMajorKernels.multiply(rows: rows, inner: inner, n: n, weights: weights, rowStride: rowStride ?? inner, innerStride: 1,
                                          bias: bias, x: x, y: y)
         }
     }

@@ -66,13 +66,14 @@ public struct OpenBLAS: Sendable {
         return nil
     }
 
-    /// y (rows × n) = W·x + b 1ᵀ: W row-major (rows × inner, row stride `inner`), x and y
-    /// feature-major (inner × n, rows × n). The bias fills y first (or zeros), then dgemm adds W·x.
-    func multiply(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
+    /// y (rows × n) = W·x + b 1ᵀ: W row-major (rows × inner, rows `rowStride` ≥ inner apart), x
+    /// and y feature-major (inner × n, rows × n). The bias fills y first (or zeros), then dgemm
+    /// adds W·x.
+    func multiply(rows: Int, inner: Int, n: Int, weights: UnsafePointer<Double>, rowStride: Int, bias: UnsafePointer<Double>?,
                   x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         for r in 0..<rows { (y + r * n).update(repeating: bias?[r] ?? 0, count: n) }
         dgemm(Self.rowMajor, Self.noTranspose, Self.noTranspose, Int32(rows), Int32(n), Int32(inner),
-              1, weights, Int32(inner), x, Int32(n), 1, y, Int32(n))
+              1, weights, Int32(rowStride), x, Int32(n), 1, y, Int32(n))
     }
 
     /// t (inner × n) = Wᵀ·δ: W row-major (rows × inner), δ feature-major (rows × n).
