@@ -21,7 +21,8 @@ public enum ReportPDF {
     static let fail = Color(r8: 0xCF, g8: 0x22, b8: 0x2E)
     static let failBackground = Color(r8: 0xFF, g8: 0xEB, b8: 0xE9)
 
-    /// Writes the PDF of `document` with `figures` (in order, one per page) to `path`.
+    /// Writes the PDF of `document` with `figures` (in order, one per page) to `path`, a file in
+    /// a staging folder (a plain write, see `StagedFile`).
     public static func write(document: ReportDocument, figures: [Figure], to path: String) throws(ReportError) {
         let bytes: [UInt8]
         do {
@@ -31,11 +32,7 @@ public enum ReportPDF {
         } catch {
             throw ReportError.rendering("report.pdf: \(error)")
         }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ReportError.io(path: path, message: "cannot write file: \(ReportStaging.reason(error))")
-        }
+        try StagedFile.write(bytes, to: path)
     }
 
     /// The PDF bytes of `document` with `figures`.

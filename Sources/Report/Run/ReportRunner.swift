@@ -30,12 +30,13 @@ public enum ReportRunner {
         if !diagnostics.isEmpty { throw .invalidSpec(diagnostics) }
         var outcomes: [RunOutcome] = []
         var roots: [String] = []
+        let templates = LoadedTemplates(directory: options.templatesDirectory)
         for experiment in experiments {
             let root = reportsRoot(for: experiment, options: options)
-            outcomes.append(try runOne(experiment, root: root, options: options))
+            outcomes.append(try runOne(experiment, root: root, options: options, templates: templates))
             if !roots.contains(root) { roots.append(root) }
         }
-        for root in roots { try ReportIndex.write(reportsRoot: root, templatesDirectory: options.templatesDirectory) }
+        for root in roots { try ReportIndex.write(reportsRoot: root, templates: try templates.get()) }
         return outcomes
     }
 
@@ -46,7 +47,8 @@ public enum ReportRunner {
         return folder.isEmpty ? "." : folder
     }
 
-    static func runOne(_ spec: Experiment, root: String, options: RunOptions) throws(ReportError) -> RunOutcome {
+    static func runOne(_ spec: Experiment, root: String, options: RunOptions,
+                       templates: LoadedTemplates) throws(ReportError) -> RunOutcome {
         let seed = options.seed ?? spec.seed
         let jobs = options.jobs ?? ChunkedReduction.availableCores
         // A spec with a fit: fit first, then run the fitted flow (its fitted.yaml) like any spec.
@@ -121,16 +123,18 @@ public enum ReportRunner {
                             // report.pdf first: the longest task starts at once.
                             try ReportPDF.write(document: document, figures: pdfFigures, to: pdfPath)
                         case 1:
-                            try ReportPages.write(document, into: staging.directory,
-                                                  templatesDirectory: options.templatesDirectory, hasPDF: true)
+                            try ReportPages.write(document, into: staging.directory, templates: try templates.get(),
+                                                  hasPDF: true)
                         default:
                             let (built, format) = tasks[index - fixedTasks]
                             let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
+                            let bytes: [UInt8]
                             do {
-                                try built.figure.write(to: path, dpi: dpi)
+                                bytes = try built.figure.data(format: format, dpi: dpi)
                             } catch {
                                 return .rendering("figure '\(built.id)' as \(format.rawValue): \(error)")
                             }
+                            try StagedFile.write(bytes, to: path)
                         }
                     } catch let error as ReportError {
                         return error
@@ -143,11 +147,7 @@ public enum ReportRunner {
             if let failure = failures.first { throw failure }
             if let text = fitted?.text ?? matched?.text {
                 let path = (staging.directory as NSString).appendingPathComponent(FittedExperiment.fileName)
-                do {
-                    try text.write(toFile: path, atomically: true, encoding: .utf8)
-                } catch {
-                    throw .io(path: path, message: "cannot write: \(ReportStaging.reason(error))")
-                }
+                try StagedFile.write(text, to: path)
             }
         }
         return RunOutcome(reportDirectory: finalDirectory, allChecksPassed: document.allChecksPassed)
