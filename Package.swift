@@ -60,7 +60,10 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
-        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CPNG"], swiftSettings: strict),
+        /// `deflateInit_` with a per-thread level in place of zlib's default: Cairo's PDF streams
+        /// at level 1 (see `PDFDocument.streamCompressionLevel`).
+        .target(name: "CFlateLevel"),
+        .target(name: "PlotCairo", dependencies: ["Plot", "CCairo", "CPNG", "CFlateLevel"], swiftSettings: strict),
         .target(
             name: "Report",
             dependencies: [

@@ -1,4 +1,5 @@
 import CCairo
+import CFlateLevel
 import Plot
 
 /// A multi-page PDF built in memory: pages of figures and pages of free content drawn
@@ -15,6 +16,20 @@ public final class PDFDocument {
     private var surface: OpaquePointer?
     private var finished: [UInt8]?
     public private(set) var pageCount = 0
+
+    /// The deflate level of the PDF's streams (page content and embedded fonts): 1, zlib's
+    /// fastest, in place of the default 6 Cairo asks for (set through `CFlateLevel` while Cairo
+    /// writes). On `reports/lognormal.yaml` (six figure PDFs and report.pdf) level 1 takes
+    /// 36 ms less CPU time of a 210 ms run and makes the PDFs 1–21 % larger (report.pdf
+    /// 110 → 125 kB, the 1,000-marker Q–Q plot 62 → 75 kB, the others within 4 %).
+    public static let streamCompressionLevel: Int32 = 1
+
+    /// Runs `body` (Cairo calls that may write streams) with `streamCompressionLevel`.
+    private func compressing<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = flowreport_flate_set_default_level(Self.streamCompressionLevel)
+        defer { flowreport_flate_set_default_level(previous) }
+        return try body()
+    }
 
     /// An empty document. `title`, when set, goes into the PDF's document information.
     public init(title: String? = nil) throws {
@@ -39,13 +54,15 @@ public final class PDFDocument {
         guard let s = surface, finished == nil else {
             throw CairoError(CAIRO_STATUS_SURFACE_FINISHED, operation: "add PDF page")
         }
-        cairo_pdf_surface_set_size(s, width, height)
-        guard let cr = cairo_create(s) else { throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create context") }
-        defer { cairo_destroy(cr) }
-        let r = CairoRenderer(context: cr)
-        try body(r)
-        cairo_show_page(cr)
-        try CairoError.check(cairo_status(cr), "draw PDF page \(pageCount + 1)")
+        try compressing {
+            cairo_pdf_surface_set_size(s, width, height)
+            guard let cr = cairo_create(s) else { throw CairoError(CAIRO_STATUS_NO_MEMORY, operation: "create context") }
+            defer { cairo_destroy(cr) }
+            let r = CairoRenderer(context: cr)
+            try body(r)
+            cairo_show_page(cr)
+            try CairoError.check(cairo_status(cr), "draw PDF page \(pageCount + 1)")
+        }
         pageCount += 1
     }
 
@@ -58,8 +75,10 @@ public final class PDFDocument {
     public func finish() throws -> [UInt8] {
         if let f = finished { return f }
         guard let s = surface else { throw CairoError(CAIRO_STATUS_SURFACE_FINISHED, operation: "finish PDF") }
-        cairo_surface_finish(s)
-        try CairoError.check(cairo_surface_status(s), "finish PDF")
+        try compressing {
+            cairo_surface_finish(s)
+            try CairoError.check(cairo_surface_status(s), "finish PDF")
+        }
         cairo_surface_destroy(s)
         surface = nil
         finished = sink.bytes

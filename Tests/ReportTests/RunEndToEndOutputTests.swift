@@ -80,6 +80,27 @@ final class RunEndToEndOutputTests: XCTestCase {
         XCTAssertTrue(RunEndToEnd.isPDF(data))
         let info = try XCTUnwrap(try RunEndToEnd.pdfInfo(url), "pdfinfo (poppler-utils) is needed to count pages")
         XCTAssertEqual(info.pages, 1 + Self.lognormalFigures.count)
+        // The figure pages are the figures' own PDFs (joined, not drawn again): poppler draws
+        // page 1 + k exactly like figures/<id>.pdf.
+        let pdftoppm = URL(fileURLWithPath: "/usr/bin/pdftoppm")
+        guard FileManager.default.isExecutableFile(atPath: pdftoppm.path) else { return }
+        func raster(_ pdf: URL, page: Int) throws -> Data {
+            let process = Process()
+            process.executableURL = pdftoppm
+            process.arguments = ["-r", "20", "-f", String(page), "-l", String(page), pdf.path]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            return data
+        }
+        for (k, figure) in Self.lognormalFigures.enumerated() {
+            let own = try raster(report.appendingPathComponent("figures/\(figure.id).pdf"), page: 1)
+            XCTAssertGreaterThan(own.count, 100)
+            XCTAssertEqual(try raster(url, page: 2 + k), own, "report.pdf page \(2 + k) is \(figure.id).pdf")
+        }
     }
 
     func testMetricsJSONHoldsEveryCheckWithMeasuredValues() throws {

@@ -46,7 +46,11 @@ public enum ReportIndex {
     /// Writes `reportsRoot/index.html` (atomically) from `index.html.mustache` in
     /// `templatesDirectory` when it has one, else from the package's `templates/` folder.
     public static func write(reportsRoot: String, templatesDirectory: String? = nil) throws(ReportError) {
-        let templates = try ReportTemplates(directory: templatesDirectory)
+        try write(reportsRoot: reportsRoot, templates: try ReportTemplates(directory: templatesDirectory))
+    }
+
+    /// `write(reportsRoot:templatesDirectory:)` with templates already loaded.
+    public static func write(reportsRoot: String, templates: ReportTemplates) throws(ReportError) {
         try templates.require(["index.html"], allowingDefaults: true)
         let entries = try entries(reportsRoot: reportsRoot)
         let html = try templates.render("index.html", view: view(entries))

@@ -4,8 +4,11 @@ import PlotCairo
 
 /// Writes `report.pdf`: A4 text pages (title, description, verdict, the checks table, a list
 /// of figures, provenance), continued on further A4 pages when the table is long (its header
-/// repeats), then one page per figure at the figure's own size. Drawn with Cairo through
-/// PlotCairo's `PDFDocument`; no timestamps, so the same input gives the same bytes.
+/// repeats), then one page per figure at the figure's own size. The text pages are drawn with
+/// Cairo through PlotCairo's `PDFDocument`; the figure pages are the figures' own PDFs
+/// (`Figure.pdfData()`, the bytes of `figures/<id>.pdf`), joined after the text pages by
+/// `PDFMerge` instead of being drawn a second time. No timestamps, so the same input gives the
+/// same bytes.
 public enum ReportPDF {
     /// A4 in points (210 × 297 mm at 72 pt per inch, ISO 216).
     static let pageWidth = 595.28
@@ -21,25 +24,37 @@ public enum ReportPDF {
     static let fail = Color(r8: 0xCF, g8: 0x22, b8: 0x2E)
     static let failBackground = Color(r8: 0xFF, g8: 0xEB, b8: 0xE9)
 
-    /// Writes the PDF of `document` with `figures` (in order, one per page) to `path`.
+    /// Writes the PDF of `document` with `figures` (in order, one per page) to `path`, a file in
+    /// a staging folder (a plain write, see `StagedFile`).
     public static func write(document: ReportDocument, figures: [Figure], to path: String) throws(ReportError) {
+        let figurePDFs: [[UInt8]]
+        do {
+            figurePDFs = try figures.map { try $0.pdfData() }
+        } catch {
+            throw ReportError.rendering("report.pdf: \(error)")
+        }
+        try write(document: document, figureTitles: figures.map { $0.title ?? "" }, figurePDFs: figurePDFs, to: path)
+    }
+
+    /// Writes the PDF of `document` followed by the pages of `figurePDFs` (each the PDF of one
+    /// figure, `Figure.pdfData()`, in order, listed on the text pages by `figureTitles`) to
+    /// `path`, a file in a staging folder.
+    public static func write(document: ReportDocument, figureTitles: [String], figurePDFs: [[UInt8]],
+                             to path: String) throws(ReportError) {
         let bytes: [UInt8]
         do {
-            bytes = try render(document: document, figures: figures)
+            bytes = try PDFMerge.merge([try textPages(document: document, figureTitles: figureTitles)] + figurePDFs)
         } catch let error as ReportError {
             throw error
         } catch {
             throw ReportError.rendering("report.pdf: \(error)")
         }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ReportError.io(path: path, message: "cannot write file: \(ReportStaging.reason(error))")
-        }
+        try StagedFile.write(bytes, to: path)
     }
 
-    /// The PDF bytes of `document` with `figures`.
-    static func render(document: ReportDocument, figures: [Figure]) throws -> [UInt8] {
+    /// The text pages alone, as a PDF: the list of figures (`figureTitles`) numbers them from
+    /// the page after the last text page, where `write` puts the figure pages.
+    static func textPages(document: ReportDocument, figureTitles titles: [String]) throws -> [UInt8] {
         let pdf = try PDFDocument(title: PDFTextPage.singleLine(document.title))
         var blocks: [PDFBlock] = []
         var header: PDFBlock?
@@ -50,7 +65,7 @@ public enum ReportPDF {
                 if page == 0 {
                     // Text is measured through the page's renderer, so layout happens here. The
                     // figure list names page numbers, so paginate once to count the text pages.
-                    let layout = PDFTextPage(document: document, figureTitles: figures.map { $0.title ?? "" },
+                    let layout = PDFTextPage(document: document, figureTitles: titles,
                                              renderer: renderer, width: pageWidth - 2 * margin)
                     header = layout.tableHeader()
                     let draft = paginate(layout.blocks(firstFigurePage: 1), header: header)
@@ -70,9 +85,6 @@ public enum ReportPDF {
             }
             page += 1
         } while page < pages.count
-        for figure in figures {
-            try pdf.addPage(figure)
-        }
         return try pdf.finish()
     }
 

@@ -29,7 +29,13 @@ public enum ReportPages {
     /// passes true).
     public static func write(_ document: ReportDocument, into directory: String, templatesDirectory: String? = nil,
                              hasPDF: Bool? = nil) throws(ReportError) {
-        let templates = try ReportTemplates(directory: templatesDirectory)
+        try write(document, into: directory, templates: try ReportTemplates(directory: templatesDirectory), hasPDF: hasPDF)
+    }
+
+    /// `write(_:into:templatesDirectory:hasPDF:)` with templates already loaded (a run loads
+    /// them once for its pages and the reports root's index).
+    public static func write(_ document: ReportDocument, into directory: String, templates: ReportTemplates,
+                             hasPDF: Bool? = nil) throws(ReportError) {
         try templates.require(requiredTemplates)
         let specCopy = specCopyName(for: document.specFileName)
         let hasPDF = hasPDF ?? FileManager().fileExists(atPath: (directory as NSString).appendingPathComponent("report.pdf"))
@@ -44,10 +50,11 @@ public enum ReportPages {
         )
         let metrics = ReportMetricsFile.json(for: document, specFile: specCopy).serialized()
 
-        try writeFile(html, to: (directory as NSString).appendingPathComponent("index.html"))
-        try writeFile(markdown, to: (directory as NSString).appendingPathComponent("report.md"))
-        try writeFile(metrics, to: (directory as NSString).appendingPathComponent("metrics.json"))
-        try writeFile(document.specSource, to: (directory as NSString).appendingPathComponent(specCopy))
+        // Plain writes: `directory` is a staging folder, published as a whole (`StagedFile`).
+        try StagedFile.write(html, to: (directory as NSString).appendingPathComponent("index.html"))
+        try StagedFile.write(markdown, to: (directory as NSString).appendingPathComponent("report.md"))
+        try StagedFile.write(metrics, to: (directory as NSString).appendingPathComponent("metrics.json"))
+        try StagedFile.write(document.specSource, to: (directory as NSString).appendingPathComponent(specCopy))
     }
 
     /// The spec copy's file name: the last path component of `specFileName`, or `spec.yaml`
@@ -59,7 +66,8 @@ public enum ReportPages {
         return reservedNames.contains(base) ? "spec-" + base : base
     }
 
-    /// Writes UTF-8 `text` to `path` atomically (temporary file then rename).
+    /// Writes UTF-8 `text` to `path` atomically (temporary file then rename), for files outside
+    /// a staging folder.
     static func writeFile(_ text: String, to path: String) throws(ReportError) {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -30,12 +30,13 @@ public enum ReportRunner {
         if !diagnostics.isEmpty { throw .invalidSpec(diagnostics) }
         var outcomes: [RunOutcome] = []
         var roots: [String] = []
+        let templates = LoadedTemplates(directory: options.templatesDirectory)
         for experiment in experiments {
             let root = reportsRoot(for: experiment, options: options)
-            outcomes.append(try runOne(experiment, root: root, options: options))
+            outcomes.append(try runOne(experiment, root: root, options: options, templates: templates))
             if !roots.contains(root) { roots.append(root) }
         }
-        for root in roots { try ReportIndex.write(reportsRoot: root, templatesDirectory: options.templatesDirectory) }
+        for root in roots { try ReportIndex.write(reportsRoot: root, templates: try templates.get()) }
         return outcomes
     }
 
@@ -46,7 +47,8 @@ public enum ReportRunner {
         return folder.isEmpty ? "." : folder
     }
 
-    static func runOne(_ spec: Experiment, root: String, options: RunOptions) throws(ReportError) -> RunOutcome {
+    static func runOne(_ spec: Experiment, root: String, options: RunOptions,
+                       templates: LoadedTemplates) throws(ReportError) -> RunOutcome {
         let seed = options.seed ?? spec.seed
         let jobs = options.jobs ?? ChunkedReduction.availableCores
         // A spec with a fit: fit first, then run the fitted flow (its fitted.yaml) like any spec.
@@ -105,50 +107,63 @@ public enum ReportRunner {
                                          matrixProducts: fitted == nil && matched == nil ? nil : MatrixProducts.preferred.name))
         try ReportStaging.build(finalDirectory: finalDirectory) { (staging: ReportStaging) throws(ReportError) in
             let figuresFolder = (staging.directory as NSString).appendingPathComponent("figures")
-            // Every (figure, format) file, report.pdf and the text pages are independent (each
-            // render its own Cairo surface): run them on `jobs` threads. The bytes do not depend
-            // on the order; the first failure in task order is reported.
-            let tasks = figures.flatMap { built in formats.map { (built, $0) } }
+            // Every figure file, the text pages of report.pdf and the pages are independent (each
+            // renders its own Cairo surface): run them on `jobs` threads. Every figure's PDF is
+            // made once, written as figures/<id>.pdf when asked for, and becomes its page of
+            // report.pdf (`PDFMerge`), so no figure is laid out or drawn twice for the same
+            // format. The bytes do not depend on the order; the first failure in task order is
+            // reported.
+            let tasks = ReportTask.list(figureCount: figures.count, formats: formats)
             let dpi = Double(experiment.output.dpi)
-            let pdfPath = (staging.directory as NSString).appendingPathComponent("report.pdf")
-            let pdfFigures = figures.map(\.figure)
-            let fixedTasks = 2
-            let failures = ChunkedReduction(jobs: jobs, wave: tasks.count + fixedTasks).run(
-                chunkCount: tasks.count + fixedTasks, into: [ReportError](),
-                work: { index -> ReportError? in
+            let figureTitles = figures.map { $0.figure.title ?? "" }
+            let done = ChunkedReduction(jobs: jobs, wave: tasks.count).run(
+                chunkCount: tasks.count, into: ReportTask.Results(figureCount: figures.count),
+                work: { index -> ReportTask.Outcome in
+                    let task = tasks[index]
                     do {
-                        switch index {
-                        case 0:
-                            // report.pdf first: the longest task starts at once.
-                            try ReportPDF.write(document: document, figures: pdfFigures, to: pdfPath)
-                        case 1:
-                            try ReportPages.write(document, into: staging.directory,
-                                                  templatesDirectory: options.templatesDirectory, hasPDF: true)
-                        default:
-                            let (built, format) = tasks[index - fixedTasks]
-                            let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
+                        switch task {
+                        case .textPages:
+                            let bytes = try ReportPDF.textPages(document: document, figureTitles: figureTitles)
+                            return ReportTask.Outcome(task: task, result: .success(bytes))
+                        case .pages:
+                            try ReportPages.write(document, into: staging.directory, templates: try templates.get(),
+                                                  hasPDF: true)
+                            return ReportTask.Outcome(task: task, result: .success([]))
+                        case let .figure(index, format):
+                            let built = figures[index]
+                            let bytes: [UInt8]
                             do {
-                                try built.figure.write(to: path, dpi: dpi)
+                                bytes = try built.figure.data(format: format, dpi: dpi)
                             } catch {
-                                return .rendering("figure '\(built.id)' as \(format.rawValue): \(error)")
+                                let message = "figure '\(built.id)' as \(format.rawValue): \(error)"
+                                return ReportTask.Outcome(task: task, result: .failure(.rendering(message)))
                             }
+                            if formats.contains(format) {
+                                let path = (figuresFolder as NSString).appendingPathComponent("\(built.id).\(format.rawValue)")
+                                try StagedFile.write(bytes, to: path)
+                            }
+                            return ReportTask.Outcome(task: task, result: .success(format == .pdf ? bytes : []))
                         }
                     } catch let error as ReportError {
-                        return error
+                        return ReportTask.Outcome(task: task, result: .failure(error))
                     } catch {
-                        return .rendering("report.pdf: \(error)")
+                        return ReportTask.Outcome(task: task, result: .failure(.rendering("report.pdf: \(error)")))
                     }
-                    return nil
                 },
-                merge: { failures, failure in if let failure { failures.append(failure) } })
-            if let failure = failures.first { throw failure }
+                merge: { results, outcome in results.record(outcome) })
+            if let failure = done.failures.first { throw failure }
+            let pdfPath = (staging.directory as NSString).appendingPathComponent("report.pdf")
+            do {
+                let merged = try PDFMerge.merge([done.textPages] + done.figurePDFs)
+                try StagedFile.write(merged, to: pdfPath)
+            } catch let error as ReportError {
+                throw error
+            } catch {
+                throw .rendering("report.pdf: \(error)")
+            }
             if let text = fitted?.text ?? matched?.text {
                 let path = (staging.directory as NSString).appendingPathComponent(FittedExperiment.fileName)
-                do {
-                    try text.write(toFile: path, atomically: true, encoding: .utf8)
-                } catch {
-                    throw .io(path: path, message: "cannot write: \(ReportStaging.reason(error))")
-                }
+                try StagedFile.write(text, to: path)
             }
         }
         return RunOutcome(reportDirectory: finalDirectory, allChecksPassed: document.allChecksPassed)
