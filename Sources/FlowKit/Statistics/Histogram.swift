@@ -109,6 +109,37 @@ public struct Histogram: Sendable, Equatable {
         nanCount += nan
     }
 
+    /// Adds every value of `buffer`, as ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)``,
+    /// and in the same pass counts the values that are not finite and the finite values outside
+    /// [lower, upper] (end points inside): the support counts of the sample pass, without a second
+    /// pass over the values.
+    public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>, scanningSupport lower: Double,
+                                _ upper: Double) -> (nonFinite: Int, outside: Int) {
+        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
+        var under = 0.0, over = 0.0, nan = 0.0
+        var nonFinite = 0, outside = 0
+        counts.withUnsafeMutableBufferPointer { c in
+            for x in buffer {
+                let finite = x.isFinite
+                nonFinite &+= finite ? 0 : 1
+                outside &+= finite && (x < lower || x > upper) ? 1 : 0
+                if x >= low && x <= high {
+                    c[Swift.min(Self.floorIndex((x - low) * inv), last)] += 1
+                } else if x < low {
+                    under += 1
+                } else if x > high {
+                    over += 1
+                } else {
+                    nan += 1
+                }
+            }
+        }
+        underflow += under
+        overflow += over
+        nanCount += nan
+        return (nonFinite, outside)
+    }
+
     /// Adds every value of `values`.
     public mutating func insert<C: Collection>(contentsOf values: C) where C.Element == Double {
         let handled: Void? = values.withContiguousStorageIfAvailable { insert(contentsOf: $0) }
@@ -138,6 +169,22 @@ public struct Histogram: Sendable, Equatable {
         underflow += other.underflow
         overflow += other.overflow
         nanCount += other.nanCount
+    }
+
+    /// Adds the counts of one chunk (``HistogramCounts``), which must have this histogram's
+    /// binning (a programming error otherwise): the same as inserting the values counted there
+    /// (integers below 2⁵³ add exactly).
+    public mutating func merge(_ chunk: HistogramCounts) {
+        precondition(low == chunk.low && high == chunk.high && binCount == chunk.binCount,
+                     "merging counts with different binning")
+        counts.withUnsafeMutableBufferPointer { c in
+            chunk.counts.withUnsafeBufferPointer { source in
+                for i in 0..<binCount { c[i] += Double(source[i]) }
+            }
+        }
+        underflow += Double(chunk.underflow)
+        overflow += Double(chunk.overflow)
+        nanCount += Double(chunk.nanCount)
     }
 
     /// Sum of the in-range counts.
