@@ -282,6 +282,17 @@ public struct SamplePass: Sendable {
     /// log p = log p₀(x₀) − Σ log|det J| is not finite (the others are already counted as
     /// non-finite or outside); the log densities are formed here, point by point, and not kept.
     private func badLogDensities(_ points: PointBatch, _ baseLogDensity: [Double], _ logAbsDet: [Double]) -> Int {
+        // A branch-free count first: almost always nothing is left to look at.
+        var nonFinite = 0
+        baseLogDensity.withUnsafeBufferPointer { a in
+            logAbsDet.withUnsafeBufferPointer { b in
+                for i in a.indices {
+                    let l = a[i] - b[i]
+                    nonFinite &+= l - l == 0 ? 0 : 1
+                }
+            }
+        }
+        guard nonFinite > 0 else { return 0 }
         let d = points.dimension
         let support = flow.support
         var bad = 0
