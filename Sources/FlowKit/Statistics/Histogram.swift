@@ -87,57 +87,28 @@ public struct Histogram: Sendable, Equatable {
         Int(truncatingIfNeeded: (t.rounded(.down) + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
     }
 
-    /// Adds every value of `buffer` (the fast path: one pass, no allocation).
+    /// Adds every value of `buffer` (the fast path: one pass, four values at a time by
+    /// ``BinScan``, no allocation).
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
-        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
-        var under = 0.0, over = 0.0, nan = 0.0
-        counts.withUnsafeMutableBufferPointer { c in
-            for x in buffer {
-                if x >= low && x <= high {
-                    c[Swift.min(Self.floorIndex((x - low) * inv), last)] += 1
-                } else if x < low {
-                    under += 1
-                } else if x > high {
-                    over += 1
-                } else {
-                    nan += 1
-                }
-            }
-        }
-        underflow += under
-        overflow += over
-        nanCount += nan
+        _ = insert(contentsOf: buffer, scanningSupport: -.infinity, .infinity)
     }
 
     /// Adds every value of `buffer`, as ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)``,
     /// and in the same pass counts the values that are not finite and the finite values outside
     /// [lower, upper] (end points inside): the support counts of the sample pass, without a second
     /// pass over the values.
+    @discardableResult
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>, scanningSupport lower: Double,
                                 _ upper: Double) -> (nonFinite: Int, outside: Int) {
-        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
-        var under = 0.0, over = 0.0, nan = 0.0
-        var nonFinite = 0, outside = 0
+        var scan = BinScan(low: low, high: high, inverseWidth: inverseWidth, binCount: binCount)
         counts.withUnsafeMutableBufferPointer { c in
-            for x in buffer {
-                let finite = x.isFinite
-                nonFinite &+= finite ? 0 : 1
-                outside &+= finite && (x < lower || x > upper) ? 1 : 0
-                if x >= low && x <= high {
-                    c[Swift.min(Self.floorIndex((x - low) * inv), last)] += 1
-                } else if x < low {
-                    under += 1
-                } else if x > high {
-                    over += 1
-                } else {
-                    nan += 1
-                }
-            }
+            guard let c = c.baseAddress else { return }
+            scan.run(buffer, lower: lower, upper: upper) { c[$0] += 1 }
         }
-        underflow += under
-        overflow += over
-        nanCount += nan
-        return (nonFinite, outside)
+        underflow += Double(scan.under)
+        overflow += Double(scan.over)
+        nanCount += Double(scan.nan)
+        return (scan.nonFinite, scan.outside)
     }
 
     /// Adds every value of `values`.

@@ -35,24 +35,14 @@ public struct HistogramCounts: Sendable, Equatable {
     /// Counts every value of `buffer`.
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
         precondition(buffer.count <= Self.capacity - total, "HistogramCounts holds at most 2³² − 1 values")
-        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
-        var under = 0, over = 0, nan = 0
+        var scan = BinScan(low: low, high: high, inverseWidth: inverseWidth, binCount: binCount)
         counts.withUnsafeMutableBufferPointer { c in
-            for x in buffer {
-                if x >= low && x <= high {
-                    c[Swift.min(Histogram.floorIndex((x - low) * inv), last)] &+= 1
-                } else if x < low {
-                    under += 1
-                } else if x > high {
-                    over += 1
-                } else {
-                    nan += 1
-                }
-            }
+            guard let c = c.baseAddress else { return }
+            scan.run(buffer) { c[$0] &+= 1 }
         }
-        underflow += under
-        overflow += over
-        nanCount += nan
+        underflow += scan.under
+        overflow += scan.over
+        nanCount += scan.nan
         total += buffer.count
     }
 }
