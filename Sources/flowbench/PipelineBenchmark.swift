@@ -196,7 +196,7 @@ enum PipelineBenchmark {
             }
             let pitRequests = pass.histogramRequests.count - stageRequests.count
             let ks = try Histogram(low: 0, high: 1, binCount: SamplePass.streamingKSBins)
-            try time("u histograms (\(pitRequests) PIT + KS chunk counts of 2^16 bins, merged)") {
+            try time("u histograms (\(pitRequests) PIT, KS counts + merge)") {
                 for _ in 0..<pitRequests {
                     var h = try Histogram(low: 0, high: 1, binCount: 100)
                     u.withUnsafeBufferPointer { h.insert(contentsOf: $0) }
