@@ -97,8 +97,9 @@ enum PipelineBenchmark {
     /// Each phase of a chunk of the pass timed alone on one chunk of 2¹⁶ samples (best of
     /// several runs), and the whole pass per sample, extrapolated to 10⁹ samples. The phases
     /// mirror ``SamplePass`` (kept in step with it by hand): base draws, base log density, the
-    /// maps in place, support counts per stage with the output's moments, the stage
-    /// histograms, and u = F_ref(y) for the PIT and KS histograms.
+    /// maps in place, the stage histograms with the support counts of the stages before the
+    /// output, the output's support counts and moments, the finiteness of log p, u = F_ref(y),
+    /// and the PIT histograms with the KS chunk counts (merged as the pass merges them).
     static func phaseBreakdown(_ experiment: Experiment, wholePass: [Int: Double]) throws -> [String] {
         let n = SamplePass.chunkSize
         let pass = pass(experiment, samples: 10_000_000)
@@ -132,35 +133,42 @@ enum PipelineBenchmark {
             stages.append(current.values)
         }
         let supports = flow.stageSupports
-        time("support counts + output moments") {
-            // As SamplePass: every stage counted, the output's moments.
-            var outside = 0, nonFinite = 0
-            var moments = RunningMoments()
-            for (s, stage) in stages.enumerated() {
-                let lo = supports[s][0].lower, hi = supports[s][0].upper
-                if s == stages.count - 1 {
-                    // The output: FiniteScan's two passes (counts and moments).
-                    let scan = stage.withUnsafeBufferPointer { FiniteScan($0, lower: lo, upper: hi) }
-                    moments.merge(scan.moments)
-                    outside += scan.outside
-                    nonFinite += scan.nonFinite
-                    continue
-                }
-                for v in stage {
-                    if !v.isFinite { nonFinite += 1 } else if v < lo || v > hi { outside += 1 }
-                }
-            }
-            blackHole(moments)
-            blackHole(outside + nonFinite)
-        }
         let stageRequests = pass.histogramRequests.filter { if case .stage = $0.source { return true } else { return false } }
-        try time("stage histograms (\(stageRequests.count))") {
+        try time("stage histograms (\(stageRequests.count)) + support counts") {
+            // As SamplePass: a stage before the output is counted against its support while its
+            // first histogram is filled; the output by FiniteScan (next phase).
+            var outside = 0, nonFinite = 0
+            var scanned = Set<Int>()
             for request in stageRequests {
                 guard case let .stage(s) = request.source else { continue }
                 var h = try Histogram(low: request.low, high: request.high, binCount: request.bins)
-                stages[s].withUnsafeBufferPointer { h.insert(contentsOf: $0) }
+                stages[s].withUnsafeBufferPointer { values in
+                    if s != stages.count - 1, scanned.insert(s).inserted {
+                        let counts = h.insert(contentsOf: values, scanningSupport: supports[s][0].lower, supports[s][0].upper)
+                        outside += counts.outside
+                        nonFinite += counts.nonFinite
+                    } else {
+                        h.insert(contentsOf: values)
+                    }
+                }
                 blackHole(h)
             }
+            blackHole(outside + nonFinite)
+        }
+        time("output support counts + moments") {
+            let s = stages.count - 1
+            let scan = stages[s].withUnsafeBufferPointer { FiniteScan($0, lower: supports[s][0].lower, upper: supports[s][0].upper) }
+            blackHole(scan.moments)
+            blackHole(scan.outside + scan.nonFinite)
+        }
+        let baseLogDensity = flow.base.logDensity(points)
+        time("log p = log p_0 - log|det| (finiteness)") {
+            var nonFinite = 0
+            for i in 0..<n {
+                let l = baseLogDensity[i] - logAbsDet[i]
+                nonFinite &+= l - l == 0 ? 0 : 1
+            }
+            blackHole(nonFinite)
         }
         if let reference = experiment.reference {
             var u = [Double](repeating: 0, count: n)
@@ -186,13 +194,19 @@ enum PipelineBenchmark {
                     }
                 }
             }
-            let uHistograms = pass.histogramRequests.count - stageRequests.count + 1
-            try time("u histograms (\(uHistograms), one of 2^16 bins for KS)") {
-                for k in 0..<uHistograms {
-                    var h = try Histogram(low: 0, high: 1, binCount: k == 0 ? SamplePass.streamingKSBins : 100)
+            let pitRequests = pass.histogramRequests.count - stageRequests.count
+            let ks = try Histogram(low: 0, high: 1, binCount: SamplePass.streamingKSBins)
+            try time("u histograms (\(pitRequests) PIT, KS counts + merge)") {
+                for _ in 0..<pitRequests {
+                    var h = try Histogram(low: 0, high: 1, binCount: 100)
                     u.withUnsafeBufferPointer { h.insert(contentsOf: $0) }
                     blackHole(h)
                 }
+                var counts = HistogramCounts(binning: ks)
+                u.withUnsafeBufferPointer { counts.insert(contentsOf: $0) }
+                var merged = ks
+                merged.merge(counts)
+                blackHole(merged)
             }
         }
         let phaseSum = phases.reduce(0) { $0 + $1.1 }

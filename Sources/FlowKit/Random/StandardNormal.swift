@@ -106,6 +106,15 @@ extension RandomStream {
                         let end = 16 * groups
                         var j = Int(word - firstWord)
                         while j < end && i < buffer.endIndex {
+                            // Four words at once while all four are accepted (the common case):
+                            // the same values as the word-by-word path below.
+                            if j + 4 <= end && i + 4 <= buffer.endIndex, let base = buffer.baseAddress,
+                               let four = Self.fastNormals(words, j, widths: widths, thresholds: thresholds) {
+                                UnsafeMutableRawPointer(base + i).storeBytes(of: four, as: SIMD4<Double>.self)
+                                i += 4
+                                j += 4
+                                continue
+                            }
                             let bits = words[Self.planarIndex(j)]
                             j += 1
                             let layer = Int(truncatingIfNeeded: bits & 0xFF)
@@ -132,6 +141,31 @@ extension RandomStream {
                 }
             }
         }
+    }
+
+    /// The ziggurat's fast path for the four words j … j + 3 of a planar buffer
+    /// (``planarWords(blocks:groups:into:)``), in four-lane vectors: layer, sign, the 52-bit
+    /// integer u and x = u·wᵢ exactly as ``nextStandardNormal(widths:thresholds:)`` forms them
+    /// (u < 2⁵², so u + 2⁵² is exact and its difference with 2⁵² is u); nil unless all four
+    /// pass u < kᵢ, in which case the caller goes word by word.
+    @inlinable @inline(__always)
+    static func fastNormals(_ words: UnsafeMutablePointer<UInt64>, _ j: Int, widths: UnsafeBufferPointer<Double>,
+                            thresholds: UnsafeBufferPointer<UInt64>) -> SIMD4<Double>? {
+        let bits = SIMD4<UInt64>(words[planarIndex(j)], words[planarIndex(j + 1)],
+                                 words[planarIndex(j + 2)], words[planarIndex(j + 3)])
+        let layer = bits & 0xFF
+        let u = (bits &>> 9) & 0x000F_FFFF_FFFF_FFFF
+        let l0 = Int(truncatingIfNeeded: layer[0]), l1 = Int(truncatingIfNeeded: layer[1])
+        let l2 = Int(truncatingIfNeeded: layer[2]), l3 = Int(truncatingIfNeeded: layer[3])
+        let k = SIMD4<Int64>(Int64(bitPattern: thresholds[l0]), Int64(bitPattern: thresholds[l1]),
+                             Int64(bitPattern: thresholds[l2]), Int64(bitPattern: thresholds[l3]))
+        // Both below 2⁵²: the signed comparison is the unsigned one.
+        guard all(SIMD4<Int64>(truncatingIfNeeded: u) .< k) else { return nil }
+        let w = SIMD4<Double>(widths[l0], widths[l1], widths[l2], widths[l3])
+        let magic = SIMD4<Double>(repeating: 0x1p52)
+        let ud = unsafeBitCast(u | unsafeBitCast(magic, to: SIMD4<UInt64>.self), to: SIMD4<Double>.self) - magic
+        let x = unsafeBitCast(ud * w, to: SIMD4<UInt64>.self)
+        return unsafeBitCast(x ^ ((bits & 0x100) &<< 55), to: SIMD4<Double>.self)
     }
 
     /// Philox blocks computed ahead by ``fillStandardNormal(_:)`` (two words each; 2 KiB).

@@ -34,6 +34,9 @@ public struct BucketedCDF: Sendable {
     public static let degree = 8
     /// Doubles per bucket: centre, 1/half-width, a₀ … a₈.
     @usableFromInline static let stride = 11
+    /// Doubles after the last record (12 − ``stride``), so that a record can be read as three
+    /// groups of four.
+    static let padding = 1
     /// Octaves with probability at most this are left to the scalar F (rare values).
     public static let coveredMass = 1e-13
     /// The largest absolute difference from the scalar F allowed at a bucket's check points.
@@ -136,6 +139,8 @@ public struct BucketedCDF: Sendable {
                 records += record
             }
         }
+        // Padding: the four-lane batch path reads each record as three groups of four doubles.
+        records += [Double](repeating: 0, count: Self.padding)
         self.records = records
         self.marked = marked
         measuredError = worst
@@ -185,7 +190,54 @@ public struct BucketedCDF: Sendable {
                     rare = 1
                     return
                 }
-                for i in x.indices {
+                guard let xs = x.baseAddress, let us = out.baseAddress else { return }
+                var i = 0
+                // Four values at a time: the buckets in vectors, each record read as three groups
+                // of four doubles and transposed, the polynomial in four lanes with the same
+                // operations in the same order as ``evaluate(_:_:)`` (so the same values).
+                let magnitude = SIMD4<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF)
+                let firstV = (SIMD4<UInt64>(repeating: first0), SIMD4<UInt64>(repeating: first1))
+                let countV = (SIMD4<UInt64>(repeating: count0), SIMD4<UInt64>(repeating: count1))
+                let baseV = SIMD4<UInt64>(repeating: UInt64(base1))
+                let zeroU = SIMD4<UInt64>(repeating: 0)
+                while i + 4 <= x.count {
+                    let v = UnsafeRawPointer(xs + i).loadUnaligned(as: SIMD4<Double>.self)
+                    let bits = unsafeBitCast(v, to: SIMD4<UInt64>.self)
+                    let key = (bits & magnitude) &>> SIMD4(repeating: shift)
+                    let negative = (bits &>> 63) .!= zeroU
+                    let offset = key &- firstV.0.replacing(with: firstV.1, where: negative)
+                    // Unsigned comparison by flipping the top bit (AVX2 compares signed lanes).
+                    let top = SIMD4<UInt64>(repeating: 1 << 63)
+                    let limit = countV.0.replacing(with: countV.1, where: negative)
+                    let inside = SIMD4<Int64>(truncatingIfNeeded: offset ^ top) .< SIMD4<Int64>(truncatingIfNeeded: limit ^ top)
+                    let index = (offset &+ zeroU.replacing(with: baseV, where: negative)).replacing(with: 0, where: .!inside)
+                    let i0 = Int(truncatingIfNeeded: index[0]), i1 = Int(truncatingIfNeeded: index[1])
+                    let i2 = Int(truncatingIfNeeded: index[2]), i3 = Int(truncatingIfNeeded: index[3])
+                    rare |= (inside[0] ? marked[i0] : 1) | (inside[1] ? marked[i1] : 1)
+                        | (inside[2] ? marked[i2] : 1) | (inside[3] ? marked[i3] : 1)
+                    let r0 = UnsafeRawPointer(table + i0 &* Self.stride), r1 = UnsafeRawPointer(table + i1 &* Self.stride)
+                    let r2 = UnsafeRawPointer(table + i2 &* Self.stride), r3 = UnsafeRawPointer(table + i3 &* Self.stride)
+                    @inline(__always) func group(_ g: Int) -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>) {
+                        let a = r0.loadUnaligned(fromByteOffset: 32 * g, as: SIMD4<Double>.self)
+                        let b = r1.loadUnaligned(fromByteOffset: 32 * g, as: SIMD4<Double>.self)
+                        let c = r2.loadUnaligned(fromByteOffset: 32 * g, as: SIMD4<Double>.self)
+                        let d = r3.loadUnaligned(fromByteOffset: 32 * g, as: SIMD4<Double>.self)
+                        return (SIMD4(a[0], b[0], c[0], d[0]), SIMD4(a[1], b[1], c[1], d[1]),
+                                SIMD4(a[2], b[2], c[2], d[2]), SIMD4(a[3], b[3], c[3], d[3]))
+                    }
+                    let (centre, inverse, c0, c1) = group(0)
+                    let (c2, c3, c4, c5) = group(1)
+                    let (c6, c7, c8, _) = group(2)
+                    let t = (v - centre) * inverse
+                    let t2 = t * t, t4 = t2 * t2
+                    let p = ((c0 + t * c1) + t2 * (c2 + t * c3))
+                        + t4 * (((c4 + t * c5) + t2 * (c6 + t * c7)) + t4 * c8)
+                    var u = p.replacing(with: 1, where: p .> 1)
+                    u.replace(with: 0, where: .!(p .>= 0))
+                    UnsafeMutableRawPointer(us + i).storeBytes(of: u, as: SIMD4<Double>.self)
+                    i += 4
+                }
+                while i < x.count {
                     let v = x[i]
                     let bits = v.bitPattern
                     let key = (bits & 0x7FFF_FFFF_FFFF_FFFF) >> shift
@@ -195,6 +247,7 @@ public struct BucketedCDF: Sendable {
                     let index = inside ? Int(truncatingIfNeeded: offset) + (negative ? base1 : 0) : 0
                     rare |= inside ? marked[index] : 1
                     out[i] = Self.evaluate(v, table + index * Self.stride)
+                    i += 1
                 }
             }
         }

@@ -29,78 +29,94 @@ public struct FiniteScan: Sendable, Equatable {
     public var outside: Int
 
     /// Scans `values` against the support [lower, upper] (end points inside).
+    ///
+    /// Lane l of the four-lane vectors accumulates the values at positions i ≡ l (mod 4) of the
+    /// whole groups of four, and the last n mod 4 values go to lane 0 one after another; a value
+    /// is finite exactly when v − v = 0.
     public init(_ values: UnsafeBufferPointer<Double>, lower: Double = -.infinity, upper: Double = .infinity) {
         let n = values.count
-        var count = (0, 0, 0, 0)
-        var outside = (0, 0, 0, 0)
-        var sum = (0.0, 0.0, 0.0, 0.0)
-        var low = Double.infinity, high = -Double.infinity
         guard let p = values.baseAddress else {
             self.init(moments: RunningMoments(), nonFinite: 0, outside: 0)
             return
         }
-        @inline(__always) func first(_ v: Double, _ c: inout Int, _ o: inout Int, _ s: inout Double) {
-            let finite = v.isFinite
-            c += finite ? 1 : 0
-            o += finite && (v < lower || v > upper) ? 1 : 0
-            s += finite ? v : 0
-            low = Swift.min(low, finite ? v : .infinity)
-            high = Swift.max(high, finite ? v : -.infinity)
+        @inline(__always) func load(_ i: Int) -> SIMD4<Double> {
+            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
         }
+        let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Int64>(repeating: 1), none = SIMD4<Int64>(repeating: 0)
+        let lowerBound = SIMD4<Double>(repeating: lower), upperBound = SIMD4<Double>(repeating: upper)
+        let infinity = SIMD4<Double>(repeating: .infinity)
+        var count = none, outside = none
+        var sum = zero
+        var low = infinity, high = -infinity
         var i = 0
         while i + 4 <= n {
-            first(p[i], &count.0, &outside.0, &sum.0)
-            first(p[i + 1], &count.1, &outside.1, &sum.1)
-            first(p[i + 2], &count.2, &outside.2, &sum.2)
-            first(p[i + 3], &count.3, &outside.3, &sum.3)
+            let v = load(i)
+            let finite = v - v .== zero
+            count &+= one.replacing(with: 0, where: .!finite)
+            outside &+= none.replacing(with: 1, where: finite .& (v .< lowerBound .| v .> upperBound))
+            sum += v.replacing(with: 0, where: .!finite)
+            low = low.replacing(with: v, where: finite .& (v .< low))
+            high = high.replacing(with: v, where: finite .& (v .> high))
             i += 4
         }
         while i < n {
-            first(p[i], &count.0, &outside.0, &sum.0)
+            let v = p[i]
+            if v.isFinite {
+                count[0] += 1
+                if v < lower || v > upper { outside[0] += 1 }
+                sum[0] += v
+                low[0] = Swift.min(low[0], v)
+                high[0] = Swift.max(high[0], v)
+            } else {
+                sum[0] += 0
+            }
             i += 1
         }
-        let finiteCount = count.0 + count.1 + count.2 + count.3
-        let outsideCount = outside.0 + outside.1 + outside.2 + outside.3
+        let finiteCount = Int(count.wrappedSum())
+        let outsideCount = Int(outside.wrappedSum())
         guard finiteCount > 0 else {
             self.init(moments: RunningMoments(), nonFinite: n, outside: 0)
             return
         }
         let nd = Double(finiteCount)
-        let m = ((sum.0 + sum.1) + (sum.2 + sum.3)) / nd
+        let m = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / nd
         guard m.isFinite else {
             var moments = RunningMoments()
             for v in values where v.isFinite { moments.add(v) }
             self.init(moments: moments, nonFinite: n - finiteCount, outside: outsideCount)
             return
         }
-        var s1 = (0.0, 0.0, 0.0, 0.0), s2 = (0.0, 0.0, 0.0, 0.0), s3 = (0.0, 0.0, 0.0, 0.0)
-        @inline(__always) func second(_ v: Double, _ a: inout Double, _ b: inout Double, _ c: inout Double) {
-            let d = v.isFinite ? v - m : 0
-            let d2 = d * d
-            a += d
-            b += d2
-            c += d2 * d
-        }
+        let shift = SIMD4<Double>(repeating: m)
+        var s1 = zero, s2 = zero, s3 = zero
         i = 0
         while i + 4 <= n {
-            second(p[i], &s1.0, &s2.0, &s3.0)
-            second(p[i + 1], &s1.1, &s2.1, &s3.1)
-            second(p[i + 2], &s1.2, &s2.2, &s3.2)
-            second(p[i + 3], &s1.3, &s2.3, &s3.3)
+            let v = load(i)
+            let d = (v - shift).replacing(with: 0, where: .!(v - v .== zero))
+            let d2 = d * d
+            s1 += d
+            s2 += d2
+            s3 += d2 * d
             i += 4
         }
         while i < n {
-            second(p[i], &s1.0, &s2.0, &s3.0)
+            let v = p[i]
+            let d = v.isFinite ? v - m : 0
+            let d2 = d * d
+            s1[0] += d
+            s2[0] += d2
+            s3[0] += d2 * d
             i += 1
         }
-        let d1 = (s1.0 + s1.1) + (s1.2 + s1.3)
-        let d2 = (s2.0 + s2.1) + (s2.2 + s2.3)
-        let d3 = (s3.0 + s3.1) + (s3.2 + s3.3)
+        let d1 = (s1[0] + s1[1]) + (s1[2] + s1[3])
+        let d2 = (s2[0] + s2[1]) + (s2[2] + s2[3])
+        let d3 = (s3[0] + s3[1]) + (s3[2] + s3[3])
         let mean = d1 / nd
         let m2 = Swift.max(0, d2 - d1 * mean)
         let m3 = d3 - 3 * mean * d2 + 2 * d1 * mean * mean
+        let lowest = Swift.min(Swift.min(low[0], low[1]), Swift.min(low[2], low[3]))
+        let highest = Swift.max(Swift.max(high[0], high[1]), Swift.max(high[2], high[3]))
         self.init(moments: RunningMoments(count: finiteCount, shift: m, shiftedMean: mean, m2: m2, m3: m3,
-                                          min: low, max: high),
+                                          min: lowest, max: highest),
                   nonFinite: n - finiteCount, outside: outsideCount)
     }
 

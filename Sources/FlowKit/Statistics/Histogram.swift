@@ -87,26 +87,28 @@ public struct Histogram: Sendable, Equatable {
         Int(truncatingIfNeeded: (t.rounded(.down) + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
     }
 
-    /// Adds every value of `buffer` (the fast path: one pass, no allocation).
+    /// Adds every value of `buffer` (the fast path: one pass, four values at a time by
+    /// ``BinScan``, no allocation).
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
-        let low = self.low, high = self.high, inv = inverseWidth, last = binCount - 1
-        var under = 0.0, over = 0.0, nan = 0.0
+        _ = insert(contentsOf: buffer, scanningSupport: -.infinity, .infinity)
+    }
+
+    /// Adds every value of `buffer`, as ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)``,
+    /// and in the same pass counts the values that are not finite and the finite values outside
+    /// [lower, upper] (end points inside): the support counts of the sample pass, without a second
+    /// pass over the values.
+    @discardableResult
+    public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>, scanningSupport lower: Double,
+                                _ upper: Double) -> (nonFinite: Int, outside: Int) {
+        var scan = BinScan(low: low, high: high, inverseWidth: inverseWidth, binCount: binCount)
         counts.withUnsafeMutableBufferPointer { c in
-            for x in buffer {
-                if x >= low && x <= high {
-                    c[Swift.min(Self.floorIndex((x - low) * inv), last)] += 1
-                } else if x < low {
-                    under += 1
-                } else if x > high {
-                    over += 1
-                } else {
-                    nan += 1
-                }
-            }
+            guard let c = c.baseAddress else { return }
+            scan.run(buffer, lower: lower, upper: upper) { c[$0] += 1 }
         }
-        underflow += under
-        overflow += over
-        nanCount += nan
+        underflow += Double(scan.under)
+        overflow += Double(scan.over)
+        nanCount += Double(scan.nan)
+        return (scan.nonFinite, scan.outside)
     }
 
     /// Adds every value of `values`.
@@ -138,6 +140,22 @@ public struct Histogram: Sendable, Equatable {
         underflow += other.underflow
         overflow += other.overflow
         nanCount += other.nanCount
+    }
+
+    /// Adds the counts of one chunk (``HistogramCounts``), which must have this histogram's
+    /// binning (a programming error otherwise): the same as inserting the values counted there
+    /// (integers below 2⁵³ add exactly).
+    public mutating func merge(_ chunk: HistogramCounts) {
+        precondition(low == chunk.low && high == chunk.high && binCount == chunk.binCount,
+                     "merging counts with different binning")
+        counts.withUnsafeMutableBufferPointer { c in
+            chunk.counts.withUnsafeBufferPointer { source in
+                for i in 0..<binCount { c[i] += Double(source[i]) }
+            }
+        }
+        underflow += Double(chunk.underflow)
+        overflow += Double(chunk.overflow)
+        nanCount += Double(chunk.nanCount)
     }
 
     /// Sum of the in-range counts.

@@ -7,7 +7,7 @@ import Glibc
 /// By default glibc serves every block of 128 KiB or more (raised on the fly up to 32 MiB) by a
 /// fresh `mmap` and gives it back on `free`, and trims the top of each heap beyond 128 KiB. A
 /// run allocates the same few blocks again and again: per chunk of the sampling pass the
-/// points, log densities, u = F(y) and the 2¹⁶-bin KS histogram (512 KiB each), per PNG figure
+/// points and log densities (512 KiB each) and the 2¹⁶ KS counts (256 KiB), per PNG figure
 /// a Cairo image of 2.7 MB; each new block costs one page fault per 4 KiB page touched
 /// (10⁸ samples of `reports/lognormal.yaml`: 268,000 faults, 0.65 s of system time). With
 /// blocks up to 64 MiB taken from the heap arenas and no trimming below 8 MiB of free memory at

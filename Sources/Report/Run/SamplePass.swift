@@ -133,7 +133,10 @@ public struct SamplePass: Sendable {
         var nonFinite: [Int]
         var outsideSupport: [Int]
         var badLogDensity = 0
+        /// The streaming KS histogram of u (in the accumulator only).
         var ksHistogram: Histogram?
+        /// One chunk's counts of u in the KS histogram's bins (in a chunk's partial only).
+        var ksCounts: HistogramCounts?
         var outputValues: [Double] = []
 
         mutating func merge(_ partial: Partial) {
@@ -145,7 +148,7 @@ public struct SamplePass: Sendable {
                 outsideSupport[s] += partial.outsideSupport[s]
             }
             badLogDensity += partial.badLogDensity
-            if let h = partial.ksHistogram { ksHistogram?.merge(h) }
+            if let counts = partial.ksCounts { ksHistogram?.merge(counts) }
             outputValues += partial.outputValues
         }
     }
@@ -194,18 +197,30 @@ public struct SamplePass: Sendable {
             var stream = Self.stream(seed: seed, source: .flow, chunk: index)
             var points = PointBatch(dimension: flow.dimension, count: count)
             flow.base.sample(into: &points, using: &stream)
-            var logDensity = flow.base.logDensity(points)
+            let baseLogDensity = flow.base.logDensity(points)
             var logAbsDet = [Double](repeating: 0, count: count)
             let output = flow.chain.maps.count
             for stage in 0...output {
                 if stage > 0 { flow.chain.maps[stage - 1].forward(&points, logAbsDet: &logAbsDet) }
-                scan(points, stage: stage, isOutput: stage == output, into: &partial)
+                // In 1-D the support counts of a stage before the output ride along with its
+                // first histogram's insertion (one pass over the values, the same counts).
+                var scanned = false
                 for (r, request) in histograms.enumerated() where request.source == .stage(stage) {
-                    partial.histograms[r].insert(points, coordinate: request.coordinate)
+                    if !scanned, points.dimension == 1, stage != output {
+                        let support = flow.stageSupports[stage][0]
+                        let counts = points.values.withUnsafeBufferPointer {
+                            partial.histograms[r].insert(contentsOf: $0, scanningSupport: support.lower, support.upper)
+                        }
+                        partial.nonFinite[stage] += counts.nonFinite
+                        partial.outsideSupport[stage] += counts.outside
+                        scanned = true
+                    } else {
+                        partial.histograms[r].insert(points, coordinate: request.coordinate)
+                    }
                 }
+                if !scanned { scan(points, stage: stage, isOutput: stage == output, into: &partial) }
             }
-            for i in 0..<count { logDensity[i] -= logAbsDet[i] }
-            partial.badLogDensity = badLogDensities(points, logDensity)
+            partial.badLogDensity = badLogDensities(points, baseLogDensity, logAbsDet)
             for (r, request) in planes.enumerated() where request.source == .flow {
                 partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
             }
@@ -264,12 +279,24 @@ public struct SamplePass: Sendable {
     }
 
     /// The finite output points inside the closure of the output's support whose log density
-    /// is not finite (the others are already counted as non-finite or outside).
-    private func badLogDensities(_ points: PointBatch, _ logDensity: [Double]) -> Int {
+    /// log p = log p₀(x₀) − Σ log|det J| is not finite (the others are already counted as
+    /// non-finite or outside); the log densities are formed here, point by point, and not kept.
+    private func badLogDensities(_ points: PointBatch, _ baseLogDensity: [Double], _ logAbsDet: [Double]) -> Int {
+        // A branch-free count first: almost always nothing is left to look at.
+        var nonFinite = 0
+        baseLogDensity.withUnsafeBufferPointer { a in
+            logAbsDet.withUnsafeBufferPointer { b in
+                for i in a.indices {
+                    let l = a[i] - b[i]
+                    nonFinite &+= l - l == 0 ? 0 : 1
+                }
+            }
+        }
+        guard nonFinite > 0 else { return 0 }
         let d = points.dimension
         let support = flow.support
         var bad = 0
-        for i in logDensity.indices where !logDensity[i].isFinite {
+        for i in baseLogDensity.indices where !(baseLogDensity[i] - logAbsDet[i]).isFinite {
             var counted = true
             for j in 0..<d {
                 let x = points[i, j]
@@ -279,6 +306,9 @@ public struct SamplePass: Sendable {
         }
         return bad
     }
+
+    /// Values of u = F_ref(y) computed and histogrammed at a time (16 KiB).
+    static let referenceBlock = 2048
 
     /// Where u = F_ref(y) comes from.
     private enum ReferenceCDF {
@@ -297,17 +327,31 @@ public struct SamplePass: Sendable {
     /// or the output values kept for the exact KS test.
     private func accumulateReference(_ output: [Double], reference: ReferenceCDF,
                                      histograms: [HistogramRequest], into partial: inout Partial) {
-        let needsU = partial.ksHistogram != nil || histograms.contains { $0.source == .probabilityIntegralTransform }
+        if let ks = partial.ksHistogram { partial.ksCounts = HistogramCounts(binning: ks) }
+        let needsU = partial.ksCounts != nil || histograms.contains { $0.source == .probabilityIntegralTransform }
         if needsU {
-            var u = [Double](repeating: 0, count: output.count)
-            output.withUnsafeBufferPointer { y in u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) } }
-            u.withUnsafeBufferPointer { buffer in
-                for (r, request) in histograms.enumerated() where request.source == .probabilityIntegralTransform {
-                    partial.histograms[r].insert(contentsOf: buffer)
+            // Block by block through a buffer that stays in the first-level cache: u of a block,
+            // then its histogram insertions (every u is computed value by value, so the blocks
+            // change no result).
+            let block = Self.referenceBlock
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: block) { u in
+                output.withUnsafeBufferPointer { y in
+                    var start = 0
+                    while start < y.count {
+                        let n = min(block, y.count - start)
+                        let ub = UnsafeMutableBufferPointer(rebasing: u[0..<n])
+                        reference.cdf(of: UnsafeBufferPointer(rebasing: y[start..<(start + n)]), into: ub)
+                        let values = UnsafeBufferPointer(ub)
+                        for (r, request) in histograms.enumerated() where request.source == .probabilityIntegralTransform {
+                            partial.histograms[r].insert(contentsOf: values)
+                        }
+                        partial.ksCounts?.insert(contentsOf: values)
+                        start += n
+                    }
                 }
-                partial.ksHistogram?.insert(contentsOf: buffer)
             }
         }
         if partial.ksHistogram == nil { partial.outputValues = output }
+        partial.ksHistogram = nil
     }
 }

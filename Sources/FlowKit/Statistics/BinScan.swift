@@ -1,0 +1,88 @@
+/// One pass over a buffer of values for a histogram of equal-width bins on [low, high]: the bin
+/// of each value in range, by the arithmetic of ``Histogram`` (bin ⌊(x − low)·inverseWidth⌋ by
+/// ``Histogram/floorIndex(_:)``, clamped to the last bin), and how many values fall below,
+/// above, or are NaN; in the same pass, the support counts of the sample pass (values that are
+/// not finite, finite values outside [lower, upper]).
+///
+/// Four values at a time: the range tests, the bin arithmetic and the support counts in
+/// four-lane vectors (⌊t⌋ + 2⁵² exact, so its bits minus those of 2⁵² are the same integers as
+/// the scalar path's), then the four bins handed to `add` one by one; a group with a value out of
+/// range goes value by value. So the bins, and the counts, are exactly those of the scalar loop.
+@usableFromInline
+struct BinScan {
+    @usableFromInline let low: Double
+    @usableFromInline let high: Double
+    @usableFromInline let inverseWidth: Double
+    @usableFromInline let last: Int
+    @usableFromInline var under = 0
+    @usableFromInline var over = 0
+    @usableFromInline var nan = 0
+    @usableFromInline var nonFinite = 0
+    @usableFromInline var outside = 0
+
+    @inlinable
+    init(low: Double, high: Double, inverseWidth: Double, binCount: Int) {
+        self.low = low
+        self.high = high
+        self.inverseWidth = inverseWidth
+        last = binCount - 1
+    }
+
+    /// One value by the scalar path.
+    @inlinable @inline(__always)
+    mutating func scalar(_ x: Double, lower: Double, upper: Double, _ add: (Int) -> Void) {
+        if !x.isFinite { nonFinite += 1 } else if x < lower || x > upper { outside += 1 }
+        if x >= low && x <= high {
+            add(Swift.min(Histogram.floorIndex((x - low) * inverseWidth), last))
+        } else if x < low {
+            under += 1
+        } else if x > high {
+            over += 1
+        } else {
+            nan += 1
+        }
+    }
+
+    /// Every value of `buffer`; `add(bin)` once per value in range.
+    @inlinable @inline(__always)
+    mutating func run(_ buffer: UnsafeBufferPointer<Double>, lower: Double = -.infinity, upper: Double = .infinity,
+                      _ add: (Int) -> Void) {
+        guard let p = buffer.baseAddress else { return }
+        let n = buffer.count
+        let lowV = SIMD4<Double>(repeating: low), highV = SIMD4<Double>(repeating: high)
+        let inverse = SIMD4<Double>(repeating: inverseWidth)
+        let lowerV = SIMD4<Double>(repeating: lower), upperV = SIMD4<Double>(repeating: upper)
+        let zero = SIMD4<Double>(repeating: 0)
+        let magic = SIMD4<Double>(repeating: 0x1p52)
+        let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (0x1p52 as Double).bitPattern))
+        let lastV = SIMD4<Int64>(repeating: Int64(last))
+        let one = SIMD4<Int64>(repeating: 1), none = SIMD4<Int64>(repeating: 0)
+        var nonFiniteV = none, outsideV = none
+        var i = 0
+        while i + 4 <= n {
+            let x = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+            let finite = x - x .== zero
+            let inRange = (x .>= lowV) .& (x .<= highV)
+            if all(inRange) {
+                nonFiniteV &+= one.replacing(with: 0, where: finite)
+                outsideV &+= none.replacing(with: 1, where: finite .& ((x .< lowerV) .| (x .> upperV)))
+                let t = ((x - lowV) * inverse).rounded(.down) + magic
+                let bins = unsafeBitCast(t, to: SIMD4<Int64>.self) &- magicBits
+                let clamped = bins.replacing(with: lastV, where: bins .> lastV)
+                add(Int(truncatingIfNeeded: clamped[0]))
+                add(Int(truncatingIfNeeded: clamped[1]))
+                add(Int(truncatingIfNeeded: clamped[2]))
+                add(Int(truncatingIfNeeded: clamped[3]))
+            } else {
+                for k in 0..<4 { scalar(p[i + k], lower: lower, upper: upper, add) }
+            }
+            i += 4
+        }
+        while i < n {
+            scalar(p[i], lower: lower, upper: upper, add)
+            i += 1
+        }
+        nonFinite += Int(nonFiniteV.wrappedSum())
+        outside += Int(outsideV.wrappedSum())
+    }
+}
