@@ -84,6 +84,34 @@ final class TrainableExtraLayerTests: XCTestCase {
         }
     }
 
+    /// BNAF's residual: a learned gate starts at 0 and is trained; a fixed one starts at 5
+    /// (identity share σ(−5)) and is the layer's only untrained parameter. The map is
+    /// σ(g)·f + σ(−g)·x either way: two gates g, g′ on the same network give outputs whose
+    /// difference is (σ(g) − σ(g′))·(f − x), so a third gate's output follows from them.
+    func testBNAFResidualKinds() throws {
+        var stream = RandomStream(seed: 18)
+        let gated = TrainableBNAF(dimension: 2, hidden: 4, layers: 2)
+        let fixed = TrainableBNAF(dimension: 2, hidden: 4, layers: 2, residual: .fixed)
+        XCTAssertEqual(gated.untrainedParameters, [])
+        XCTAssertEqual(fixed.untrainedParameters, [fixed.parameterCount - 1])
+        XCTAssertEqual(gated.initialParameters(using: &stream).last, 0)
+        let theta = fixed.initialParameters(using: &stream)
+        XCTAssertEqual(theta.last, 5)
+        let x = randomVector(2, scale: 2, &stream)
+        func output(gate: Double) throws -> [Double] {
+            var t = theta
+            t[t.count - 1] = gate
+            return try apply(fixed, .density, t, x).output
+        }
+        let (y0, y1, y5) = (try output(gate: 0), try output(gate: 1), try output(gate: 5))
+        func sigma(_ g: Double) -> Double { 1 / (1 + exp(-g)) }
+        for j in 0..<2 {
+            let fMinusX = (y1[j] - y0[j]) / (sigma(1) - sigma(0))
+            let f = fMinusX + x[j]
+            XCTAssertEqual(y5[j], sigma(5) * f + sigma(-5) * x[j], accuracy: 1e-12)
+        }
+    }
+
     /// Sampling inverts the density map by root search for points far in the tails too (the
     /// gated residual makes F onto ℝ^d); a non-finite point is an error, not a hang.
     func testBNAFSamplingInvertsFarOut() throws {

@@ -58,6 +58,9 @@ enum TrainableLayerCases {
         TrainableLayerCase(label: "bnaf d=2", layer: TrainableBNAF(dimension: 2, hidden: 3, layers: 1), largeScale: 3),
         TrainableLayerCase(label: "bnaf d=3 reversed, 2 hidden layers", layer: TrainableBNAF(dimension: 3, hidden: 2, layers: 2, reversed: true), largeScale: 3),
         TrainableLayerCase(label: "bnaf d=2 no hidden layer", layer: TrainableBNAF(dimension: 2, hidden: 1, layers: 0), largeScale: 3),
+        // H = 5: blocks of five rows and columns take the kernels' four-row register blocks.
+        TrainableLayerCase(label: "bnaf d=2 H=5, 2 hidden layers, fixed residual",
+                           layer: TrainableBNAF(dimension: 2, hidden: 5, layers: 2, residual: .fixed), largeScale: 3),
         // Fixed catalog maps among fitted layers (no parameters; ℝ → ℝ maps, so both directions run on any point).
         TrainableLayerCase(label: "fixed affine d=2 (negative scale)", layer: TrainableFixedElementwise(try! AffineMap(scale: -1.5, shift: 0.25), dimension: 2)),
         TrainableLayerCase(label: "fixed sinh d=2", layer: TrainableFixedElementwise(SinhMap(), dimension: 2)),

@@ -52,6 +52,27 @@ final class SpecFitTests: XCTestCase {
         XCTAssertEqual(s.clip, 0.1)
     }
 
+    /// A bnaf entry's first flow (next to the base) has BNAF's residual-free last flow's fixed
+    /// small identity share, the others a learned gate; a fit leaves the fixed gate at 5 exactly.
+    func testBNAFFlowNextToTheBaseKeepsAFixedResidual() throws {
+        let experiment = try SpecLoader.load(text: """
+        base: {normal: {mean: [0, 0], std: [1, 1]}}
+        flow: [{bnaf: {repeat: 2, hidden: 3}}]
+        fit: {objective: maximum_likelihood, data: 2spirals, iterations: 30, batch: 32, optimizer: {adam: {learning_rate: 0.05}}}
+        """, path: "b.yaml")
+        let plan = try XCTUnwrap(experiment.fit)
+        let layers = plan.layers.compactMap { $0.layer as? TrainableBNAF }
+        XCTAssertEqual(layers.map(\.residual), [.fixed, .gated])
+        XCTAssertEqual(layers.map(\.reversed), [false, true])
+        let run = try FitRun(plan: plan, seed: 3, jobs: 1)
+        XCTAssertEqual(run.layerParameters(0).last, 5)
+        let learned = try XCTUnwrap(run.layerParameters(1).last)
+        XCTAssertNotEqual(learned, 0)
+        // The rest of the first flow is trained.
+        let start = run.flow.parameters(ofLayer: 0, in: run.flow.initialParameters(seed: 3))
+        XCTAssertNotEqual(Array(run.layerParameters(0).dropLast()), Array(start.dropLast()))
+    }
+
     func testEveryKeyOfTheFitSectionIsRead() throws {
         let experiment = try SpecLoader.load(text: """
         base: {normal: {mean: [0, 0], std: [1, 1]}}

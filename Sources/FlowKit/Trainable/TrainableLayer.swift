@@ -71,6 +71,11 @@ public protocol TrainableLayer: Sendable {
     /// Data-dependent initialisation (ActNorm): given `parameters` and the points that reach this
     /// layer in the density direction, may overwrite `parameters`. The default does nothing.
     func initialize(parameters: inout [Double], densityInput: PointBatch)
+
+    /// Indices (into this layer's parameters) of coordinates that a fit keeps at their
+    /// starting values: constants of the architecture stored with the parameters (BNAF's fixed
+    /// residual share). Gradients still include them. The default is none.
+    var untrainedParameters: [Int] { get }
 }
 
 /// The buffers of one recording pass (see ``TrainableLayer``). All pointers are owned by the
@@ -124,6 +129,8 @@ extension TrainableLayer {
     public func canEvaluate(_ direction: TrainableDirection) -> Bool { trainableDirections.contains(direction) }
 
     public func initialize(parameters: inout [Double], densityInput: PointBatch) {}
+
+    public var untrainedParameters: [Int] { [] }
 
     public func evaluate(_ direction: TrainableDirection, parameters: [Double], batch: inout PointBatch,
                          logAbsDet: inout [Double]) throws(FlowKitError) {

@@ -49,10 +49,12 @@ public struct FitRun: Sendable {
         }
         var frozen: [Int] = settings.trainBase ? [] : Array(0..<(2 * d))
         for (k, slot) in plan.layers.enumerated() {
+            let offset = flow.layerOffsets[k]
             if let fixed = slot.fixed {
-                let offset = flow.layerOffsets[k]
                 theta.replaceSubrange(offset..<(offset + fixed.count), with: fixed)
                 frozen += Array(offset..<(offset + fixed.count))
+            } else {
+                frozen += slot.layer.untrainedParameters.map { offset + $0 }
             }
         }
 

@@ -95,7 +95,10 @@ public enum FitLayerCatalog {
                                 ParameterDoc("layers", .integer, requirement: "0 … 8", summary: "hidden layers", default: "1"),
                                 reversedDoc],
                       directions: [.density], writesCatalogForm: false) { d, o, k in
-            TrainableBNAF(dimension: d, hidden: o.hidden?.first ?? 50, layers: o.layers ?? 1, reversed: o.alternated(o.reversed, k))
+            // The entry's first flow is next to the base: BNAF's residual-free last flow (a fixed
+            // small identity share, TrainableBNAF.Residual); the others have its learned gate.
+            TrainableBNAF(dimension: d, hidden: o.hidden?.first ?? 50, layers: o.layers ?? 1, reversed: o.alternated(o.reversed, k),
+                          residual: k == 0 ? .fixed : .gated)
         },
         FitLayerEntry(name: "actnorm", summary: "per-coordinate affine map, initialised from the data (Kingma & Dhariwal 2018)",
                       options: [], directions: [.sampling, .density], writesCatalogForm: false) { d, _, _ in TrainableActNorm(dimension: d) },

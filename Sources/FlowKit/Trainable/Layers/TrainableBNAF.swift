@@ -17,8 +17,10 @@ import Foundation
 /// and each row r is weight-normalised (Salimans & Kingma 2016), w_r = e^{s_r}·v_r/‖v_r‖ with
 /// v_r the masked row. So output i depends only on x_{≤i} and increases in x_i: F is
 /// autoregressive with a positive triangular Jacobian. (BNAF's last flow has no residual; here
-/// every layer has it, because without it each F_i is bounded in x_i and F is not onto ℝ^d.
-/// 1 − σ(g) is evaluated as σ(−g), which stays positive where σ(g) rounds to 1.)
+/// every layer has it, because without it each F_i is bounded in x_i and F is not onto ℝ^d;
+/// in the flow next to the base the gate is a constant with a small identity share
+/// (``Residual``, `fixed`). 1 − σ(g) is evaluated as σ(−g), which stays positive where σ(g)
+/// rounds to 1.)
 ///
 /// log|det ∂F/∂x| = Σ_i [softplus(λ_i + g) − softplus(g)] = Σ_i log(σ(g)e^{λ_i} + 1 − σ(g)),
 /// with λ_i = log ∂f_i/∂x_i computed in log space through the diagonal blocks
@@ -50,6 +52,7 @@ public struct TrainableBNAF: TrainableLayer {
     public let dimension: Int
     public let hidden: Int
     public let reversed: Bool
+    public let residual: Residual
     public let layout: ParameterLayout
     /// u₀ … u_L.
     public let widths: [Int]
@@ -61,11 +64,13 @@ public struct TrainableBNAF: TrainableLayer {
     /// - Parameters:
     ///   - hidden: H, hidden units per dimension (BNAF's default 50).
     ///   - layers: hidden layers (L − 1; BNAF's toy experiments use 1–2).
-    public init(dimension: Int, hidden: Int = 50, layers: Int = 1, reversed: Bool = false) {
+    ///   - residual: a learned gate (BNAF's flows before the last) or a fixed one (its last flow).
+    public init(dimension: Int, hidden: Int = 50, layers: Int = 1, reversed: Bool = false, residual: Residual = .gated) {
         precondition(dimension >= 1 && hidden >= 1 && layers >= 0, "bnaf: dimension, hidden ≥ 1, layers ≥ 0")
         self.dimension = dimension
         self.hidden = hidden
         self.reversed = reversed
+        self.residual = residual
         widths = [dimension] + Array(repeating: dimension * hidden, count: layers) + [dimension]
         var builder = ParameterLayout.Builder()
         var w: [Int] = [], s: [Int] = [], b: [Int] = []
@@ -94,7 +99,8 @@ public struct TrainableBNAF: TrainableLayer {
     /// BNAF's initialisation (its `MaskedWeight`): W̃ uniform with Glorot's bound for the used
     /// part of each block row, √(6/(rows + columns)) with the rows of one block and the columns
     /// of blocks 0…i (row block i sees (i + 1)·u_{ℓ−1}/d inputs); s = log U(0, 1); b uniform on
-    /// ±1/√u_ℓ; gate 0 (equal weight on network and identity; the paper draws it from N(0, 1)).
+    /// ±1/√u_ℓ; gate g₀ of ``residual`` (``Residual/initialGate``: 0 for a learned gate, equal
+    /// weight on network and identity, where the paper draws it from N(0, 1); 5 when fixed).
     public func initialParameters(using stream: inout RandomStream) -> [Double] {
         var theta = [Double](repeating: 0, count: layout.count)
         for l in 1...matrixCount {
@@ -108,6 +114,7 @@ public struct TrainableBNAF: TrainableLayer {
                 theta[biasOffsets[l - 1] + r] = (2 * stream.nextUniform() - 1) / Double(widths[l]).squareRoot()
             }
         }
+        theta[gateOffset] = residual.initialGate
         return theta
     }
 
