@@ -9,10 +9,10 @@ import PackageDescription
 /// gives the Clang importer the same level. Never AVX-512 and never -march=native: the binaries
 /// need AVX2 and FMA (Intel since Haswell, 2013; AMD since Excavator, 2015) and stop with an
 /// illegal instruction on older x86-64 CPUs. The compiler does not contract a·b + c into an FMA
-/// by itself, so the sampling pass gives the same values as a baseline x86-64 build; only the
-/// trainable-layer kernels fuse their multiply–adds, explicitly, under `FLOWKIT_FMA`
-/// (``FeatureMajorKernels``, ``VectorExponential``). Elsewhere: the baseline instruction set and
-/// unfused multiply–adds. The dependencies keep their own flags.
+/// by itself; only our vector kernels fuse their multiply–adds, explicitly, under `FLOWKIT_FMA`
+/// (``FeatureMajorKernels``, and ``VectorExponential``, which the trainable layers and the `exp`
+/// map use), so every x86-64 build gives the same values. Elsewhere: the baseline instruction
+/// set and unfused multiply–adds. The dependencies keep their own flags.
 #if arch(x86_64)
 let cpuFeatures: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-march=x86-64-v3"])]
 let fusedKernels: [SwiftSetting] = [.define("FLOWKIT_FMA")]
