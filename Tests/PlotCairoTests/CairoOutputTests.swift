@@ -1,6 +1,7 @@
 import Foundation
 import Plot
 import XCTest
+import TestSupport
 @testable import PlotCairo
 
 final class CairoOutputTests: XCTestCase {
@@ -124,16 +125,7 @@ final class CairoOutputTests: XCTestCase {
     }
 
     func run(_ tool: String, _ args: [String]) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("\(tool) missing") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: try ExternalTool.run(tool, args).output, as: UTF8.self)
     }
 }
 

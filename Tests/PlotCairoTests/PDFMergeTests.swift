@@ -1,6 +1,7 @@
 import Foundation
 import Plot
 import XCTest
+import TestSupport
 @testable import PlotCairo
 
 final class PDFMergeTests: XCTestCase {
@@ -26,17 +27,9 @@ final class PDFMergeTests: XCTestCase {
     }
 
     private func tool(_ path: String, _ args: [String]) throws -> [UInt8] {
-        guard FileManager.default.isExecutableFile(atPath: path) else { throw XCTSkip("\(path) missing (poppler-utils)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "\(path) \(args)")
-        return Array(data)
+        let result = try ExternalTool.run(path, args)
+        XCTAssertEqual(result.status, 0, "\(path) \(args)")
+        return Array(result.output)
     }
 
     /// Page `page` of the PDF `bytes` rasterised by poppler (PPM bytes, 30 dpi).

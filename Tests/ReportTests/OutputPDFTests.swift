@@ -1,6 +1,7 @@
 import Foundation
 import Plot
 import XCTest
+import TestSupport
 @testable import Report
 
 final class OutputPDFTests: XCTestCase {
@@ -13,16 +14,9 @@ final class OutputPDFTests: XCTestCase {
 
     /// Runs a poppler tool and returns its standard output.
     private func poppler(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(tool) failed")
-        return String(decoding: data, as: UTF8.self)
+        let result = try ExternalTool.run("/usr/bin/" + tool, arguments)
+        XCTAssertEqual(result.status, 0, "\(tool) failed")
+        return String(decoding: result.output, as: UTF8.self)
     }
 
     private func pageCount(_ path: String) throws -> Int? {
