@@ -65,4 +65,31 @@ public enum MatrixProducts: Sendable {
                                          bias: nil, x: delta, y: t)
         }
     }
+
+    /// g (rows × columns, row-major) += (δ·hᵀ) ⊙ mask and biasGradient += δ·1, with δ (rows × n)
+    /// and h (columns × n) feature-major: the weight and bias gradients of one layer. Dense
+    /// layers go to dgemm with OpenBLAS. Otherwise, from eight inputs on, h is first transposed
+    /// into `scratch` (columns × n doubles) so that our sums run along the columns
+    /// (``FeatureMajorKernels/accumulateOuterTransposed(rows:columns:n:a:bt:gradient:rowStride:mask:)``);
+    /// narrower layers take plain dot products.
+    @inline(__always)
+    func accumulateWeightGradient(rows: Int, columns: Int, n: Int, delta: UnsafePointer<Double>, h: UnsafePointer<Double>,
+                                  mask: UnsafePointer<Double>?, weightGradient g: UnsafeMutablePointer<Double>,
+                                  biasGradient: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        let blas = mask == nil ? openBLAS : nil
+        guard blas != nil || columns >= 8 else {
+            FeatureMajorKernels.accumulateOuter(rows: rows, columns: columns, n: n, a: delta, b: h, gradient: g, rowStride: columns,
+                                                mask: mask, rowSums: biasGradient)
+            return
+        }
+        FeatureMajorKernels.accumulateOuter(rows: rows, columns: 0, n: n, a: delta, b: h, gradient: g, rowStride: columns,
+                                            mask: nil, rowSums: biasGradient)
+        if let blas {
+            blas.accumulateOuter(rows: rows, columns: columns, n: n, delta: delta, h: h, gradient: g)
+        } else {
+            FeatureMajorKernels.transpose(h, rows: columns, n: n, into: scratch)
+            FeatureMajorKernels.accumulateOuterTransposed(rows: rows, columns: columns, n: n, a: delta, bt: scratch, gradient: g,
+                                                          rowStride: columns, mask: mask)
+        }
+    }
 }

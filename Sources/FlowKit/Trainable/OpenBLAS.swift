@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// OpenBLAS's `cblas_dgemm` (Debian `libopenblas0`, installed with `libopenblas-dev` by the
 /// Makefile), for the dense products of ``TrainableMLP``: C = α·op(A)·op(B) + β·C in row-major
@@ -57,7 +53,7 @@ public struct OpenBLAS: Sendable {
             var parts: [String] = []
             for symbol in ["openblas_get_config", "openblas_get_corename"] {
                 if let function = dlsym(handle, symbol), let text = unsafeBitCast(function, to: Text.self)() {
-                    parts.append(String(cString: text).trimmingCharacters(in: " "))
+                    parts.append(String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines))
                 }
             }
             let identity = parts.isEmpty ? "OpenBLAS" : parts[0] + (parts.count > 1 ? " (\(parts[1]))" : "")
@@ -89,14 +85,5 @@ public struct OpenBLAS: Sendable {
                          gradient g: UnsafeMutablePointer<Double>) {
         dgemm(Self.rowMajor, Self.noTranspose, Self.transpose, Int32(rows), Int32(columns), Int32(n),
               1, delta, Int32(n), h, Int32(n), 1, g, Int32(columns))
-    }
-}
-
-private extension String {
-    func trimmingCharacters(in character: Character) -> String {
-        var text = Substring(self)
-        while text.first == character || text.first == "\n" { text = text.dropFirst() }
-        while text.last == character || text.last == "\n" { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -219,25 +219,12 @@ public struct TrainableMLP: Sendable {
         for k in stride(from: widths.count - 1, through: 1, by: -1) {
             let out = widths[k], fanIn = widths[k - 1]
             let previous: UnsafePointer<Double> = k == 1 ? input : UnsafePointer(tape + activationOffsets(k - 1, count: n).post)
-            // ∂W_oi = Σ_p δ[o,p]·h[i,p] (masked), ∂b_o = Σ_p δ[o,p]. From eight inputs on, hₖ₋₁ is
-            // first transposed into `other` (free until the input gradient below is written
-            // there), so that the sums run along the columns (``FeatureMajorKernels``).
+            // ∂W_oi = Σ_p δ[o,p]·h[i,p] (masked), ∂b_o = Σ_p δ[o,p]; `other` is free scratch
+            // until the input gradient below is written there.
             func accumulate(_ mask: UnsafePointer<Double>?) {
-                let weightGradient = parameterGradient + weightOffsets[k - 1]
-                if mask == nil, let blas = products.openBLAS {
-                    FeatureMajorKernels.accumulateOuter(rows: out, columns: 0, n: n, a: delta, b: previous, gradient: weightGradient,
-                                                        rowStride: fanIn, mask: nil, rowSums: parameterGradient + biasOffsets[k - 1])
-                    blas.accumulateOuter(rows: out, columns: fanIn, n: n, delta: delta, h: previous, gradient: weightGradient)
-                } else if fanIn >= 8 {
-                    FeatureMajorKernels.accumulateOuter(rows: out, columns: 0, n: n, a: delta, b: previous, gradient: weightGradient,
-                                                        rowStride: fanIn, mask: nil, rowSums: parameterGradient + biasOffsets[k - 1])
-                    FeatureMajorKernels.transpose(previous, rows: fanIn, n: n, into: other)
-                    FeatureMajorKernels.accumulateOuterTransposed(rows: out, columns: fanIn, n: n, a: delta, bt: other,
-                                                                  gradient: weightGradient, rowStride: fanIn, mask: mask)
-                } else {
-                    FeatureMajorKernels.accumulateOuter(rows: out, columns: fanIn, n: n, a: delta, b: previous, gradient: weightGradient,
-                                                        rowStride: fanIn, mask: mask, rowSums: parameterGradient + biasOffsets[k - 1])
-                }
+                products.accumulateWeightGradient(rows: out, columns: fanIn, n: n, delta: delta, h: previous, mask: mask,
+                                                  weightGradient: parameterGradient + weightOffsets[k - 1],
+                                                  biasGradient: parameterGradient + biasOffsets[k - 1], scratch: other)
             }
             if let masks {
                 masks[k - 1].withUnsafeBufferPointer { accumulate($0.baseAddress) }
