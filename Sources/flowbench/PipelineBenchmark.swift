@@ -98,8 +98,8 @@ enum PipelineBenchmark {
     /// several runs), and the whole pass per sample, extrapolated to 10⁹ samples. The phases
     /// mirror ``SamplePass`` (kept in step with it by hand): base draws, base log density, the
     /// maps in place, the stage histograms with the support counts of the stages before the
-    /// output, the output's support counts and moments, the finiteness of log p, u = F_ref(y),
-    /// and the PIT histograms with the KS chunk counts (merged as the pass merges them).
+    /// output, the output's support counts and moments, the finiteness of log p, and the counts
+    /// of the outputs in the reference's ``CDFBinning`` (the KS test and the PIT histograms).
     static func phaseBreakdown(_ experiment: Experiment, wholePass: [Int: Double]) throws -> [String] {
         let n = SamplePass.chunkSize
         let pass = pass(experiment, samples: 10_000_000)
@@ -171,43 +171,40 @@ enum PipelineBenchmark {
             blackHole(nonFinite)
         }
         if let reference = experiment.reference {
-            var u = [Double](repeating: 0, count: n)
-            if let table = pass.pass.referenceTable {
-                time("u = F_ref(y) (BucketedCDF)") {
-                    stages[stages.count - 1].withUnsafeBufferPointer { y in
-                        u.withUnsafeMutableBufferPointer { table.cdf(of: y, into: $0) }
-                    }
+            let y = stages[stages.count - 1]
+            if let binning = try pass.pass.referenceBinning(histograms: pass.histogramRequests) {
+                // As SamplePass: the outputs counted in the bins of the reference's CDFBinning, in a
+                // worker's shard (no per-chunk copy or merge); KS and PIT from the totals at the end.
+                let counts = ShardedCounts(binCount: binning.countsLength)
+                time("KS + PIT counts (CDFBinning, bins by the bits of y)") {
+                    y.withUnsafeBufferPointer { values in counts.withShard(adding: values.count) { binning.count(values, into: $0) } }
                 }
-                // For comparison only (not in the sum): the reference's own batch CDF, which
-                // passes of at most 2^20 samples use.
-                let ns = Timing.best(repetitions: reps, clock: .thread) {
-                    stages[stages.count - 1].withUnsafeBufferPointer { y in
-                        u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) }
-                    }
-                } / Double(n)
-                comparisons.append(String(format: "  (u by the reference's batch CDF instead, not in the sum: %.1f ns/sample; table of %d buckets, %d marked, measured error %.1e)",
-                                          ns, table.bucketCount, table.markedCount, table.measuredError))
-            } else {
-                time("u = F_ref(y)") {
-                    stages[stages.count - 1].withUnsafeBufferPointer { y in
-                        u.withUnsafeMutableBufferPointer { reference.cdf(of: y, into: $0) }
-                    }
+                let build = Timing.best(repetitions: 5, clock: .thread) {
+                    blackHole(try? pass.pass.referenceBinning(histograms: pass.histogramRequests))
                 }
+                comparisons.append(String(format: "  (CDFBinning: %d bins of F-mass <= 2^-16, built once per pass in %.1f ms)",
+                                          binning.binCount, build / 1e6))
             }
-            let pitRequests = pass.histogramRequests.count - stageRequests.count
+            // For comparison only (not in the sum): the per-value route, which a pass takes when the
+            // reference has no binning: u = F_ref(y) by table, then the PIT and KS u-histograms.
+            var u = [Double](repeating: 0, count: n)
+            var perValue = 0.0
+            if let table = BucketedCDF(reference) {
+                perValue += Timing.best(repetitions: reps, clock: .thread) {
+                    y.withUnsafeBufferPointer { y in u.withUnsafeMutableBufferPointer { table.cdf(of: y, into: $0) } }
+                } / Double(n)
+            }
             let ks = try Histogram(low: 0, high: 1, binCount: SamplePass.streamingKSBins)
-            try time("u histograms (\(pitRequests) PIT, KS counts + merge)") {
-                for _ in 0..<pitRequests {
-                    var h = try Histogram(low: 0, high: 1, binCount: 100)
-                    u.withUnsafeBufferPointer { h.insert(contentsOf: $0) }
-                    blackHole(h)
-                }
+            perValue += try Timing.best(repetitions: reps, clock: .thread) {
+                var pit = try Histogram(low: 0, high: 1, binCount: 20)
+                u.withUnsafeBufferPointer { pit.insert(contentsOf: $0) }
                 var counts = HistogramCounts(binning: ks)
                 u.withUnsafeBufferPointer { counts.insert(contentsOf: $0) }
                 var merged = ks
                 merged.merge(counts)
-                blackHole(merged)
-            }
+                blackHole((pit, merged))
+            } / Double(n)
+            comparisons.append(String(format: "  (the per-value route instead, not in the sum: u by BucketedCDF + u histograms %.1f ns/sample)", perValue))
         }
         let phaseSum = phases.reduce(0) { $0 + $1.1 }
         var lines = ["where the time of 10^9 samples goes (one job, phases timed alone on a chunk of 2^16, extrapolated):"]

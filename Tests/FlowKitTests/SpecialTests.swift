@@ -33,6 +33,11 @@ final class SpecialTests: XCTestCase {
             let x = try r.number("x")
             return (Special.normalSurvival(x), try r.number("value"), "x=\(x)")
         }
+        // The ends of the line (the double-double argument would give ∞ − ∞ there).
+        XCTAssertEqual(Special.normalCDF(.infinity), 1)
+        XCTAssertEqual(Special.normalCDF(-.infinity), 0)
+        XCTAssertEqual(Special.normalSurvival(.infinity), 0)
+        XCTAssertEqual(try LogNormalDistribution(mu: 0, sigma: 1).cdf(.infinity), 1)
     }
 
     func testLogNormalCDFDeepInBothTails() throws {

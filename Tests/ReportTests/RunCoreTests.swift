@@ -60,6 +60,47 @@ final class RunCoreTests: XCTestCase {
         XCTAssertEqual(totals.nonFinite, [0, 0, 0])
     }
 
+    /// Above ``SamplePass/exactKSLimit`` the KS test and the PIT histogram come from the
+    /// reference's ``CDFBinning``: the same for 1 and 2 jobs, a statistic that brackets the exact
+    /// statistic of the same outputs within its bound (≤ 2⁻¹⁶), and PIT counts equal to binning
+    /// u = F(y) value by value.
+    func testTheStreamingPassAgainstTheExactTestOfTheSameOutputs() throws {
+        let experiment = try SpecLoader.load(text: """
+        title: t
+        seed: 5
+        samples: 1000
+        base: {normal: {mean: 0, std: 1}}
+        flow: [exp, {affine: {shift: 0.01, scale: 1}}]
+        reference: {lognormal: {mu: 0, sigma: 1}}
+        """, path: "stream.yaml")
+        let samples = SamplePass.exactKSLimit + 40_000
+        let pass = SamplePass(experiment: experiment, samples: samples, seed: 5)
+        let pit = HistogramRequest(source: .probabilityIntegralTransform, low: 0, high: 1, bins: 20)
+        XCTAssertNotNil(try pass.referenceBinning(histograms: [pit]))
+        let one = try pass.run(histograms: [pit], planes: [], jobs: 1)
+        let two = try pass.run(histograms: [pit], planes: [], jobs: 2)
+        let ks = try XCTUnwrap(one.ks)
+        XCTAssertEqual(two.ks, ks)
+        XCTAssertEqual(two.histograms, one.histograms)
+        // The same outputs, chunk by chunk, for the exact test and u per value.
+        var outputs: [Double] = []
+        for chunk in 0..<pass.chunkCount {
+            var stream = RandomStream(seed: 5, stream: UInt64(chunk))
+            let n = min(SamplePass.chunkSize, samples - chunk * SamplePass.chunkSize)
+            outputs += experiment.flow.sample(count: n, using: &stream).points.values
+        }
+        let reference = try XCTUnwrap(experiment.reference)
+        let exact = KolmogorovSmirnov.exact(sortedSample: outputs.sorted(), cdf: { reference.cdf($0) })
+        XCTAssertEqual(ks.sampleCount, samples)
+        XCTAssertLessThanOrEqual(ks.statistic, exact.statistic * (1 + 1e-12))
+        XCTAssertGreaterThanOrEqual(ks.statistic + ks.statisticErrorBound, exact.statistic * (1 - 1e-12))
+        XCTAssertLessThanOrEqual(ks.statisticErrorBound, 1.0 / 65536 * (1 + 1e-9))
+        XCTAssertLessThan(ks.pValue, 1e-3, "a shift of 0.01 is plain at 10⁶ samples (D ≈ 7·10⁻³)")
+        var perValue = try Histogram(low: 0, high: 1, binCount: 20)
+        perValue.insert(contentsOf: outputs.map { reference.cdf($0) })
+        XCTAssertEqual(one.histograms[pit]?.counts, perValue.counts)
+    }
+
     func testWarningsOfATwoDimensionalRunReachTheReport() throws {
         // exp of N(0, 300²) per coordinate overflows for about 0.9 % of the coordinates.
         let directory = try RunEndToEnd.temporaryDirectory(for: self)

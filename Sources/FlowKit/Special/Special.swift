@@ -33,6 +33,8 @@ public enum Special {
     @inlinable
     public static func normalCDF(_ x: Double) -> Double {
         if x.isNaN { return .nan }
+        // ±∞: the split of t below would give ∞ − ∞.
+        if x.isInfinite { return x > 0 ? 1 : 0 }
         let t = -x
         let z = t * invSqrt2High
         let e = fmaResidual(t, invSqrt2High, z) + t * invSqrt2Low

@@ -158,6 +158,16 @@ public struct Histogram: Sendable, Equatable {
         nanCount += Double(chunk.nanCount)
     }
 
+    /// Adds integer counts per bin and outside the range (counted elsewhere with this
+    /// histogram's binning): the same as inserting the values they count, for totals below 2⁵³.
+    public mutating func add(counts bins: [UInt64], underflow under: UInt64, overflow over: UInt64, nan: UInt64) {
+        precondition(bins.count == binCount, "one count per bin")
+        for i in 0..<binCount { counts[i] += Double(bins[i]) }
+        underflow += Double(under)
+        overflow += Double(over)
+        nanCount += Double(nan)
+    }
+
     /// Sum of the in-range counts.
     public var inRangeCount: Double { counts.reduce(0, +) }
     /// Every sample: in range, underflow, overflow and NaN.

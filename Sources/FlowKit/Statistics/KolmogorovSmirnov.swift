@@ -108,34 +108,47 @@ public enum KolmogorovSmirnov {
     }
 
     /// The streaming test from a histogram of u = F(x) on [0, 1] (under the null hypothesis
-    /// u is uniform on [0, 1]).
-    ///
-    /// With B bins of width 1/B, edges e_i = i/B and C_i the number of samples below e_i
-    /// (underflow included; NaN samples are excluded from n), the empirical CDF is known
-    /// exactly at the edges, and since F_n is nondecreasing between edges,
-    ///
-    ///     D_edge = max_i |C_i/n − e_i|  ≤  D  ≤  max_i max(C_{i+1}/n − e_i, e_{i+1} − C_i/n) = D_upper,
-    ///
-    /// and D_upper ≤ D_edge + 1/B, because C_{i+1}/n − e_i = (C_{i+1}/n − e_{i+1}) + 1/B and
-    /// e_{i+1} − C_i/n = (e_i − C_i/n) + 1/B. So the true D is within 1/B of D_edge.
-    /// Overflow counts (u > 1) enter n, so F_n(1) = 1 − overflow/n. `statistic` is D_edge, `statisticErrorBound` is D_upper − D_edge (computed, not just
-    /// bounded), and the p-value is that of D_edge. Requires a histogram on exactly [0, 1].
+    /// u is uniform on [0, 1]): ``streaming(binCounts:edgeCDF:)`` with the bins of u, the
+    /// underflow (u < 0) and overflow (u > 1) as bins of their own, and F(e_i) = e_i = i/B at the
+    /// edges; the statistic is within 1/B of the true D. NaN values are excluded from n.
+    /// Requires a histogram on exactly [0, 1] with integer counts.
     public static func streaming(uHistogram h: Histogram) -> KSResult {
         precondition(h.low == 0 && h.high == 1, "the streaming KS test needs a histogram of u = F(x) on [0, 1]")
-        let total = h.inRangeCount + h.underflow + h.overflow
-        let n = Int(total.rounded())
-        guard total > 0 else { return KSResult(statistic: 0, pValue: 1, sampleCount: 0, statisticErrorBound: 0, method: .empty) }
         let b = Double(h.binCount)
-        var below = h.underflow
+        let counts = [UInt64(h.underflow)] + h.integerCounts + [UInt64(h.overflow)]
+        let edges = [0.0] + (0..<h.binCount).map { Double($0) / b } + [1.0]
+        return streaming(binCounts: counts, edgeCDF: edges)
+    }
+
+    /// The streaming test from counts of the sample in consecutive bins [e_i, e_{i+1}) that
+    /// cover the line (e_0 = −∞ and the last bin open to +∞), with F(e_i) known: `edgeCDF[i]`
+    /// (nondecreasing, `edgeCDF[0]` = 0).
+    ///
+    /// With C_i the number of values below e_i (C_0 = 0, C_{M+1} = n) and F_{M+1} = 1, the
+    /// empirical CDF is known exactly at the edges, and since F_n and F are nondecreasing between
+    /// them,
+    ///
+    ///     D_edge = max_i |C_i/n − F(e_i)|  ≤  D  ≤  max_i max(C_{i+1}/n − F(e_i), F(e_{i+1}) − C_i/n) = D_upper,
+    ///
+    /// and D_upper − D_edge ≤ max_i (F(e_{i+1}) − F(e_i)), the largest probability of a bin
+    /// (C_{i+1}/n − F(e_i) = (C_{i+1}/n − F(e_{i+1})) + (F(e_{i+1}) − F(e_i)), and likewise the
+    /// other term). `statistic` is D_edge, `statisticErrorBound` is D_upper − D_edge (computed,
+    /// not just bounded), and the p-value is that of D_edge.
+    public static func streaming(binCounts: [UInt64], edgeCDF: [Double]) -> KSResult {
+        precondition(binCounts.count == edgeCDF.count, "one F value per bin's lower edge")
+        let total = Double(binCounts.reduce(0, +))
+        let n = Int(total)
+        guard n > 0 else { return KSResult(statistic: 0, pValue: 1, sampleCount: 0, statisticErrorBound: 0, method: .empty) }
+        var below: UInt64 = 0
         var lower = 0.0, upper = 0.0
-        for i in 0...h.binCount {
-            let edge = Double(i) / b
-            let fn = below / total
+        for i in 0...binCounts.count {
+            let edge = i < binCounts.count ? edgeCDF[i] : 1
+            let fn = Double(below) / total
             lower = max(lower, abs(fn - edge))
-            if i < h.binCount {
-                let next = below + h.counts[i]
-                let nextEdge = Double(i + 1) / b
-                upper = max(upper, next / total - edge, nextEdge - fn)
+            if i < binCounts.count {
+                let next = below + binCounts[i]
+                let nextEdge = i + 1 < binCounts.count ? edgeCDF[i + 1] : 1
+                upper = max(upper, Double(next) / total - edge, nextEdge - fn)
                 below = next
             }
         }

@@ -165,7 +165,7 @@ struct RunChecks {
 
     mutating func kolmogorovSmirnov(_ ks: KSResult) {
         let how = ks.statisticErrorBound > 0
-            ? "streaming, from \(SamplePass.streamingKSBins) bins of u = F_ref(y); D within ±\(Run.format(ks.statisticErrorBound))"
+            ? "streaming, from bins of y holding at most 1/\(SamplePass.streamingKSBins) of F_ref each; the exact D is at most \(Run.format(ks.statisticErrorBound)) above"
             : "exact, from the sorted sample"
         let noSamples = "no finite sample to compare with F_ref"
         judge(.ksStatistic, ks.statistic, measured: ks.sampleCount, nothing: noSamples, "Kolmogorov–Smirnov D of \(ks.sampleCount) samples against F_ref (\(how))")

@@ -9,13 +9,17 @@ import FlowKit
 /// each stage is scanned (non-finite points, points outside the stage's propagated support)
 /// and histogrammed while it is current, so no stage is copied. Nothing that grows with the
 /// sample count is kept, except the output values for the exact KS test when the sample count
-/// is at most ``exactKSLimit`` (8 MB at the limit).
+/// is at most ``exactKSLimit`` (8 MB at the limit). Above it, the KS test and the PIT
+/// histograms come from counts of the outputs in the bins of a ``CDFBinning`` of the reference
+/// (a bin by the bits of y, F only at the bin edges), kept in ``ShardedCounts``: integer totals,
+/// the same for any `--jobs`.
 public struct SamplePass: Sendable {
     /// Points per chunk.
     public static let chunkSize = 1 << 16
     /// Largest sample count for which KS uses the exact statistic of the sorted sample.
     public static let exactKSLimit = 1_000_000
-    /// Fine bins of u = F_ref(y) for the streaming KS test (statistic within 1/bins).
+    /// Fine bins of the streaming KS test: each holds at most 1/streamingKSBins of the
+    /// reference's probability, so the statistic is within 1/streamingKSBins of the exact D.
     public static let streamingKSBins = 1 << 16
 
     public let flow: Flow
@@ -25,12 +29,11 @@ public struct SamplePass: Sendable {
     public let drawsFlow: Bool
     /// The analytic CDF of the output (1-D): the KS test and PIT histograms.
     public let reference: (any UnivariateDistribution)?
-    /// The reference's CDF by table (``BucketedCDF``: u within 10⁻¹⁴ of the scalar F) for
-    /// passes of more than ``bucketedCDFThreshold`` samples, built once per pass; smaller passes
-    /// (and references whose table would be too large) use the reference's own batch CDF.
-    public let referenceTable: BucketedCDF?
-    /// Sample counts above which u = F_ref(y) comes from ``referenceTable`` (building the table
-    /// takes about as long as 10⁵ values by the scalar F).
+    /// Sample counts above which u = F_ref(y), where a pass needs it per value (a streaming pass
+    /// whose reference has no ``CDFBinning``), comes from a ``BucketedCDF`` table (u within
+    /// 10⁻¹⁴ of the scalar F; building it takes about as long as 10⁵ values by the scalar F);
+    /// smaller passes, and references whose table would be too large, use the reference's own
+    /// batch CDF.
     public static let bucketedCDFThreshold = 1 << 20
 
     public init(flow: Flow, samples: Int, seed: UInt64, drawsFlow: Bool = true,
@@ -40,7 +43,16 @@ public struct SamplePass: Sendable {
         self.seed = seed
         self.drawsFlow = drawsFlow
         self.reference = reference
-        referenceTable = drawsFlow && samples > Self.bucketedCDFThreshold ? reference.flatMap { BucketedCDF($0) } : nil
+    }
+
+    /// The binning of the streaming KS test and the PIT histograms `histograms` asks for, when
+    /// the pass streams (more than ``exactKSLimit`` samples of a drawn 1-D flow with a
+    /// reference) and the reference has one.
+    public func referenceBinning(histograms: [HistogramRequest]) throws -> CDFBinning? {
+        guard drawsFlow, samples > Self.exactKSLimit, let reference else { return nil }
+        let pit = try histograms.filter { $0.source == .probabilityIntegralTransform }
+            .map { try Histogram(low: $0.low, high: $0.high, binCount: $0.bins) }
+        return CDFBinning(reference: reference, maximumMass: 1 / Double(Self.streamingKSBins), uHistograms: pit)
     }
 
     /// The pass of `experiment` with the run's sample count and seed.
@@ -153,12 +165,34 @@ public struct SamplePass: Sendable {
         }
     }
 
+    /// How the outputs meet the reference, decided once per pass.
+    private enum ReferenceRoute {
+        /// No reference, or a flow that is not drawn.
+        case none
+        /// u = F_ref(y) per value (for the PIT histograms; and the values kept for the exact KS
+        /// test, or counted in the u-histogram of the streaming one).
+        case perValue(ReferenceCDF)
+        /// The outputs counted in the bins of a ``CDFBinning``.
+        case binned(CDFBinning, ShardedCounts)
+    }
+
     /// Runs the pass on `jobs` threads, filling `histograms` and `planes`; `progress(done,
     /// total)` is called after every wave. Throws when a requested histogram cannot be set up
     /// (a range that is not finite).
     public func run(histograms: [HistogramRequest], planes: [PlaneHistogramRequest], jobs: Int,
                     progress: ((Int, Int) -> Void)? = nil) throws -> Totals {
         let stageCount = drawsFlow ? flow.chain.maps.count + 1 : 0
+        let route: ReferenceRoute
+        if let binning = try referenceBinning(histograms: histograms) {
+            route = .binned(binning, ShardedCounts(binCount: binning.countsLength))
+        } else if drawsFlow, let reference {
+            let table = samples > Self.bucketedCDFThreshold ? BucketedCDF(reference) : nil
+            route = .perValue(table.map { .table($0) } ?? .distribution(reference))
+        } else {
+            route = .none
+        }
+        var streamsU = false
+        if case .perValue = route, samples > Self.exactKSLimit { streamsU = true }
         let empty = Partial(
             histograms: try histograms.map { try Histogram(low: $0.low, high: $0.high, binCount: $0.bins) },
             planes: try planes.map { try FlowKit.Histogram2D(x: ($0.x.lowerBound, $0.x.upperBound, $0.bins),
@@ -166,19 +200,29 @@ public struct SamplePass: Sendable {
             moments: Array(repeating: RunningMoments(), count: drawsFlow ? flow.dimension : 0),
             nonFinite: Array(repeating: 0, count: stageCount),
             outsideSupport: Array(repeating: 0, count: stageCount),
-            ksHistogram: drawsFlow && reference != nil && samples > Self.exactKSLimit
-                ? try Histogram(low: 0, high: 1, binCount: Self.streamingKSBins) : nil)
+            ksHistogram: streamsU ? try Histogram(low: 0, high: 1, binCount: Self.streamingKSBins) : nil)
         let total = chunkCount
-        let merged = ChunkedReduction(jobs: jobs, wave: 16).run(
+        var merged = ChunkedReduction(jobs: jobs, wave: 16).run(
             chunkCount: total, into: empty,
-            work: { index in self.accumulate(index, histograms: histograms, planes: planes, into: empty) },
+            work: { index in self.accumulate(index, histograms: histograms, planes: planes, route: route, into: empty) },
             merge: { accumulator, partial in accumulator.merge(partial) },
             progress: progress.map { report in { done in report(done, total) } })
         var ks: KSResult?
-        if drawsFlow, let reference {
+        switch route {
+        case .none:
+            break
+        case let .binned(binning, counts):
+            let totals = counts.totals()
+            ks = binning.kolmogorovSmirnov(counts: totals)
+            var pit = 0
+            for (r, request) in histograms.enumerated() where request.source == .probabilityIntegralTransform {
+                binning.addU(counts: totals, to: &merged.histograms[r], index: pit)
+                pit += 1
+            }
+        case .perValue:
             if let histogram = merged.ksHistogram {
                 ks = KolmogorovSmirnov.streaming(uHistogram: histogram)
-            } else {
+            } else if let reference {
                 ks = KolmogorovSmirnov.exact(sortedSample: merged.outputValues.filter(\.isFinite).sorted(),
                                              cdf: { reference.cdf($0) })
             }
@@ -190,7 +234,7 @@ public struct SamplePass: Sendable {
     }
 
     private func accumulate(_ index: Int, histograms: [HistogramRequest], planes: [PlaneHistogramRequest],
-                            into empty: Partial) -> Partial {
+                            route: ReferenceRoute, into empty: Partial) -> Partial {
         var partial = empty
         let count = count(ofChunk: index)
         if drawsFlow {
@@ -224,9 +268,15 @@ public struct SamplePass: Sendable {
             for (r, request) in planes.enumerated() where request.source == .flow {
                 partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
             }
-            if let reference {
-                accumulateReference(points.values, reference: referenceTable.map { .table($0) } ?? .distribution(reference),
-                                    histograms: histograms, into: &partial)
+            switch route {
+            case .none:
+                break
+            case let .binned(binning, counts):
+                points.values.withUnsafeBufferPointer { y in
+                    counts.withShard(adding: y.count) { binning.count(y, into: $0) }
+                }
+            case let .perValue(cdf):
+                accumulateReference(points.values, reference: cdf, histograms: histograms, into: &partial)
             }
         }
         for (r, request) in planes.enumerated() {
