@@ -9,16 +9,18 @@
 /// the top 6 significand bits) name its *coarse bucket*: 64 buckets per octave [2ᵉ, 2ᵉ⁺¹).
 ///
 /// **Bins.** Every bin is a key interval [K_i, K_{i+1}): a coarse bucket cut into m nearly equal
-/// key ranges (range j starts at the low key bits ⌈j·2⁴⁶/m⌉), or a run of consecutive coarse buckets merged into one
+/// key ranges by the top 32 of its 46 low key bits, h (range j starts at h = ⌈j·2³²/m⌉), or a run
+/// of consecutive coarse buckets merged into one
 /// bin (the tails, the octaves near 0, the empty half-line of a one-sided support). A coarse
 /// bucket may hold one *threshold* t that splits one of its bins in two; the thresholds are the
 /// keys where the bin of u = F(x) in a requested histogram of u changes (the PIT edges), so each
 /// bin lies inside one bin of each such histogram. With the bucket's table entry (base, shift,
 /// t), the bin of x is
 ///
-///     base + ⌊m·(low 46 key bits) / 2⁴⁶⌋ + (x ≥ t ? 1 : 0),
+///     base + ⌊m·h / 2³²⌋ + (x ≥ t ? 1 : 0),   h = (low 46 key bits) >> 14,
 ///
-/// integer operations and one comparison (t is NaN where a bucket has no threshold); keys below
+/// integer operations (m·h < 2⁵⁰: one 32 × 32-bit vector multiply) and one comparison (t is NaN
+/// where a bucket has no threshold), four values at a time; keys below
 /// or above the table clamp to its first or last entry, which are merged single bins. NaN values
 /// go to a bin of their own, ``nanBin``, and are left out of the KS test (as the exact test
 /// leaves them out); in a u-histogram they count where u = F(NaN) falls, as they would if u
@@ -36,6 +38,8 @@ public struct CDFBinning: Sendable {
     /// Key bits below the coarse bucket index.
     public static let coarseShift: UInt64 = 46
     @usableFromInline static let lowMask: UInt64 = (1 << 46) - 1
+    /// Low key bits below h, the part of the key that picks a range.
+    @usableFromInline static let rangeShift: UInt64 = 14
 
     /// One coarse bucket's rule: its first bin, the number m of equal key ranges it is cut
     /// into (0 or 1: the whole bucket is one bin), and its threshold (NaN: none).
@@ -44,11 +48,13 @@ public struct CDFBinning: Sendable {
         @usableFromInline var parts: UInt32
         @usableFromInline var threshold: Double
     }
-    /// The most ranges a coarse bucket is cut into (m·(low 46 key bits) stays below 2⁶⁴).
+    /// The most ranges a coarse bucket is cut into.
     static let maximumParts = 1 << 18
 
-    /// The entries of coarse buckets ``firstCoarse`` … ``firstCoarse`` + entries.count − 1.
-    @usableFromInline let entries: [Entry]
+    /// The entries of coarse buckets ``firstCoarse`` … ``firstCoarse`` + entryCount − 1, two
+    /// words each: base | m << 32, and the bits of t.
+    @usableFromInline let table: [UInt64]
+    @usableFromInline let entryCount: Int
     @usableFromInline let firstCoarse: Int
     /// ``nanBin``, stored for the counting loop.
     @usableFromInline let nanIndex: Int
@@ -136,7 +142,8 @@ public struct CDFBinning: Sendable {
             }
         }
         let built = builder.finish()
-        entries = built.entries
+        table = built.entries.flatMap { [UInt64($0.base) | UInt64($0.parts) << 32, $0.threshold.bitPattern] }
+        entryCount = built.entries.count
         firstCoarse = built.firstCoarse
         nanIndex = built.lowerKeys.count
         lowerKeys = built.lowerKeys
@@ -176,41 +183,71 @@ public struct CDFBinning: Sendable {
     // MARK: - Counting
 
     /// The bin of x (``nanBin`` for NaN).
-    @inlinable @inline(__always)
+    @inlinable
     public func bin(of x: Double) -> Int {
-        entries.withUnsafeBufferPointer { bin(of: x, $0) }
+        table.withUnsafeBufferPointer { words in
+            guard let words = words.baseAddress else { return nanIndex }
+            return Int(bins(of: SIMD4(repeating: x), words)[0])
+        }
     }
 
+    /// The bins of four values (see the type's documentation): vector arithmetic, with each
+    /// lane's two table words read one by one (a gather is no faster here).
     @inlinable @inline(__always)
-    func bin(of x: Double, _ table: UnsafeBufferPointer<Entry>) -> Int {
-        let key = Self.key(x)
-        let c = Swift.min(Swift.max(Int(truncatingIfNeeded: key &>> Self.coarseShift) &- firstCoarse, 0), table.count &- 1)
-        let entry = table[c]
-        let part = ((key & Self.lowMask) &* UInt64(truncatingIfNeeded: entry.parts)) &>> Self.coarseShift
-        let bin = Int(truncatingIfNeeded: entry.base) &+ Int(truncatingIfNeeded: part) &+ (x >= entry.threshold ? 1 : 0)
-        return x.isNaN ? nanIndex : bin
+    func bins(of x: SIMD4<Double>, _ words: UnsafePointer<UInt64>) -> SIMD4<Int64> {
+        let bits = unsafeBitCast(x, to: SIMD4<UInt64>.self)
+        let sign = unsafeBitCast(unsafeBitCast(bits, to: SIMD4<Int64>.self) &>> 63, to: SIMD4<UInt64>.self)
+        let key = bits ^ (sign | SIMD4(repeating: 1 << 63))
+        var c = unsafeBitCast(key &>> Self.coarseShift, to: SIMD4<Int64>.self) &- Int64(firstCoarse)
+        c.replace(with: 0, where: c .< 0)
+        let last = Int64(entryCount - 1)
+        c.replace(with: last, where: c .> last)
+        let i0 = 2 * Int(c[0]), i1 = 2 * Int(c[1]), i2 = 2 * Int(c[2]), i3 = 2 * Int(c[3])
+        let head = SIMD4<UInt64>(words[i0], words[i1], words[i2], words[i3])
+        let threshold = unsafeBitCast(SIMD4<UInt64>(words[i0 + 1], words[i1 + 1], words[i2 + 1], words[i3 + 1]),
+                                      to: SIMD4<Double>.self)
+        let low32 = SIMD4<UInt64>(repeating: 0xFFFF_FFFF)
+        // h < 2³² and m < 2¹⁹: one 32 × 32 → 64-bit multiply per lane.
+        let h = ((key & SIMD4(repeating: Self.lowMask)) &>> Self.rangeShift) & low32
+        let part = (h &* (head &>> 32)) &>> 32
+        var bin = unsafeBitCast((head & low32) &+ part, to: SIMD4<Int64>.self)
+        bin.replace(with: bin &+ 1, where: x .>= threshold)
+        bin.replace(with: Int64(nanIndex), where: x .!= x)
+        return bin
     }
+
+    /// Values whose bins are found before their counts are increased (4 KiB of indices).
+    @usableFromInline static let countingBlock = 1024
 
     /// Adds one to `counts[bin(of: x)]` for every x of `values`; `counts` has ``countsLength``
     /// entries and room for the additions (the caller keeps the totals below 2³²).
+    ///
+    /// Block by block in two loops: first the bins of a block, four values at a time, then the
+    /// increments, a short loop whose scattered reads of `counts` (larger than the first-level
+    /// cache) the processor can keep many of in flight.
     @inlinable
     public func count(_ values: UnsafeBufferPointer<Double>, into counts: UnsafeMutablePointer<UInt32>) {
-        entries.withUnsafeBufferPointer { table in
-            var i = values.startIndex
-            // Four bins first, then their increments: the index arithmetic of four values
-            // overlaps.
-            while i + 4 <= values.endIndex {
-                let b0 = bin(of: values[i], table), b1 = bin(of: values[i + 1], table)
-                let b2 = bin(of: values[i + 2], table), b3 = bin(of: values[i + 3], table)
-                counts[b0] &+= 1
-                counts[b1] &+= 1
-                counts[b2] &+= 1
-                counts[b3] &+= 1
-                i += 4
-            }
-            while i < values.endIndex {
-                counts[bin(of: values[i], table)] &+= 1
-                i += 1
+        guard let x = values.baseAddress else { return }
+        table.withUnsafeBufferPointer { words in
+            guard let words = words.baseAddress else { return }
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: Self.countingBlock) { bins in
+                guard let b = bins.baseAddress else { return }
+                var start = 0
+                while start < values.count {
+                    let n = Swift.min(Self.countingBlock, values.count - start)
+                    var i = 0
+                    while i + 4 <= n {
+                        let v = UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD4<Double>.self)
+                        UnsafeMutableRawPointer(b + i).storeBytes(of: self.bins(of: v, words), as: SIMD4<Int64>.self)
+                        i += 4
+                    }
+                    while i < n {
+                        b[i] = self.bins(of: SIMD4(repeating: x[start + i]), words)[0]
+                        i += 1
+                    }
+                    for k in 0..<n { counts[Int(truncatingIfNeeded: b[k])] &+= 1 }
+                    start += n
+                }
             }
         }
     }
@@ -333,8 +370,13 @@ private struct Builder {
         return false
     }
 
+    /// The low key bits where range j of m starts: ⌈j·2³²/m⌉·2¹⁴ (j·2³² < 2⁵⁰).
+    func rangeStart(_ j: UInt64, _ m: UInt64) -> UInt64 {
+        ((j << 32 + m - 1) / m) << CDFBinning.rangeShift
+    }
+
     /// The bins of [low, end) cut into `parts` ranges and at the threshold, or nil when one would
-    /// hold more than the maximum mass. Range j starts at low + ⌈j·2⁴⁶/m⌉, the least low bits whose
+    /// hold more than the maximum mass. Range j starts at low + ⌈j·2³²/m⌉·2¹⁴, the least low bits whose
     /// ⌊m·bits/2⁴⁶⌋ is j.
     func layout(low: UInt64, end: UInt64, fLow: EdgeValues, fEnd: EdgeValues, parts: Int, threshold: UInt64?)
         -> (keys: [UInt64], cdf: [Double], lastMass: Double)? {
@@ -342,15 +384,10 @@ private struct Builder {
         var keys: [UInt64] = []
         keys.reserveCapacity(parts + 1)
         for j in 0..<m {
-            // ⌈j·2⁴⁶/m⌉ in 128-bit arithmetic: j·2⁴⁶ = (j >> 18, j << 46).
-            let (q, r) = m.dividingFullWidth((j >> 18, j << 46))
-            let k = low + q + (r > 0 ? 1 : 0)
+            let k = low + rangeStart(j, m)
             keys.append(k)
             if let t = threshold, t >= k {
-                let next: UInt64? = j + 1 < m ? {
-                    let (q1, r1) = m.dividingFullWidth(((j + 1) >> 18, (j + 1) << 46))
-                    return low + q1 + (r1 > 0 ? 1 : 0)
-                }() : nil
+                let next: UInt64? = j + 1 < m ? low + rangeStart(j + 1, m) : nil
                 if next.map({ t < $0 }) ?? true { keys.append(t) }
             }
         }

@@ -233,50 +233,51 @@ public struct SamplePass: Sendable {
                       badLogDensity: merged.badLogDensity, ks: ks)
     }
 
+    /// Points per block of a chunk: a chunk is drawn, mapped and counted one block at a time, so
+    /// that a block's values (32 KiB a stage in 1-D) stay in the core's caches through every
+    /// step, and so do the counts of the reference's bins. Every step is point by point or a
+    /// count, and the draws follow one stream through the blocks, so the results are those of
+    /// the whole chunk at once; the one chunk-wide step, the moments of a 1-D output
+    /// (``FiniteScan``'s two passes), runs on the chunk's outputs after its last block.
+    static let passBlock = 4096
+
     private func accumulate(_ index: Int, histograms: [HistogramRequest], planes: [PlaneHistogramRequest],
                             route: ReferenceRoute, into empty: Partial) -> Partial {
         var partial = empty
         let count = count(ofChunk: index)
         if drawsFlow {
             var stream = Self.stream(seed: seed, source: .flow, chunk: index)
-            var points = PointBatch(dimension: flow.dimension, count: count)
-            flow.base.sample(into: &points, using: &stream)
-            let baseLogDensity = flow.base.logDensity(points)
-            var logAbsDet = [Double](repeating: 0, count: count)
+            let d = flow.dimension
             let output = flow.chain.maps.count
-            for stage in 0...output {
-                if stage > 0 { flow.chain.maps[stage - 1].forward(&points, logAbsDet: &logAbsDet) }
-                // In 1-D the support counts of a stage before the output ride along with its
-                // first histogram's insertion (one pass over the values, the same counts).
-                var scanned = false
-                for (r, request) in histograms.enumerated() where request.source == .stage(stage) {
-                    if !scanned, points.dimension == 1, stage != output {
-                        let support = flow.stageSupports[stage][0]
-                        let counts = points.values.withUnsafeBufferPointer {
-                            partial.histograms[r].insert(contentsOf: $0, scanningSupport: support.lower, support.upper)
-                        }
-                        partial.nonFinite[stage] += counts.nonFinite
-                        partial.outsideSupport[stage] += counts.outside
-                        scanned = true
-                    } else {
-                        partial.histograms[r].insert(points, coordinate: request.coordinate)
+            // The 1-D outputs of the whole chunk, for their moments (and u per value).
+            var outputs: [Double] = []
+            if d == 1 { outputs.reserveCapacity(count) }
+            var start = 0
+            while start < count {
+                let n = min(Self.passBlock, count - start)
+                var points = PointBatch(dimension: d, count: n)
+                flow.base.sample(into: &points, using: &stream)
+                let baseLogDensity = flow.base.logDensity(points)
+                var logAbsDet = [Double](repeating: 0, count: n)
+                for stage in 0...output {
+                    if stage > 0 { flow.chain.maps[stage - 1].forward(&points, logAbsDet: &logAbsDet) }
+                    countStage(points, stage: stage, isOutput: stage == output, histograms: histograms, into: &partial)
+                }
+                partial.badLogDensity += badLogDensities(points, baseLogDensity, logAbsDet)
+                for (r, request) in planes.enumerated() where request.source == .flow {
+                    partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
+                }
+                if case let .binned(binning, counts) = route {
+                    points.values.withUnsafeBufferPointer { y in
+                        counts.withShard(adding: y.count) { binning.count(y, into: $0) }
                     }
                 }
-                if !scanned { scan(points, stage: stage, isOutput: stage == output, into: &partial) }
+                if d == 1 { outputs += points.values }
+                start += n
             }
-            partial.badLogDensity = badLogDensities(points, baseLogDensity, logAbsDet)
-            for (r, request) in planes.enumerated() where request.source == .flow {
-                partial.planes[r].insert(points, xCoordinate: request.xCoordinate, yCoordinate: request.yCoordinate)
-            }
-            switch route {
-            case .none:
-                break
-            case let .binned(binning, counts):
-                points.values.withUnsafeBufferPointer { y in
-                    counts.withShard(adding: y.count) { binning.count(y, into: $0) }
-                }
-            case let .perValue(cdf):
-                accumulateReference(points.values, reference: cdf, histograms: histograms, into: &partial)
+            if d == 1 { scan(PointBatch(dimension: 1, values: outputs), stage: output, isOutput: true, into: &partial) }
+            if case let .perValue(cdf) = route {
+                accumulateReference(outputs, reference: cdf, histograms: histograms, into: &partial)
             }
         }
         for (r, request) in planes.enumerated() {
@@ -285,6 +286,29 @@ public struct SamplePass: Sendable {
             partial.planes[r].insert(dataset.sample(count: count, using: &stream))
         }
         return partial
+    }
+
+    /// The histograms of one stage of a block, and its support counts (and, for a d-dimensional
+    /// output, moments); a 1-D output is scanned once per chunk instead (see ``passBlock``).
+    private func countStage(_ points: PointBatch, stage: Int, isOutput: Bool, histograms: [HistogramRequest],
+                            into partial: inout Partial) {
+        // In 1-D the support counts of a stage before the output ride along with its first
+        // histogram's insertion (one pass over the values, the same counts).
+        var scanned = false
+        for (r, request) in histograms.enumerated() where request.source == .stage(stage) {
+            if !scanned, points.dimension == 1, !isOutput {
+                let support = flow.stageSupports[stage][0]
+                let counts = points.values.withUnsafeBufferPointer {
+                    partial.histograms[r].insert(contentsOf: $0, scanningSupport: support.lower, support.upper)
+                }
+                partial.nonFinite[stage] += counts.nonFinite
+                partial.outsideSupport[stage] += counts.outside
+                scanned = true
+            } else {
+                partial.histograms[r].insert(points, coordinate: request.coordinate)
+            }
+        }
+        if !scanned, !(isOutput && points.dimension == 1) { scan(points, stage: stage, isOutput: isOutput, into: &partial) }
     }
 
     /// Counts the non-finite points and the finite points outside the closure of the stage's
@@ -332,13 +356,25 @@ public struct SamplePass: Sendable {
     /// log p = log p₀(x₀) − Σ log|det J| is not finite (the others are already counted as
     /// non-finite or outside); the log densities are formed here, point by point, and not kept.
     private func badLogDensities(_ points: PointBatch, _ baseLogDensity: [Double], _ logAbsDet: [Double]) -> Int {
-        // A branch-free count first: almost always nothing is left to look at.
+        // A branch-free count first, four lanes at a time (l − l is 0 unless l is ±∞ or NaN):
+        // almost always nothing is left to look at.
         var nonFinite = 0
         baseLogDensity.withUnsafeBufferPointer { a in
             logAbsDet.withUnsafeBufferPointer { b in
-                for i in a.indices {
+                guard let pa = a.baseAddress, let pb = b.baseAddress else { return }
+                var lanes = SIMD4<Int64>()
+                var i = 0
+                while i + 4 <= a.count {
+                    let l = UnsafeRawPointer(pa + i).loadUnaligned(as: SIMD4<Double>.self)
+                        - UnsafeRawPointer(pb + i).loadUnaligned(as: SIMD4<Double>.self)
+                    lanes.replace(with: lanes &+ 1, where: (l - l) .!= 0)
+                    i += 4
+                }
+                nonFinite = Int(lanes.wrappedSum())
+                while i < a.count {
                     let l = a[i] - b[i]
                     nonFinite &+= l - l == 0 ? 0 : 1
+                    i += 1
                 }
             }
         }
