@@ -113,26 +113,29 @@ extension RandomStream {
                     let end = 16 * groups
                     var j = Int(word - firstWord)
                     while j < end && i < count {
-                        // Eight words at once (all eight accepted in about 91 % of the groups).
+                        let bits: UInt64, x: Double
                         if j + 8 <= end && i + 8 <= count {
+                            // Eight words at once (all eight accepted in about 91 % of the groups);
+                            // else word j failed the fast test.
                             let accepted = Self.fastNormals(words + j, into: out + i, layers: layers)
                             i &+= accepted
                             j &+= accepted
                             if accepted == 8 { continue }
-                        }
-                        // Word by word: near the ends, and the word the fast path stopped at.
-                        let bits = words[j]
-                        j &+= 1
-                        let layer = Int(truncatingIfNeeded: bits & 0xFF)
-                        // u < 2⁵²: the signed conversion (one instruction) is exact and equal, and
-                        // so is the test u < kᵢ on the doubles.
-                        let u = Double(Int64(bitPattern: (bits >> 9) & 0x000F_FFFF_FFFF_FFFF))
-                        let x = u * layers[2 &* layer]
-                        if u < layers[2 &* layer &+ 1] {
-                            // −x when bit 8 is set: flip the sign bit (x ≥ 0), no branch.
-                            out[i] = Double(bitPattern: x.bitPattern ^ ((bits & 0x100) << 55))
-                            i &+= 1
-                            continue
+                            bits = words[j]
+                            j &+= 1
+                            x = Self.zigguratCandidate(bits, layers: layers).x
+                        } else {
+                            // Word by word near the ends.
+                            bits = words[j]
+                            j &+= 1
+                            let candidate = Self.zigguratCandidate(bits, layers: layers)
+                            if candidate.inside {
+                                // −x when bit 8 is set: flip the sign bit (x ≥ 0), no branch.
+                                out[i] = Double(bitPattern: candidate.x.bitPattern ^ ((bits & 0x100) << 55))
+                                i &+= 1
+                                continue
+                            }
+                            x = candidate.x
                         }
                         var ahead = AheadWords(words, count: end, next: j, stream: self, firstWord: firstWord)
                         if let result = Self.normalSlowPath(bits, x, ahead: &ahead) {
@@ -146,6 +149,16 @@ extension RandomStream {
                 seek(toWord: word)
             }
         }
+    }
+
+    /// The fast path's x = u·wᵢ of one word and whether u < kᵢ, from ``NormalZiggurat/layers``
+    /// (u < 2⁵²: the signed conversion, one instruction, is exact and equal, and so is the
+    /// test on the doubles).
+    @inlinable @inline(__always)
+    static func zigguratCandidate(_ bits: UInt64, layers: UnsafePointer<Double>) -> (x: Double, inside: Bool) {
+        let layer = Int(truncatingIfNeeded: bits & 0xFF)
+        let u = Double(Int64(bitPattern: (bits >> 9) & 0x000F_FFFF_FFFF_FFFF))
+        return (u * layers[2 &* layer], u < layers[2 &* layer &+ 1])
     }
 
     /// The ziggurat's fast path for the eight consecutive words `words[0 ..< 8]`, in vectors:
@@ -181,9 +194,9 @@ extension RandomStream {
         UnsafeMutableRawPointer(out).storeBytes(of: unsafeBitCast(x, to: SIMD8<Double>.self), as: SIMD8<Double>.self)
         let inside = ud .< k
         if all(inside) { return 8 }
-        var n = 0
-        while inside[n] { n &+= 1 }
-        return n
+        // Bit l set when word l passes: n is the count of trailing ones (no branch per word).
+        let passed = unsafeBitCast(inside, to: SIMD8<Int64>.self) & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)
+        return (~passed.wrappedSum()).trailingZeroBitCount
     }
 
     /// Philox blocks computed ahead by ``fillStandardNormal(_:)`` (two words each; 2 KiB).
