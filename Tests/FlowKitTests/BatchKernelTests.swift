@@ -29,8 +29,8 @@ final class BatchKernelTests: XCTestCase {
     }
 
     /// The eight-lane Philox equals the scalar block function lane by lane, for counters that
-    /// carry from the low into the high 32-bit word, and planarWords/planarIndex give the
-    /// stream's words in the stream's order.
+    /// carry from the low into the high 32-bit word, and sequentialWords gives the stream's
+    /// words in the stream's order, from an even and from an odd first block.
     func testEightLanePhiloxMatchesScalarBlocks() {
         let generator = Philox4x32(key: (0xDEAD_BEEF, 0x0123_4567))
         let first: UInt64 = 0xFFFF_FFFC
@@ -44,11 +44,13 @@ final class BatchKernelTests: XCTestCase {
             XCTAssertEqual(b[l], UInt64(c.2) << 32 | UInt64(c.3), "lane \(l)")
         }
         let stream = RandomStream(seed: 5, stream: 0x1_0000_0003)
-        var scalar = stream
-        scalar.seek(toWord: 2 * first)
-        var planar = [UInt64](repeating: 0, count: 32)
-        planar.withUnsafeMutableBufferPointer { stream.planarWords(blocks: first, groups: 2, into: $0.baseAddress!) }
-        for j in 0..<32 { XCTAssertEqual(planar[RandomStream.planarIndex(j)], scalar.nextUInt64(), "word \(j)") }
+        for firstBlock in [first, first + 3] {
+            var scalar = stream
+            scalar.seek(toWord: 2 * firstBlock)
+            var words = [UInt64](repeating: 0, count: 48)
+            words.withUnsafeMutableBufferPointer { stream.sequentialWords(blocks: firstBlock, groups: 3, into: $0.baseAddress!) }
+            for j in 0..<48 { XCTAssertEqual(words[j], scalar.nextUInt64(), "word \(j) from block \(firstBlock)") }
+        }
     }
 
     /// Several fills of awkward sizes in a row, from every alignment, equal the scalar draws

@@ -203,4 +203,113 @@ final class RandomTests: XCTestCase {
         let (d, p) = ksTest(tail) { 1 - Special.normalSurvival($0) / qr }
         XCTAssertGreaterThan(p, 0.001, "D = \(d)")
     }
+
+    // MARK: - Batch normal fill against the scalar ziggurat
+
+    /// `n` scalar draws from a copy of `stream` and one fill of `n` from another copy: the
+    /// same bits in order, and the two streams in step afterwards (their next four 32-bit
+    /// outputs agree, which also compares an odd position within a block).
+    private func assertFillMatchesScalar(_ stream: RandomStream, count n: Int, _ label: String,
+                                         file: StaticString = #filePath, line: UInt = #line) {
+        var scalar = stream, batch = stream
+        let expected = (0..<n).map { _ in scalar.nextStandardNormal() }
+        var out = [Double](repeating: .nan, count: n)
+        out.withUnsafeMutableBufferPointer { batch.fillStandardNormal($0) }
+        XCTAssertEqual(out.map(\.bitPattern), expected.map(\.bitPattern), label, file: file, line: line)
+        XCTAssertEqual((0..<4).map { _ in batch.nextUInt32() }, (0..<4).map { _ in scalar.nextUInt32() },
+                       "stream state after \(label)", file: file, line: line)
+    }
+
+    /// Every buffer size from 1 to 40 (both sides of the eight-word fast path and of the
+    /// word-by-word tail), and 2¹⁶, from an even and an odd start word, and from the middle of
+    /// a word (an odd number of 32-bit draws, where the fill goes draw by draw).
+    func testFillStandardNormalMatchesScalarForSmallAndLargeBuffers() {
+        for skip32 in [0, 1, 2, 3, 6] {
+            var start = RandomStream(seed: 0x5EED, stream: 3)
+            for _ in 0..<skip32 { _ = start.nextUInt32() }
+            for n in Array(1...40) + [1 << 16] {
+                assertFillMatchesScalar(start, count: n, "n = \(n) after \(skip32) 32-bit draws")
+            }
+        }
+    }
+
+    /// Fills that start at every word of a 16-word Philox group and end on either side of the
+    /// 256-word batch of words computed ahead (``RandomStream/normalBatchBlocks``), on a stream
+    /// whose index uses both counter halves and whose position crosses 2³² blocks (the carry
+    /// into the counter's second word).
+    func testFillStandardNormalMatchesScalarAcrossBatchBoundaries() {
+        let batchWords = 2 * RandomStream.normalBatchBlocks
+        for (seed, blockStart) in [(UInt64(2024), UInt64(0)), (0xFEED_0000_0001, (1 << 32) - 40)] {
+            var base = RandomStream(seed: seed, stream: 0x0000_0007_0000_0005)
+            base.seek(toWord: 2 * blockStart)
+            for offset in 0..<17 {
+                var start = base
+                for _ in 0..<offset { _ = start.nextUInt64() }
+                for n in [batchWords - 9, batchWords - 1, batchWords, batchWords + 1, batchWords + 7, 2 * batchWords + 3] {
+                    assertFillMatchesScalar(start, count: n, "seed \(seed), start word +\(offset), n = \(n)")
+                }
+            }
+        }
+    }
+
+    /// A long fill goes through the slow path many times: the wedge test (which draws a uniform,
+    /// so the stream moves by more words than values) and the tail (|z| > r, which draws two or
+    /// more uniforms), and its values and final state are still the scalar draws'. The test
+    /// checks that both paths were taken, from the words themselves.
+    func testFillStandardNormalMatchesScalarThroughSlowPathAndTail() {
+        let n = 1 << 16
+        let start = RandomStream(seed: 31337, stream: 2)
+        var scalar = start
+        let draws = (0..<n).map { _ in scalar.nextStandardNormal() }
+        XCTAssertGreaterThan(draws.count { abs($0) > NormalZiggurat.tailStart }, 0, "no draw in the tail")
+        XCTAssertGreaterThan(scalar.wordIndex ?? 0, UInt64(n), "no draw left the fast path")
+        assertFillMatchesScalar(start, count: n, "slow path and tail")
+        // Several fills in a row of awkward sizes continue the same sequence.
+        var batch = start, reference = start
+        for size in [7, 1, 1000, 13, 4099, 8, 9] {
+            assertFillMatchesScalar(batch, count: size, "fill of \(size) in a sequence")
+            var out = [Double](repeating: .nan, count: size)
+            out.withUnsafeMutableBufferPointer { batch.fillStandardNormal($0) }
+            for _ in 0..<size { _ = reference.nextStandardNormal() }
+            XCTAssertEqual(batch.nextUInt64(), reference.nextUInt64())
+        }
+    }
+
+    /// The eight-word fast path on hand-made words: it writes u·wᵢ with the word's sign for the
+    /// leading words with u < kᵢ and returns how many there are, for a first rejected word at
+    /// each of the eight places (u = 2⁵² − 1 is never below kᵢ; u = 0 is below kᵢ in layers
+    /// 1…254, and in layer 255, where k = 0, it is not).
+    func testEightWordFastPathStopsAtTheFirstRejectedWord() {
+        let table = NormalZiggurat.shared
+        for i in 0..<256 {
+            XCTAssertEqual(table.layers[2 * i], table.widths[i])
+            XCTAssertEqual(table.layers[2 * i + 1], Double(table.thresholds[i]))
+        }
+        XCTAssertEqual(table.thresholds[255], 0)
+        func word(layer: UInt64, negative: Bool, u: UInt64) -> UInt64 { u << 9 | (negative ? 0x100 : 0) | layer }
+        var generator = RandomStream(seed: 8, stream: 0)
+        for rejected in 0...8 {
+            var words = (0..<8).map { k -> UInt64 in
+                let layer = 1 + generator.nextUInt64() % 254
+                let u = generator.nextUInt64() % table.thresholds[Int(layer)]
+                return word(layer: layer, negative: k % 3 == 1, u: u)
+            }
+            if rejected < 8 { words[rejected] = word(layer: 17, negative: false, u: (1 << 52) - 1) }
+            if rejected < 7 { words[7] = word(layer: 255, negative: true, u: 0) }
+            var out = [Double](repeating: .nan, count: 8)
+            let accepted = words.withUnsafeMutableBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { o in
+                    table.layers.withUnsafeBufferPointer {
+                        RandomStream.fastNormals(w.baseAddress!, into: o.baseAddress!, layers: $0.baseAddress!)
+                    }
+                }
+            }
+            XCTAssertEqual(accepted, rejected, "first rejected word at \(rejected)")
+            for k in 0..<accepted {
+                let layer = Int(words[k] & 0xFF), u = (words[k] >> 9) & ((1 << 52) - 1)
+                let x = Double(u) * table.widths[layer]
+                XCTAssertEqual(out[k].bitPattern, ((words[k] >> 8) & 1 == 1 ? -x : x).bitPattern, "word \(k)")
+            }
+        }
+    }
 }

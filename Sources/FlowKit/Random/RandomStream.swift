@@ -114,28 +114,30 @@ public struct RandomStream: Sendable {
         }
     }
 
-    /// Writes the words of blocks `firstBlock ..< firstBlock + 8·groups` to `words` in groups
-    /// of eight blocks, each group as 16 words: the first words (c0, c1) of its eight blocks,
-    /// then their second words (c2, c3); ``planarIndex(_:)`` maps the place of a word in the
-    /// stream (counted from word 2·firstBlock) to its place here. The same words as
-    /// ``words(blocks:count:into:)``, eight blocks per ``Philox4x32/blocks(_:_:_:_:)``.
+    /// Writes the words of blocks `firstBlock ..< firstBlock + 8·groups` to `words`, two per
+    /// block, in the order of ``nextUInt64()`` (word j of the output is word 2·firstBlock + j of
+    /// the stream): the same words as ``words(blocks:count:into:)``, eight blocks per
+    /// ``Philox4x32/blocks(_:_:_:_:)``.
+    ///
+    /// Lane l computes block (0, 2, 1, 3, 4, 6, 5, 7)[l] of its group of eight,
+    /// so that interleaving the first and second words of lanes (0, 2), (1, 3), (4, 6), (5, 7)
+    /// (an unpack of the 128-bit halves, `vpunpcklqdq`/`vpunpckhqdq` with AVX2) gives four
+    /// consecutive words each.
     @inlinable
-    func planarWords(blocks firstBlock: UInt64, groups: Int, into words: UnsafeMutablePointer<UInt64>) {
+    func sequentialWords(blocks firstBlock: UInt64, groups: Int, into words: UnsafeMutablePointer<UInt64>) {
         let s0 = SIMD8<UInt64>(repeating: streamIndex & 0xFFFF_FFFF), s1 = SIMD8<UInt64>(repeating: streamIndex >> 32)
-        let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
+        let lanes = SIMD8<UInt64>(0, 2, 1, 3, 4, 6, 5, 7)
         let raw = UnsafeMutableRawPointer(words)
         for g in 0..<groups {
             let p = SIMD8<UInt64>(repeating: firstBlock &+ UInt64(8 * g)) &+ lanes
-            let (first, second) = generator.blocks(p & SIMD8(repeating: 0xFFFF_FFFF), p &>> 32, s0, s1)
-            raw.storeBytes(of: first, toByteOffset: 128 * g, as: SIMD8<UInt64>.self)
-            raw.storeBytes(of: second, toByteOffset: 128 * g + 64, as: SIMD8<UInt64>.self)
+            let (a, b) = generator.blocks(p & SIMD8(repeating: 0xFFFF_FFFF), p &>> 32, s0, s1)
+            let offset = 128 * g
+            raw.storeBytes(of: SIMD4(a[0], b[0], a[2], b[2]), toByteOffset: offset, as: SIMD4<UInt64>.self)
+            raw.storeBytes(of: SIMD4(a[1], b[1], a[3], b[3]), toByteOffset: offset + 32, as: SIMD4<UInt64>.self)
+            raw.storeBytes(of: SIMD4(a[4], b[4], a[6], b[6]), toByteOffset: offset + 64, as: SIMD4<UInt64>.self)
+            raw.storeBytes(of: SIMD4(a[5], b[5], a[7], b[7]), toByteOffset: offset + 96, as: SIMD4<UInt64>.self)
         }
     }
-
-    /// The place in ``planarWords(blocks:groups:into:)``'s output of word j: block j/2 of
-    /// group j/16 at lane (j/2) mod 8, in the first or second half of the group by j mod 2.
-    @inlinable @inline(__always)
-    static func planarIndex(_ j: Int) -> Int { (j & ~15) | ((j & 1) << 3) | ((j >> 1) & 7) }
 
     /// Fills `buffer` with the next `buffer.count` 64-bit words: the same values, and the same
     /// stream state afterwards, as `buffer.count` calls of ``nextUInt64()``, with the blocks
