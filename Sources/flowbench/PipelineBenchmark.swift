@@ -101,7 +101,7 @@ enum PipelineBenchmark {
     /// output, the output's support counts and moments, the finiteness of log p, and the counts
     /// of the outputs in the reference's ``CDFBinning`` (the KS test and the PIT histograms).
     static func phaseBreakdown(_ experiment: Experiment, wholePass: [Int: Double]) throws -> [String] {
-        let n = Int(ProcessInfo.processInfo.environment["PHASE_N"] ?? "") ?? SamplePass.chunkSize
+        let n = SamplePass.chunkSize
         let pass = pass(experiment, samples: 10_000_000)
         let flow = experiment.flow
         let reps = 30
