@@ -40,6 +40,36 @@ final class ChunkedReductionTests: XCTestCase {
         }
     }
 
+    /// Memory stays bounded: no chunk is started `wave` or more chunks beyond the last merged one,
+    /// whatever the number of jobs.
+    func testNoChunkStartsAWaveAheadOfTheMerges() {
+        final class Merged: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            var worstLead = 0
+        }
+        for jobs in [2, 3, 8] {
+            let merged = Merged()
+            let wave = 5
+            let total = ChunkedReduction(jobs: jobs, wave: wave).run(chunkCount: 200, into: 0, work: { chunk -> Int in
+                merged.lock.lock()
+                merged.worstLead = max(merged.worstLead, chunk - merged.count)
+                merged.lock.unlock()
+                var stream = RandomStream(seed: 3, stream: UInt64(chunk))
+                var s = 0.0
+                for _ in 0..<(50 * (chunk % 7 + 1)) { s += stream.nextUniform() }
+                return s.isFinite ? 1 : 0
+            }, merge: { accumulator, partial in
+                merged.lock.lock()
+                merged.count += 1
+                merged.lock.unlock()
+                accumulator += partial
+            })
+            XCTAssertEqual(total, 200)
+            XCTAssertLessThan(merged.worstLead, wave, "jobs = \(jobs)")
+        }
+    }
+
     func testProgressReportsEveryWave() {
         var seen: [Int] = []
         _ = ChunkedReduction(jobs: 2, wave: 4).run(chunkCount: 10, into: 0, work: { $0 }, merge: { $0 += $1 }, progress: { seen.append($0) })

@@ -5,9 +5,11 @@ import Foundation
 /// order they finished (each chunk takes its random numbers from its own stream, stream i
 /// for chunk i; see ``RandomStream``).
 ///
-/// Chunks are processed in waves of at most `wave` chunks, a size that does not depend on
-/// `jobs`; a wave's results are held until the wave is done and then merged in order. Peak
-/// memory is therefore bounded by `wave` partial results, whatever `chunkCount` is.
+/// At most `wave` chunks (a number that does not depend on `jobs`) are taken beyond the last
+/// one merged: a worker that finishes a chunk hands in its result, and whichever worker finds
+/// the next chunk in order ready merges it, and every ready chunk after it, while the other
+/// workers go on computing (one merger at a time, in chunk order). No worker waits for a wave
+/// to end, and peak memory is bounded by `wave` partial results, whatever `chunkCount` is.
 public struct ChunkedReduction: Sendable {
     /// Worker threads; 1 runs everything on the calling thread.
     public let jobs: Int
@@ -33,8 +35,9 @@ public struct ChunkedReduction: Sendable {
     private static let workerKey = "FlowKit.ChunkedReduction.worker"
 
     /// Computes `work(i)` for i in 0..<chunkCount and folds each result into `initial` with
-    /// `merge`, in increasing i. `progress`, if given, is called on the calling thread after
-    /// every wave with the number of chunks done.
+    /// `merge`, in increasing i. `progress`, if given, is called with the number of chunks
+    /// merged after every `wave` chunks and at the end, one call at a time (on the calling
+    /// thread with one job, on a worker thread otherwise).
     public func run<Partial: Sendable, Accumulator>(
         chunkCount: Int,
         into initial: Accumulator,
@@ -42,79 +45,96 @@ public struct ChunkedReduction: Sendable {
         merge: (inout Accumulator, Partial) -> Void,
         progress: ((Int) -> Void)? = nil
     ) -> Accumulator {
-        var accumulator = initial
-        var start = 0
-        while start < chunkCount {
-            let end = min(chunkCount, start + wave)
-            let partials = runWave(start..<end, work: work)
-            for partial in partials { merge(&accumulator, partial) }
-            progress?(end)
-            start = end
+        if jobs == 1 || chunkCount <= 1 {
+            var accumulator = initial
+            for i in 0..<chunkCount {
+                merge(&accumulator, work(i))
+                if (i + 1) % wave == 0 || i + 1 == chunkCount { progress?(i + 1) }
+            }
+            return accumulator
         }
-        return accumulator
-    }
-
-    /// The results of `work` over `range`, in order.
-    private func runWave<Partial: Sendable>(_ range: Range<Int>, work: @Sendable (Int) -> Partial) -> [Partial] {
-        let count = range.count
-        if jobs == 1 || count == 1 {
-            return range.map(work)
-        }
-        let slots = ResultSlots<Partial>(count: count)
-        let next = ChunkCounter()
-        let threads = min(jobs, count)
-        withoutActuallyEscaping(work) { work in
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                let dictionary = Thread.current.threadDictionary
-                let previous = dictionary[Self.workerKey]
-                dictionary[Self.workerKey] = true
-                defer { dictionary[Self.workerKey] = previous }
-                while let i = next.take(below: count) {
-                    slots.store(work(range.lowerBound + i), at: i)
+        return withoutActuallyEscaping(merge) { merge in
+            let fold = OrderedFold<Partial, Accumulator>(initial, chunkCount: chunkCount, window: wave,
+                                                         merge: merge, progress: progress)
+            withoutActuallyEscaping(work) { work in
+                DispatchQueue.concurrentPerform(iterations: min(jobs, chunkCount)) { _ in
+                    let dictionary = Thread.current.threadDictionary
+                    let previous = dictionary[Self.workerKey]
+                    dictionary[Self.workerKey] = true
+                    defer { dictionary[Self.workerKey] = previous }
+                    while let i = fold.take() { fold.deliver(work(i), at: i) }
                 }
             }
+            return fold.finish()
         }
-        return slots.collect()
     }
 }
 
-/// A lock-protected counter handing out chunk indices to worker threads.
-private final class ChunkCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
+/// The shared state of a parallel ``ChunkedReduction/run(chunkCount:into:work:merge:progress:)``:
+/// which chunk to hand out next, the results waiting for their turn, and the accumulator, which
+/// one worker at a time folds in chunk order. All of it under one lock, so a result handed in
+/// while another worker merges is seen by that worker before it stops merging.
+private final class OrderedFold<Partial, Accumulator>: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var accumulator: Accumulator
+    private let merge: (inout Accumulator, Partial) -> Void
+    private let progress: ((Int) -> Void)?
+    private let chunkCount: Int
+    private let window: Int
+    private var next = 0
+    private var merged = 0
+    private var ready: [Int: Partial] = [:]
+    private var merging = false
 
-    func take(below limit: Int) -> Int? {
+    init(_ initial: Accumulator, chunkCount: Int, window: Int, merge: @escaping (inout Accumulator, Partial) -> Void,
+         progress: ((Int) -> Void)?) {
+        accumulator = initial
+        self.chunkCount = chunkCount
+        self.window = window
+        self.merge = merge
+        self.progress = progress
+    }
+
+    /// The next chunk to compute, once it is within `window` of the last merged one; nil when
+    /// every chunk has been handed out.
+    func take() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
+        while next < chunkCount && next >= merged + window { lock.wait() }
+        guard next < chunkCount else { return nil }
+        next += 1
+        return next - 1
     }
-}
 
-/// One write-once slot per chunk of a wave; each slot is written by exactly one thread.
-private final class ResultSlots<Partial>: @unchecked Sendable {
-    private var slots: [Partial?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ value: Partial, at index: Int) {
+    /// Hands in chunk `index`'s result; merges it and every result after it that is ready, in
+    /// order, unless another worker is merging (which then merges it).
+    func deliver(_ partial: Partial, at index: Int) {
         lock.lock()
-        slots[index] = value
+        ready[index] = partial
+        guard !merging else {
+            lock.unlock()
+            return
+        }
+        merging = true
+        while let result = ready.removeValue(forKey: merged) {
+            lock.unlock()
+            merge(&accumulator, result)
+            lock.lock()
+            merged += 1
+            if merged % window == 0 || merged == chunkCount { progress?(merged) }
+            lock.broadcast()
+        }
+        merging = false
         lock.unlock()
     }
 
-    /// The slots in order. Every slot must have been written: a missing one would silently
-    /// drop a chunk from the reduction, so it stops the program instead.
-    func collect() -> [Partial] {
+    /// The accumulator, after every chunk was merged (a missing one would silently drop a chunk
+    /// from the reduction, so it stops the program instead).
+    func finish() -> Accumulator {
         lock.lock()
         defer { lock.unlock() }
-        return slots.enumerated().map { index, slot in
-            guard let slot else {
-                preconditionFailure("ChunkedReduction: chunk \(index) of a wave of \(slots.count) produced no result")
-            }
-            return slot
-        }
+        precondition(merged == chunkCount && ready.isEmpty,
+                     "ChunkedReduction: \(merged) of \(chunkCount) chunks merged")
+        return accumulator
     }
 }
