@@ -298,6 +298,11 @@ final class PassKernelTests: XCTestCase {
                     XCTAssertEqual(scan.nonFinite, values.filter { !$0.isFinite }.count, label)
                     XCTAssertEqual(scan.outside, values.filter { $0.isFinite && ($0 < lower || $0 > upper) }.count, label)
                     XCTAssertEqual(fast.totalCount, Double(n + 2), label)
+                    // The plain insertion (lane counting without the support counts).
+                    var plain = try Histogram(low: low, high: high, binCount: bins), byValue = plain
+                    values.withUnsafeBufferPointer { plain.insert(contentsOf: $0) }
+                    for x in values { byValue.insert(x) }
+                    XCTAssertEqual(plain, byValue, label)
                 }
             }
         }

@@ -8,9 +8,10 @@
 /// four-lane vectors (⌊t⌋ + 2⁵² exact, so its bits minus those of 2⁵² are the same integers as
 /// the scalar path's), then the four bins handed to `add` one by one; a group with a value out of
 /// range goes value by value. So the bins, and the counts, are exactly those of the scalar loop.
-/// ``countLanes(_:lower:upper:into:)`` is the branch-free variant that ``Histogram`` uses: the
-/// same bins, counted in four lanes of 32-bit integers (no chain of floating-point additions to
-/// one count, no branch for out-of-range values), which the caller adds to its counts once.
+/// ``countLanes(_:lower:upper:countingSupport:into:)`` is the branch-free variant that
+/// ``Histogram`` uses: the same bins, counted in four lanes of 32-bit integers (no chain of
+/// floating-point additions to one count, no branch for out-of-range values), which the caller
+/// adds to its counts once.
 @usableFromInline
 struct BinScan {
     @usableFromInline let low: Double
@@ -46,8 +47,9 @@ struct BinScan {
         }
     }
 
-    /// Slots of one lane's counts in ``countLanes(_:lower:upper:into:)``: the bins, then one slot
-    /// each for values below `low`, above `high`, NaN, and the padding of the last group.
+    /// Slots of one lane's counts in ``countLanes(_:lower:upper:countingSupport:into:)``: the
+    /// bins, then one slot each for values below `low`, above `high`, NaN, and the padding of the
+    /// last group.
     @inlinable var laneStride: Int { last + 5 }
 
     /// Every value of `buffer` counted without a branch per value: lane l (l = i mod 4) of the
@@ -56,12 +58,13 @@ struct BinScan {
     /// min(⌊(x − low)·inverseWidth⌋, binCount − 1) because binCount − 1 is an integer and ⌊·⌋ is
     /// monotone), or binCount for x < low, binCount + 1 for x > high, binCount + 2 for NaN,
     /// binCount + 3 for the padding lanes of the last partial group. The support counts
-    /// (`nonFinite`, `outside`) are added here; `under`, `over` and `nan` are left in the lanes
+    /// (`nonFinite`, `outside`) are added here unless `countingSupport` is false (a constant at
+    /// each call, so the loop without them is compiled apart); `under`, `over` and `nan` are left in the lanes
     /// (the caller reads them with the bins). Each lane slot grows by at most ⌈n/4⌉, so 32 bits
     /// hold the counts of up to 4·(2³² − 1) values.
     @inlinable @inline(__always)
     mutating func countLanes(_ buffer: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
-                             into lanes: UnsafeMutablePointer<UInt32>) {
+                             countingSupport: Bool = true, into lanes: UnsafeMutablePointer<UInt32>) {
         guard let p = buffer.baseAddress else { return }
         let n = buffer.count
         let lowV = SIMD4<Double>(repeating: low), highV = SIMD4<Double>(repeating: high)
@@ -78,10 +81,12 @@ struct BinScan {
         var nonFiniteV = SIMD4<Int64>(repeating: 0), outsideV = SIMD4<Int64>(repeating: 0)
         /// Counts one group; `valid` marks the lanes that hold values.
         @inline(__always) func group(_ x: SIMD4<Double>, valid: SIMDMask<SIMD4<Int64>>) {
-            let finite = x - x .== zero
-            nonFiniteV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& .!finite)
-            outsideV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1,
-                                                              where: valid .& finite .& ((x .< lowerV) .| (x .> upperV)))
+            if countingSupport {
+                let finite = x - x .== zero
+                nonFiniteV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& .!finite)
+                let beyond = (x .< lowerV) .| (x .> upperV)
+                outsideV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& finite .& beyond)
+            }
             var t = (x - lowV) * inverse
             t.replace(with: lastV, where: t .> lastV)
             var slot = t.rounded(.down)

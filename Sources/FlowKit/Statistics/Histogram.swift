@@ -87,10 +87,10 @@ public struct Histogram: Sendable, Equatable {
         Int(truncatingIfNeeded: (t.rounded(.down) + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
     }
 
-    /// Adds every value of `buffer` (the fast path: one pass, four values at a time by
-    /// ``BinScan``, no allocation).
+    /// Adds every value of `buffer` (the fast path: one pass by ``BinScan``, as
+    /// ``insert(contentsOf:scanningSupport:_:)`` without the support counts).
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
-        _ = insert(contentsOf: buffer, scanningSupport: -.infinity, .infinity)
+        _ = insert(buffer, lower: -.infinity, upper: .infinity, countingSupport: false)
     }
 
     /// Adds every value of `buffer`, as ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)``,
@@ -99,13 +99,21 @@ public struct Histogram: Sendable, Equatable {
     /// pass over the values.
     ///
     /// When the buffer holds at least as many values as there are bins, the values are counted
-    /// by ``BinScan/countLanes(_:lower:upper:into:)`` in four lanes of 32-bit integers (a
-    /// temporary of 4·(binCount + 4) counts, at most 4·(2³² − 1) values per round), and each
+    /// by ``BinScan/countLanes(_:lower:upper:countingSupport:into:)`` in four lanes of 32-bit
+    /// integers (a temporary of 4·(binCount + 4) counts, at most 2³² values per round), and each
     /// bin's total, an integer below 2⁵³, is added to `counts` once: the same sums as adding 1
     /// per value, since every partial sum is an integer below 2⁵³ and so exact.
     @discardableResult
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>, scanningSupport lower: Double,
                                 _ upper: Double) -> (nonFinite: Int, outside: Int) {
+        insert(buffer, lower: lower, upper: upper, countingSupport: true)
+    }
+
+    /// The insertion of both entry points; without `countingSupport` the lane counting skips the
+    /// support counts (the value-by-value scan still counts them, and they are discarded).
+    @inline(__always)
+    private mutating func insert(_ buffer: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
+                                 countingSupport: Bool) -> (nonFinite: Int, outside: Int) {
         var scan = BinScan(low: low, high: high, inverseWidth: inverseWidth, binCount: binCount)
         guard buffer.count >= binCount, binCount <= Self.laneCountingBinLimit else {
             counts.withUnsafeMutableBufferPointer { c in
@@ -124,9 +132,11 @@ public struct Histogram: Sendable, Equatable {
             while start < buffer.count {
                 let end = Swift.min(buffer.count, start + Self.laneCountingRound)
                 lanes.initialize(repeating: 0)
-                scan.countLanes(UnsafeBufferPointer(rebasing: buffer[start..<end]), lower: lower, upper: upper, into: l)
+                scan.countLanes(UnsafeBufferPointer(rebasing: buffer[start..<end]), lower: lower, upper: upper,
+                                countingSupport: countingSupport, into: l)
                 @inline(__always) func total(_ slot: Int) -> UInt64 {
-                    (UInt64(l[slot]) + UInt64(l[stride + slot])) + (UInt64(l[2 * stride + slot]) + UInt64(l[3 * stride + slot]))
+                    (UInt64(l[slot]) + UInt64(l[stride + slot]))
+                        + (UInt64(l[2 * stride + slot]) + UInt64(l[3 * stride + slot]))
                 }
                 counts.withUnsafeMutableBufferPointer { c in
                     for b in 0..<bins { c[b] += Double(total(b)) }

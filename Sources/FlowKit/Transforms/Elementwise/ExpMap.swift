@@ -4,8 +4,9 @@ import Foundation
 /// (flows.md §2, Zdybał's tutorial).
 ///
 /// eˣ is ``VectorExponential/exp(_:)`` (Cody–Waite reduction and a degree-13 polynomial, within
-/// 4 ulp of the C library's exp), four values at a time in the batch pass and one lane of it for
-/// a single value, so the batch and scalar paths give the same bits. Below −708, where that
+/// 4 ulp of the C library's exp), sixteen values at a time in the batch pass (by its unclamped
+/// form when all sixteen lie in its range) and one lane of it for a single value: every lane
+/// computes the same operations, so the batch and scalar paths give the same bits. Below −708, where that
 /// kernel flushes the subnormal results to 0, the C library's exp is used (e⁻⁷⁴⁵ and beyond
 /// stay subnormal, not 0), so the map's values at the edge of its range are libm's.
 public struct ExpMap: ScalarBijection {
@@ -35,10 +36,10 @@ public struct ExpMap: ScalarBijection {
 
     /// The batch pass: each point's Σⱼ xⱼ summed from 0 and added to `logAbsDet` (as the default
     /// loop does), and eˣ in place (the same values as ``forward(_:)``). For d = 1 both happen in
-    /// one pass, sixteen values at a time (when all sixteen lie in
-    /// ``VectorExponential/unclampedRange``, by ``VectorExponential/expUnclamped(_:)``, which
-    /// skips the clamp and the edge cases, so the four polynomial chains fit in registers side by side), then four, then the last 0–3 values in one padded group;
-    /// every lane computes the same operations as the scalar path, so the bits are the same.
+    /// one pass, sixteen values at a time (by ``VectorExponential/expUnclamped(_:)``, without the
+    /// clamp and the edge cases, when all sixteen lie in ``VectorExponential/unclampedRange``),
+    /// then four, then the last 0–3 values in one padded group; every lane computes the same
+    /// operations as the scalar path, so the bits are the same.
     public func forward(_ values: UnsafeMutableBufferPointer<Double>, dimension d: Int,
                         logAbsDet sums: UnsafeMutableBufferPointer<Double>) {
         precondition(values.count == sums.count * d, "one log-det entry per point")
