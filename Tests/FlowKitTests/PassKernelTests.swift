@@ -175,4 +175,172 @@ final class PassKernelTests: XCTestCase {
             }
         }
     }
+
+    // MARK: - Fast paths against plain scalar loops, every tail length
+
+    /// Inputs for the exp kernel: the edges of its range (−708, 709.78…, the libm fallback below
+    /// −708, the subnormal results, +∞ above), NaN, ±∞, ±0, and random values from −760 to 720.
+    static func expInputs(count: Int, seed: UInt64) -> [Double] {
+        let edges: [Double] = [-800, -745.2, -745, -720, -708.0001, -708, (-708.0).nextDown, (-708.0).nextUp, -707.9999,
+                               -1e-300, 0, -0.0, 1e-12, 0.3465, 709.78, 709.782712893384, (709.782712893384).nextUp,
+                               709.8, 800, .infinity, -.infinity, .nan, -.nan, .leastNonzeroMagnitude]
+        var stream = RandomStream(seed: seed)
+        return (0..<count).map { i in
+            let u = stream.nextUniform()
+            return u < 0.3 ? edges[(i &* 7 &+ Int(seed)) % edges.count] : -760 + 1480 * stream.nextUniform()
+        }
+    }
+
+    /// The fused d = 1 pass (sixteen values, then four, then one padded group) against the plain
+    /// loop it replaces: sums[i] += 0 + x, then p[i] = ``ExpMap/exponential(_:)``, bit for bit, for
+    /// every length 0…40 (every tail after 0–2 whole sixteen-groups), longer buffers, and the
+    /// log-dets starting at ±0 and other values; the d = 2 pass against its loop too.
+    func testExpMapFusedPassMatchesThePlainLoopForEveryLength() {
+        let map = ExpMap()
+        for n in Array(0...40) + [63, 64, 65, 1000, 4099] {
+            for seed in UInt64(1)...3 {
+                let x = Self.expInputs(count: n, seed: seed &* 1000 &+ UInt64(n))
+                var start = RandomStream(seed: seed)
+                let sums0 = (0..<n).map { i in i % 5 == 0 ? [0.0, -0.0, 0.5, -3.25][i % 4] : -2 + 4 * start.nextUniform() }
+                var values = x, sums = sums0
+                values.withUnsafeMutableBufferPointer { v in
+                    sums.withUnsafeMutableBufferPointer { s in map.forward(v, dimension: 1, logAbsDet: s) }
+                }
+                for i in 0..<n {
+                    let expected = ExpMap.exponential(x[i])
+                    XCTAssertEqual(values[i].bitPattern, expected.bitPattern, "exp(\(x[i])) at \(i) of \(n)")
+                    XCTAssertEqual(sums[i].bitPattern, (sums0[i] + (0 + x[i])).bitPattern, "log-det at \(i) of \(n)")
+                }
+                if n % 2 == 0 {
+                    var values2 = x, sums2 = Array(sums0.prefix(n / 2))
+                    values2.withUnsafeMutableBufferPointer { v in
+                        sums2.withUnsafeMutableBufferPointer { s in map.forward(v, dimension: 2, logAbsDet: s) }
+                    }
+                    for i in 0..<n {
+                        XCTAssertEqual(values2[i].bitPattern, ExpMap.exponential(x[i]).bitPattern, "d = 2, \(i) of \(n)")
+                    }
+                    for i in 0..<(n / 2) {
+                        XCTAssertEqual(sums2[i].bitPattern, (sums0[i] + ((0 + x[2 * i]) + x[2 * i + 1])).bitPattern)
+                    }
+                }
+            }
+        }
+        // The scalar path itself: libm below −708, the four-lane kernel elsewhere.
+        XCTAssertEqual(ExpMap.exponential(-745.2), Foundation.exp(-745.2))
+        XCTAssertEqual(ExpMap.exponential(709.8), .infinity)
+        XCTAssertEqual(ExpMap.exponential(-.infinity), 0)
+        XCTAssertTrue(ExpMap.exponential(.nan).isNaN)
+    }
+
+    /// ``VectorExponential/expUnclamped(_:)`` against ``VectorExponential/exp(_:)`` bit for bit
+    /// on its whole range, both ends included; and the exp map's sixteen-value pass on buffers
+    /// that lie entirely in that range (the unclamped path) and with one value outside it in each
+    /// position (the general path).
+    func testUnclampedExponentialMatchesTheKernel() {
+        let range = VectorExponential.unclampedRange
+        var stream = RandomStream(seed: 31)
+        var x: [Double] = [range.lowerBound, range.upperBound, range.lowerBound.nextUp, range.upperBound.nextDown,
+                           0, -0.0, 1e-300, -1e-300, 0.34657359027997264, -0.34657359027997264]
+        for _ in 0..<8000 { x.append(range.lowerBound + (range.upperBound - range.lowerBound) * stream.nextUniform()) }
+        for _ in 0..<2000 { x.append(-30 + 60 * stream.nextUniform()) }
+        while x.count % 4 != 0 { x.append(1) }
+        for g in stride(from: 0, to: x.count, by: 4) {
+            let v = SIMD4(x[g], x[g + 1], x[g + 2], x[g + 3])
+            let fast = VectorExponential.expUnclamped(v), kernel = VectorExponential.exp(v)
+            for l in 0..<4 { XCTAssertEqual(fast[l].bitPattern, kernel[l].bitPattern, "exp(\(v[l]))") }
+        }
+        let map = ExpMap()
+        for outlier in [Double.nan, -708.5, 709.8, -.infinity] {
+            for position in [-1] + Array(0..<16) {
+                var values = Array(x.prefix(48)), sums = [Double](repeating: 0.25, count: 48)
+                if position >= 0 { values[16 + position] = outlier }
+                let input = values
+                values.withUnsafeMutableBufferPointer { v in
+                    sums.withUnsafeMutableBufferPointer { s in map.forward(v, dimension: 1, logAbsDet: s) }
+                }
+                for i in 0..<48 {
+                    XCTAssertEqual(values[i].bitPattern, ExpMap.exponential(input[i]).bitPattern, "\(input[i]) at \(i)")
+                    XCTAssertEqual(sums[i].bitPattern, (0.25 + (0 + input[i])).bitPattern)
+                }
+            }
+        }
+    }
+
+    /// Histogram insertion (lane-counted when the buffer holds at least binCount values, the
+    /// value-by-value scan otherwise) against one ``Histogram/insert(_:weight:)`` per value and
+    /// the support counts by a filter: every bin, underflow, overflow, NaN, non-finite and outside
+    /// count equal, for every length 0…40 and longer buffers, values on the bin edges, just
+    /// inside and outside [low, high], at the support ends, NaN and ±∞.
+    func testHistogramInsertionMatchesValueByValueInsertionForEveryLength() throws {
+        for (low, high, bins) in [(-4.0, 4.0, 100), (0.0, 1.0, 1), (-1.5, 2.25, 3), (0.0, 20.0, 7), (-1.0, 1e-3, 37),
+                                  (0.0, 1.0, 2000)] {
+            let pool = Self.edgeValues(low: low, high: high, bins: min(bins, 200), seed: UInt64(bins) + 5)
+                + [-3, 3, (-3.0).nextDown, (3.0).nextUp, 0.5, (0.5).nextUp]
+            var stream = RandomStream(seed: UInt64(bins))
+            for n in Array(0...40) + [99, 100, 101, 1999, 2000, 2003, 9000] {
+                // Mostly the special values (edges, NaN, ±∞), shuffled, with random ones between.
+                let values = (0..<n).map { _ in pool.count > 5000 && stream.nextUniform() < 0.6
+                    ? pool[5000 + Int(stream.nextUniform() * Double(pool.count - 5000))]
+                    : pool[Int(stream.nextUniform() * Double(pool.count))] }
+                for (lower, upper) in [(-Double.infinity, Double.infinity), (-3.0, 3.0), (0.5, Double.infinity)] {
+                    var expected = try Histogram(low: low, high: high, binCount: bins)
+                    for x in values { expected.insert(x) }
+                    var fast = try Histogram(low: low, high: high, binCount: bins)
+                    fast.insert(contentsOf: [low, high])   // counts already present are added to
+                    expected.insert(low)
+                    expected.insert(high)
+                    let scan = values.withUnsafeBufferPointer { fast.insert(contentsOf: $0, scanningSupport: lower, upper) }
+                    let label = "n = \(n), [\(low), \(high)] in \(bins), support [\(lower), \(upper)]"
+                    XCTAssertEqual(fast.counts, expected.counts, label)
+                    XCTAssertEqual(fast.underflow, expected.underflow, label)
+                    XCTAssertEqual(fast.overflow, expected.overflow, label)
+                    XCTAssertEqual(fast.nanCount, expected.nanCount, label)
+                    XCTAssertEqual(scan.nonFinite, values.filter { !$0.isFinite }.count, label)
+                    XCTAssertEqual(scan.outside, values.filter { $0.isFinite && ($0 < lower || $0 > upper) }.count, label)
+                    XCTAssertEqual(fast.totalCount, Double(n + 2), label)
+                    // The plain insertion (lane counting without the support counts).
+                    var plain = try Histogram(low: low, high: high, binCount: bins), byValue = plain
+                    values.withUnsafeBufferPointer { plain.insert(contentsOf: $0) }
+                    for x in values { byValue.insert(x) }
+                    XCTAssertEqual(plain, byValue, label)
+                }
+            }
+        }
+    }
+
+    /// Histogram insertion of a buffer of exactly bin-edge values: each edge low + i·w goes to the
+    /// bin that one-value insertion picks, high to the last bin, and the counts are integers.
+    func testLaneCountedHistogramOnBinEdges() throws {
+        var h = try Histogram(low: -4, high: 4, binCount: 100)
+        let edges = h.edges
+        h.insert(contentsOf: edges + edges)
+        var expected = try Histogram(low: -4, high: 4, binCount: 100)
+        for x in edges + edges { expected.insert(x) }
+        XCTAssertEqual(h, expected)
+        XCTAssertEqual(h.counts[99], expected.counts[99])
+        XCTAssertEqual(h.inRangeCount, 202)
+        XCTAssertEqual(h.underflow + h.overflow + h.nanCount, 0)
+    }
+
+    /// The batch normal log density against ``NormalDistribution/logDensity(_:)`` bit for bit,
+    /// for σ a power of two (the multiply path: 1, 2, 0.5, 2⁻³⁰, 2⁹⁰⁰) and not (the division
+    /// path: 3, 0.1, and 2¹⁰²³, whose reciprocal is subnormal), every length 0…40.
+    func testNormalBatchLogDensityMatchesTheScalarDensity() throws {
+        var stream = RandomStream(seed: 21)
+        for (mean, std) in [(0.0, 1.0), (1.5, 2.0), (-3.0, 0.5), (0.0, 0x1p-30), (2.0, 0x1p900), (0.0, 3.0), (0.25, 0.1),
+                            (0.0, 0x1p1023)] {
+            let normal = try NormalDistribution(mean: mean, std: std)
+            for n in Array(0...40) + [1001] {
+                let x = (0..<n).map { i -> Double in
+                    let special: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e308, -1e308, .leastNonzeroMagnitude, mean]
+                    return i % 5 == 0 ? special[(i / 5) % special.count] : mean + std * (10 * (stream.nextUniform() - 0.5))
+                }
+                var out = [Double](repeating: 7, count: n)
+                x.withUnsafeBufferPointer { xs in out.withUnsafeMutableBufferPointer { normal.logDensity(of: xs, into: $0) } }
+                for i in 0..<n {
+                    XCTAssertEqual(out[i].bitPattern, normal.logDensity(x[i]).bitPattern, "σ = \(std), x = \(x[i])")
+                }
+            }
+        }
+    }
 }

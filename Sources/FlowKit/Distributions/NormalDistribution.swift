@@ -38,6 +38,23 @@ public struct NormalDistribution: UnivariateDistribution {
         let z = (x - mu) / sigma
         return -0.5 * z * z - logNormalizer
     }
+    /// out[i] = log p(x[i]), the same values as ``logDensity(_:)``. When σ is a power of two
+    /// (σ = 1 included) with 1/σ normal, z = (x − μ)·(1/σ): 1/σ = 2⁻ᵏ is then exact, so the product
+    /// and the quotient are the same real number rounded once, the same bits, without a division
+    /// per value.
+    public func logDensity(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == out.count, "one output per input")
+        guard let xs = x.baseAddress, let ys = out.baseAddress else { return }
+        let reciprocal = 1 / sigma
+        if sigma.significandBitPattern == 0, sigma.isNormal, reciprocal.isNormal {
+            for i in 0..<x.count {
+                let z = (xs[i] - mu) * reciprocal
+                ys[i] = -0.5 * z * z - logNormalizer
+            }
+        } else {
+            for i in 0..<x.count { ys[i] = logDensity(xs[i]) }
+        }
+    }
     public func cdf(_ x: Double) -> Double { Special.normalCDF((x - mu) / sigma) }
     /// Φ((x − μ)/σ) by ``NormalCDFTable`` (within 4 ulps of ``cdf(_:)``, no libm call per value).
     public func cdf(of x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {

@@ -8,6 +8,10 @@
 /// four-lane vectors (⌊t⌋ + 2⁵² exact, so its bits minus those of 2⁵² are the same integers as
 /// the scalar path's), then the four bins handed to `add` one by one; a group with a value out of
 /// range goes value by value. So the bins, and the counts, are exactly those of the scalar loop.
+/// ``countLanes(_:lower:upper:countingSupport:into:)`` is the branch-free variant that
+/// ``Histogram`` uses: the same bins, counted in four lanes of 32-bit integers (no chain of
+/// floating-point additions to one count, no branch for out-of-range values), which the caller
+/// adds to its counts once.
 @usableFromInline
 struct BinScan {
     @usableFromInline let low: Double
@@ -41,6 +45,78 @@ struct BinScan {
         } else {
             nan += 1
         }
+    }
+
+    /// Slots of one lane's counts in ``countLanes(_:lower:upper:countingSupport:into:)``: the
+    /// bins, then one slot each for values below `low`, above `high`, NaN, and the padding of the
+    /// last group.
+    @inlinable var laneStride: Int { last + 5 }
+
+    /// Every value of `buffer` counted without a branch per value: lane l (l = i mod 4) of the
+    /// four-lane groups adds 1 to `lanes[l·laneStride + slot]`, where slot is the value's bin
+    /// (⌊min((x − low)·inverseWidth, binCount − 1)⌋, the same integer as the scalar path's
+    /// min(⌊(x − low)·inverseWidth⌋, binCount − 1) because binCount − 1 is an integer and ⌊·⌋ is
+    /// monotone), or binCount for x < low, binCount + 1 for x > high, binCount + 2 for NaN,
+    /// binCount + 3 for the padding lanes of the last partial group. The support counts
+    /// (`nonFinite`, `outside`) are added here unless `countingSupport` is false (a constant at
+    /// each call, so the loop without them is compiled apart); `under`, `over` and `nan` are left in the lanes
+    /// (the caller reads them with the bins). Each lane slot grows by at most ⌈n/4⌉, so 32 bits
+    /// hold the counts of up to 4·(2³² − 1) values.
+    @inlinable @inline(__always)
+    mutating func countLanes(_ buffer: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
+                             countingSupport: Bool = true, into lanes: UnsafeMutablePointer<UInt32>) {
+        guard let p = buffer.baseAddress else { return }
+        let n = buffer.count
+        let lowV = SIMD4<Double>(repeating: low), highV = SIMD4<Double>(repeating: high)
+        let inverse = SIMD4<Double>(repeating: inverseWidth)
+        let lowerV = SIMD4<Double>(repeating: lower), upperV = SIMD4<Double>(repeating: upper)
+        let zero = SIMD4<Double>(repeating: 0)
+        let magic = SIMD4<Double>(repeating: 0x1p52)
+        let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (0x1p52 as Double).bitPattern))
+        let lastV = SIMD4<Double>(repeating: Double(last))
+        let underSlot = SIMD4<Double>(repeating: Double(last + 1)), overSlot = underSlot + 1
+        let nanSlot = underSlot + 2, padSlot = underSlot + 3
+        let stride = laneStride
+        let lane1 = lanes + stride, lane2 = lane1 + stride, lane3 = lane2 + stride
+        var nonFiniteV = SIMD4<Int64>(repeating: 0), outsideV = SIMD4<Int64>(repeating: 0)
+        /// Counts one group; `valid` marks the lanes that hold values.
+        @inline(__always) func group(_ x: SIMD4<Double>, valid: SIMDMask<SIMD4<Int64>>) {
+            if countingSupport {
+                let finite = x - x .== zero
+                nonFiniteV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& .!finite)
+                let beyond = (x .< lowerV) .| (x .> upperV)
+                outsideV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& finite .& beyond)
+            }
+            var t = (x - lowV) * inverse
+            t.replace(with: lastV, where: t .> lastV)
+            var slot = t.rounded(.down)
+            slot.replace(with: underSlot, where: x .< lowV)
+            slot.replace(with: overSlot, where: x .> highV)
+            slot.replace(with: nanSlot, where: x .!= x)
+            slot.replace(with: padSlot, where: .!valid)
+            let s = unsafeBitCast(slot + magic, to: SIMD4<Int64>.self) &- magicBits
+            lanes[Int(truncatingIfNeeded: s[0])] &+= 1
+            lane1[Int(truncatingIfNeeded: s[1])] &+= 1
+            lane2[Int(truncatingIfNeeded: s[2])] &+= 1
+            lane3[Int(truncatingIfNeeded: s[3])] &+= 1
+        }
+        let all = SIMDMask<SIMD4<Int64>>(repeating: true)
+        var i = 0
+        while i + 4 <= n {
+            group(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self), valid: all)
+            i += 4
+        }
+        if i < n {
+            var x = zero
+            var valid = SIMDMask<SIMD4<Int64>>(repeating: false)
+            for k in 0..<(n - i) {
+                x[k] = p[i + k]
+                valid[k] = true
+            }
+            group(x, valid: valid)
+        }
+        nonFinite += Int(nonFiniteV.wrappedSum())
+        outside += Int(outsideV.wrappedSum())
     }
 
     /// Every value of `buffer`; `add(bin)` once per value in range.

@@ -87,29 +87,73 @@ public struct Histogram: Sendable, Equatable {
         Int(truncatingIfNeeded: (t.rounded(.down) + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
     }
 
-    /// Adds every value of `buffer` (the fast path: one pass, four values at a time by
-    /// ``BinScan``, no allocation).
+    /// Adds every value of `buffer` (the fast path: one pass by ``BinScan``, as
+    /// ``insert(contentsOf:scanningSupport:_:)`` without the support counts).
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>) {
-        _ = insert(contentsOf: buffer, scanningSupport: -.infinity, .infinity)
+        _ = insert(buffer, lower: -.infinity, upper: .infinity, countingSupport: false)
     }
 
     /// Adds every value of `buffer`, as ``insert(contentsOf:)-(UnsafeBufferPointer<Double>)``,
     /// and in the same pass counts the values that are not finite and the finite values outside
     /// [lower, upper] (end points inside): the support counts of the sample pass, without a second
     /// pass over the values.
+    ///
+    /// When the buffer holds at least as many values as there are bins, the values are counted
+    /// by ``BinScan/countLanes(_:lower:upper:countingSupport:into:)`` in four lanes of 32-bit
+    /// integers (a temporary of 4·(binCount + 4) counts, at most 2³² values per round), and each
+    /// bin's total, an integer below 2⁵³, is added to `counts` once: the same sums as adding 1
+    /// per value, since every partial sum is an integer below 2⁵³ and so exact.
     @discardableResult
     public mutating func insert(contentsOf buffer: UnsafeBufferPointer<Double>, scanningSupport lower: Double,
                                 _ upper: Double) -> (nonFinite: Int, outside: Int) {
+        insert(buffer, lower: lower, upper: upper, countingSupport: true)
+    }
+
+    /// The insertion of both entry points; without `countingSupport` the lane counting skips the
+    /// support counts (the value-by-value scan still counts them, and they are discarded).
+    @inline(__always)
+    private mutating func insert(_ buffer: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
+                                 countingSupport: Bool) -> (nonFinite: Int, outside: Int) {
         var scan = BinScan(low: low, high: high, inverseWidth: inverseWidth, binCount: binCount)
-        counts.withUnsafeMutableBufferPointer { c in
-            guard let c = c.baseAddress else { return }
-            scan.run(buffer, lower: lower, upper: upper) { c[$0] += 1 }
+        guard buffer.count >= binCount, binCount <= Self.laneCountingBinLimit else {
+            counts.withUnsafeMutableBufferPointer { c in
+                guard let c = c.baseAddress else { return }
+                scan.run(buffer, lower: lower, upper: upper) { c[$0] += 1 }
+            }
+            underflow += Double(scan.under)
+            overflow += Double(scan.over)
+            nanCount += Double(scan.nan)
+            return (scan.nonFinite, scan.outside)
         }
-        underflow += Double(scan.under)
-        overflow += Double(scan.over)
-        nanCount += Double(scan.nan)
+        let stride = scan.laneStride, bins = binCount
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4 * stride) { lanes in
+            guard let l = lanes.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                let end = Swift.min(buffer.count, start + Self.laneCountingRound)
+                lanes.initialize(repeating: 0)
+                scan.countLanes(UnsafeBufferPointer(rebasing: buffer[start..<end]), lower: lower, upper: upper,
+                                countingSupport: countingSupport, into: l)
+                @inline(__always) func total(_ slot: Int) -> UInt64 {
+                    (UInt64(l[slot]) + UInt64(l[stride + slot]))
+                        + (UInt64(l[2 * stride + slot]) + UInt64(l[3 * stride + slot]))
+                }
+                counts.withUnsafeMutableBufferPointer { c in
+                    for b in 0..<bins { c[b] += Double(total(b)) }
+                }
+                underflow += Double(total(bins))
+                overflow += Double(total(bins + 1))
+                nanCount += Double(total(bins + 2))
+                start = end
+            }
+        }
         return (scan.nonFinite, scan.outside)
     }
+
+    /// The most bins counted in integer lanes (their temporary stays at most 16 KiB).
+    @usableFromInline static let laneCountingBinLimit = 1 << 10
+    /// The most values per round of lane counting (so no 32-bit lane count can wrap).
+    @usableFromInline static let laneCountingRound = 1 << 32
 
     /// Adds every value of `values`.
     public mutating func insert<C: Collection>(contentsOf values: C) where C.Element == Double {

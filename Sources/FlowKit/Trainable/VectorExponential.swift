@@ -69,6 +69,20 @@ public enum VectorExponential {
         return y.replacing(with: input, where: input .!= input)
     }
 
+    /// The inputs that ``exp(_:)`` takes as they are: below, it gives 0; above, +∞.
+    public static let unclampedRange: ClosedRange<Double> = -708 ... 709.782712893384
+
+    /// eˣ for inputs in ``unclampedRange`` on every lane: ``exp(_:)`` without its clamp and its
+    /// replacements for out-of-range and NaN lanes, which change nothing there, so the same bits
+    /// (and fewer live registers, so that several groups run side by side).
+    @inline(__always)
+    public static func expUnclamped(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let (shifted, q) = reduced(x)
+        let bits = (unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1022) &<< 52
+        let half = unsafeBitCast(bits, to: SIMD4<Double>.self)
+        return 2 * FeatureMajorKernels.madd(half, half, q)
+    }
+
     /// ELU: h[i] = a[i] for a[i] > 0, else scale·(eᵃ⁽ⁱ⁾ − 1) (scale 1 for ELU; SELU is
     /// λ·ELU with scale α). Four values at a time; the last partial group is padded, so every
     /// value is computed the same way wherever it sits in the buffer. (A plain loop, not a
