@@ -235,11 +235,11 @@ public struct SamplePass: Sendable {
 
     /// Points per block of a chunk: a chunk is drawn, mapped and counted one block at a time, so
     /// that a block's values (32 KiB a stage in 1-D) stay in the core's caches through every
-    /// step, and so do the counts of the reference's bins. Every step is point by point, a count
-    /// or a moment: the draws follow one stream through the blocks, so the values and counts are
-    /// those of the whole chunk at once, and the moments of a 1-D output are ``FiniteScan``'s per
-    /// block, merged by Chan's formula block by block (the same moments within rounding; the
-    /// order of blocks and chunks is fixed, so they are the same bits for any `--jobs`).
+    /// step, and so do the counts of the reference's bins. Every step is point by point or a
+    /// count, and the draws follow one stream through the blocks, so the results are those of
+    /// the whole chunk at once; the one chunk-wide step, the moments of a 1-D output
+    /// (``FiniteScan``'s two passes, whose sums of a whole chunk stay finite where the merge of
+    /// many blocks' moments would overflow), runs on the chunk's outputs after its last block.
     static let passBlock = 4096
 
     private func accumulate(_ index: Int, histograms: [HistogramRequest], planes: [PlaneHistogramRequest],
@@ -250,12 +250,9 @@ public struct SamplePass: Sendable {
             var stream = Self.stream(seed: seed, source: .flow, chunk: index)
             let d = flow.dimension
             let output = flow.chain.maps.count
-            // The outputs of the whole chunk, where u is computed per value (a 1-D reference
-            // without a binning).
+            // The 1-D outputs of the whole chunk, for their moments (and u per value).
             var outputs: [Double] = []
-            var keepsOutputs = false
-            if case .perValue = route { keepsOutputs = true }
-            if keepsOutputs { outputs.reserveCapacity(count) }
+            if d == 1 { outputs.reserveCapacity(count) }
             // One block's points and log-determinants, reused from block to block.
             var points = PointBatch(dimension: d, count: min(Self.passBlock, count))
             var logAbsDet = [Double](repeating: 0, count: points.count)
@@ -283,9 +280,10 @@ public struct SamplePass: Sendable {
                         counts.withShard(adding: y.count) { binning.count(y, into: $0) }
                     }
                 }
-                if keepsOutputs { outputs += points.values }
+                if d == 1 { outputs += points.values }
                 start += n
             }
+            if d == 1 { scan(PointBatch(dimension: 1, values: outputs), stage: output, isOutput: true, into: &partial) }
             if case let .perValue(cdf) = route {
                 accumulateReference(outputs, reference: cdf, histograms: histograms, into: &partial)
             }
@@ -298,8 +296,8 @@ public struct SamplePass: Sendable {
         return partial
     }
 
-    /// The histograms of one stage of a block, and its support counts (and, for the output,
-    /// moments).
+    /// The histograms of one stage of a block, and its support counts (and, for a d-dimensional
+    /// output, moments); a 1-D output is scanned once per chunk instead (see ``passBlock``).
     private func countStage(_ points: PointBatch, stage: Int, isOutput: Bool, histograms: [HistogramRequest],
                             into partial: inout Partial) {
         // In 1-D the support counts of a stage before the output ride along with its first
@@ -318,12 +316,12 @@ public struct SamplePass: Sendable {
                 partial.histograms[r].insert(points, coordinate: request.coordinate)
             }
         }
-        if !scanned { scan(points, stage: stage, isOutput: isOutput, into: &partial) }
+        if !scanned, !(isOutput && points.dimension == 1) { scan(points, stage: stage, isOutput: isOutput, into: &partial) }
     }
 
     /// Counts the non-finite points and the finite points outside the closure of the stage's
     /// support (end points have measure zero); for the output, also the moments of each
-    /// coordinate over the finite points (in 1-D by ``FiniteScan``'s two passes per block,
+    /// coordinate over the finite points (in 1-D by ``FiniteScan``'s two passes per chunk,
     /// merged by Chan's formula: the same moments within rounding, see its documentation).
     private func scan(_ points: PointBatch, stage: Int, isOutput: Bool, into partial: inout Partial) {
         let d = points.dimension
