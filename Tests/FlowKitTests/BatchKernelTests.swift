@@ -53,6 +53,59 @@ final class BatchKernelTests: XCTestCase {
         }
     }
 
+    /// The round keys are (k0 + r·W0, k1 + r·W1) mod 2³² in every lane, and the keyed eight-lane
+    /// blocks equal the scalar block function for keys that wrap in the first rounds, for
+    /// counters at the 2⁶⁴ wrap of the position and stream indices with both halves set;
+    /// sequentialWords equals the scalar words(blocks:count:) for such streams from even and odd
+    /// first blocks, across a carry into the high 32-bit word.
+    func testKeyedEightLanePhiloxMatchesScalarAtEdges() {
+        let keys = Philox4x32.RoundKeys(key: (0xFFFF_FFFF, 0x8000_0001))
+        let lanes = withUnsafeBytes(of: keys.lanes) { Array($0.bindMemory(to: UInt64.self)) }
+        XCTAssertEqual(lanes.count, 80)
+        for r in 0..<10 {
+            let k0 = UInt32(0xFFFF_FFFF) &+ UInt32(r) &* Philox4x32.weyl0
+            let k1 = UInt32(0x8000_0001) &+ UInt32(r) &* Philox4x32.weyl1
+            XCTAssertEqual(Array(lanes[8 * r ..< 8 * r + 4]), [UInt64](repeating: UInt64(k0), count: 4), "k0 round \(r)")
+            XCTAssertEqual(Array(lanes[8 * r + 4 ..< 8 * r + 8]), [UInt64](repeating: UInt64(k1), count: 4), "k1 round \(r)")
+        }
+        // Round 1's k0 of key 0xFFFF_FFFF wraps: 0x9E37_79B8.
+        XCTAssertEqual(lanes[8], 0x9E37_79B8)
+        let generators = [Philox4x32(key: (0xFFFF_FFFF, 0x8000_0001)), Philox4x32(key: (0, 0)), Philox4x32(key: (0x1234_5678, 0xFFFF_FFFF))]
+        let counters: [(UInt32, UInt32, UInt32, UInt32)] = [
+            (0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF), (0, 0, 0, 0), (0xFFFF_FFFE, 0xFFFF_FFFF, 1, 0xFFFF_FFFF),
+            (1, 0, 0, 1), (0x8000_0000, 0x7FFF_FFFF, 0xDEAD_BEEF, 0xCAFE_F00D), (3, 5, 7, 11), (0xFFFF_FFFF, 0, 0, 0xFFFF_FFFF),
+            (0x0F0F_0F0F, 0xF0F0_F0F0, 0x5555_5555, 0xAAAA_AAAA),
+        ]
+        func lane(_ i: Int) -> SIMD8<UInt64> {
+            var v = SIMD8<UInt64>()
+            for l in 0..<8 {
+                let c = counters[l]
+                v[l] = UInt64([c.0, c.1, c.2, c.3][i])
+            }
+            return v
+        }
+        for g in generators {
+            let (a, b) = Philox4x32.blocks(lane(0), lane(1), lane(2), lane(3), keys: Philox4x32.RoundKeys(key: g.key))
+            for l in 0..<8 {
+                let c = g.block(counters[l])
+                XCTAssertEqual(a[l], UInt64(c.0) << 32 | UInt64(c.1), "key \(g.key) lane \(l)")
+                XCTAssertEqual(b[l], UInt64(c.2) << 32 | UInt64(c.3), "key \(g.key) lane \(l)")
+            }
+        }
+        // A known answer (Random123 kat_vectors, philox4x32 10 rounds, all-ones counter and key).
+        let ones = Philox4x32(key: (0xFFFF_FFFF, 0xFFFF_FFFF)).block((0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF))
+        XCTAssertEqual([ones.0, ones.1, ones.2, ones.3], [0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD])
+        for (seed, streamIndex) in [(UInt64.max, UInt64.max), (0x8000_0000_FFFF_FFFF, 0xFFFF_FFFF_0000_0001)] {
+            let stream = RandomStream(seed: seed, stream: streamIndex)
+            for firstBlock: UInt64 in [0xFFFF_FFF0, 0xFFFF_FFF3, UInt64.max - 31] {
+                var bulk = [UInt64](repeating: 0, count: 64), scalar = bulk
+                bulk.withUnsafeMutableBufferPointer { stream.sequentialWords(blocks: firstBlock, groups: 4, into: $0.baseAddress!) }
+                scalar.withUnsafeMutableBufferPointer { stream.words(blocks: firstBlock, count: 32, into: $0.baseAddress!) }
+                XCTAssertEqual(bulk, scalar, "seed \(seed) stream \(streamIndex) from block \(firstBlock)")
+            }
+        }
+    }
+
     /// Several fills of awkward sizes in a row, from every alignment, equal the scalar draws
     /// (2¹⁶ + 3 draws reach the tail and wedge paths hundreds of times), and the stream is
     /// left where the scalar calls leave it.

@@ -127,10 +127,11 @@ public struct RandomStream: Sendable {
     func sequentialWords(blocks firstBlock: UInt64, groups: Int, into words: UnsafeMutablePointer<UInt64>) {
         let s0 = SIMD8<UInt64>(repeating: streamIndex & 0xFFFF_FFFF), s1 = SIMD8<UInt64>(repeating: streamIndex >> 32)
         let lanes = SIMD8<UInt64>(0, 2, 1, 3, 4, 6, 5, 7)
+        let keys = Philox4x32.RoundKeys(key: generator.key)
         let raw = UnsafeMutableRawPointer(words)
         for g in 0..<groups {
             let p = SIMD8<UInt64>(repeating: firstBlock &+ UInt64(8 * g)) &+ lanes
-            let (a, b) = generator.blocks(p & SIMD8(repeating: 0xFFFF_FFFF), p &>> 32, s0, s1)
+            let (a, b) = Philox4x32.blocks(p & SIMD8(repeating: 0xFFFF_FFFF), p &>> 32, s0, s1, keys: keys)
             let offset = 128 * g
             raw.storeBytes(of: SIMD4(a[0], b[0], a[2], b[2]), toByteOffset: offset, as: SIMD4<UInt64>.self)
             raw.storeBytes(of: SIMD4(a[1], b[1], a[3], b[3]), toByteOffset: offset + 32, as: SIMD4<UInt64>.self)
