@@ -32,6 +32,26 @@ struct BinScan {
         last = binCount - 1
     }
 
+    /// The four-lane constants of a pass: the range, 1/width, the support [lower, upper], and the
+    /// 2⁵² of ``Histogram/floorIndex(_:)`` as a double and as bits.
+    @usableFromInline
+    struct Lanes {
+        @usableFromInline let low: SIMD4<Double>, high: SIMD4<Double>, inverse: SIMD4<Double>
+        @usableFromInline let lower: SIMD4<Double>, upper: SIMD4<Double>
+        @usableFromInline let zero = SIMD4<Double>(repeating: 0)
+        @usableFromInline let magic = SIMD4<Double>(repeating: 0x1p52)
+        @usableFromInline let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (0x1p52 as Double).bitPattern))
+
+        @inlinable @inline(__always)
+        init(_ scan: BinScan, lower: Double, upper: Double) {
+            low = SIMD4(repeating: scan.low)
+            high = SIMD4(repeating: scan.high)
+            inverse = SIMD4(repeating: scan.inverseWidth)
+            self.lower = SIMD4(repeating: lower)
+            self.upper = SIMD4(repeating: upper)
+        }
+    }
+
     /// One value by the scalar path.
     @inlinable @inline(__always)
     mutating func scalar(_ x: Double, lower: Double, upper: Double, _ add: (Int) -> Void) {
@@ -67,12 +87,7 @@ struct BinScan {
                              countingSupport: Bool = true, into lanes: UnsafeMutablePointer<UInt32>) {
         guard let p = buffer.baseAddress else { return }
         let n = buffer.count
-        let lowV = SIMD4<Double>(repeating: low), highV = SIMD4<Double>(repeating: high)
-        let inverse = SIMD4<Double>(repeating: inverseWidth)
-        let lowerV = SIMD4<Double>(repeating: lower), upperV = SIMD4<Double>(repeating: upper)
-        let zero = SIMD4<Double>(repeating: 0)
-        let magic = SIMD4<Double>(repeating: 0x1p52)
-        let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (0x1p52 as Double).bitPattern))
+        let v = Lanes(self, lower: lower, upper: upper)
         let lastV = SIMD4<Double>(repeating: Double(last))
         let underSlot = SIMD4<Double>(repeating: Double(last + 1)), overSlot = underSlot + 1
         let nanSlot = underSlot + 2, padSlot = underSlot + 3
@@ -82,19 +97,19 @@ struct BinScan {
         /// Counts one group; `valid` marks the lanes that hold values.
         @inline(__always) func group(_ x: SIMD4<Double>, valid: SIMDMask<SIMD4<Int64>>) {
             if countingSupport {
-                let finite = x - x .== zero
+                let finite = x - x .== v.zero
                 nonFiniteV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& .!finite)
-                let beyond = (x .< lowerV) .| (x .> upperV)
+                let beyond = (x .< v.lower) .| (x .> v.upper)
                 outsideV &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: valid .& finite .& beyond)
             }
-            var t = (x - lowV) * inverse
+            var t = (x - v.low) * v.inverse
             t.replace(with: lastV, where: t .> lastV)
             var slot = t.rounded(.down)
-            slot.replace(with: underSlot, where: x .< lowV)
-            slot.replace(with: overSlot, where: x .> highV)
+            slot.replace(with: underSlot, where: x .< v.low)
+            slot.replace(with: overSlot, where: x .> v.high)
             slot.replace(with: nanSlot, where: x .!= x)
             slot.replace(with: padSlot, where: .!valid)
-            let s = unsafeBitCast(slot + magic, to: SIMD4<Int64>.self) &- magicBits
+            let s = unsafeBitCast(slot + v.magic, to: SIMD4<Int64>.self) &- v.magicBits
             lanes[Int(truncatingIfNeeded: s[0])] &+= 1
             lane1[Int(truncatingIfNeeded: s[1])] &+= 1
             lane2[Int(truncatingIfNeeded: s[2])] &+= 1
@@ -107,7 +122,7 @@ struct BinScan {
             i += 4
         }
         if i < n {
-            var x = zero
+            var x = v.zero
             var valid = SIMDMask<SIMD4<Int64>>(repeating: false)
             for k in 0..<(n - i) {
                 x[k] = p[i + k]
@@ -125,25 +140,20 @@ struct BinScan {
                       _ add: (Int) -> Void) {
         guard let p = buffer.baseAddress else { return }
         let n = buffer.count
-        let lowV = SIMD4<Double>(repeating: low), highV = SIMD4<Double>(repeating: high)
-        let inverse = SIMD4<Double>(repeating: inverseWidth)
-        let lowerV = SIMD4<Double>(repeating: lower), upperV = SIMD4<Double>(repeating: upper)
-        let zero = SIMD4<Double>(repeating: 0)
-        let magic = SIMD4<Double>(repeating: 0x1p52)
-        let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (0x1p52 as Double).bitPattern))
+        let v = Lanes(self, lower: lower, upper: upper)
         let lastV = SIMD4<Int64>(repeating: Int64(last))
         let one = SIMD4<Int64>(repeating: 1), none = SIMD4<Int64>(repeating: 0)
         var nonFiniteV = none, outsideV = none
         var i = 0
         while i + 4 <= n {
             let x = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
-            let finite = x - x .== zero
-            let inRange = (x .>= lowV) .& (x .<= highV)
+            let finite = x - x .== v.zero
+            let inRange = (x .>= v.low) .& (x .<= v.high)
             if all(inRange) {
                 nonFiniteV &+= one.replacing(with: 0, where: finite)
-                outsideV &+= none.replacing(with: 1, where: finite .& ((x .< lowerV) .| (x .> upperV)))
-                let t = ((x - lowV) * inverse).rounded(.down) + magic
-                let bins = unsafeBitCast(t, to: SIMD4<Int64>.self) &- magicBits
+                outsideV &+= none.replacing(with: 1, where: finite .& ((x .< v.lower) .| (x .> v.upper)))
+                let t = ((x - v.low) * v.inverse).rounded(.down) + v.magic
+                let bins = unsafeBitCast(t, to: SIMD4<Int64>.self) &- v.magicBits
                 let clamped = bins.replacing(with: lastV, where: bins .> lastV)
                 add(Int(truncatingIfNeeded: clamped[0]))
                 add(Int(truncatingIfNeeded: clamped[1]))
