@@ -128,7 +128,7 @@ public struct CDFBinning: Sendable {
             let octaveLow = octave << 52
             let octaveEnd = octave == 4095 ? UInt64.max : (octave + 1) << 52   // exclusive (the last: inclusive)
             let hasThreshold = next < sortedThresholds.count && sortedThresholds[next] < octaveEnd
-            if !hasThreshold, builder.tryMergeWhole(from: octaveLow, to: octaveEnd, buckets: Int(coarsePerOctave)) { continue }
+            if !hasThreshold, builder.tryMergeWhole(to: octaveEnd, buckets: Int(coarsePerOctave)) { continue }
             for c in 0..<coarsePerOctave {
                 let low = octaveLow | c << Self.coarseShift
                 let end = (octave == 4095 && c == coarsePerOctave - 1) ? UInt64.max : low + (1 << Self.coarseShift)
@@ -149,14 +149,9 @@ public struct CDFBinning: Sendable {
         lowerKeys = built.lowerKeys
         edgeCDF = built.edgeCDF
         self.maximumMass = maximumMass
-        // Each bin's u-bin, from F at its lower edge and just below its upper edge: the two
-        // agree by construction (a threshold starts a bin wherever the u-bin changes).
-        uBins = uHistograms.map { h in
-            (0..<built.lowerKeys.count).map { i in
-                let key = built.lowerKeys[i] <= Self.negativeInfinityKey ? Self.negativeInfinityKey : built.lowerKeys[i]
-                return Int32(Self.uBin(f.cdf(min(key, Self.positiveInfinityKey)), h))
-            }
-        }
+        // Each bin's u-bin, from F at its lower edge (already in edgeCDF): every value of the bin
+        // has the same u-bin, since a threshold starts a bin wherever the u-bin changes.
+        uBins = uHistograms.map { h in built.edgeCDF.map { Int32(Self.uBin($0, h)) } }
         nanUBins = uHistograms.map { Int32(Self.uBin(reference.cdf(.nan), $0)) }
     }
 
@@ -334,8 +329,9 @@ private struct Builder {
 
     var openBin: UInt32 { UInt32(lowerKeys.count - 1) }
 
-    /// Merges `buckets` whole coarse buckets [low, end) into the open bin when its mass allows.
-    mutating func tryMergeWhole(from low: UInt64, to end: UInt64, buckets: Int) -> Bool {
+    /// Merges `buckets` whole coarse buckets, from the end of what is laid out to `end`, into the
+    /// open bin when its mass allows.
+    mutating func tryMergeWhole(to end: UInt64, buckets: Int) -> Bool {
         let fEnd = f.values(end)
         let m = f.mass(cdfAtEnd, fEnd)
         guard openMass + m <= maximumMass else { return false }
@@ -348,7 +344,7 @@ private struct Builder {
     /// Lays out one coarse bucket [low, end) with at most one threshold; false when the bins
     /// would exceed the limit.
     mutating func addBucket(low: UInt64, end: UInt64, threshold: UInt64?) -> Bool {
-        if threshold == nil, tryMergeWhole(from: low, to: end, buckets: 1) { return true }
+        if threshold == nil, tryMergeWhole(to: end, buckets: 1) { return true }
         // The bucket starts bins of its own: m ranges, m the least (found by steps of 5%) that
         // keeps every bin, the threshold's two parts included, within the maximum mass.
         let fEnd = f.values(end)
